@@ -1,0 +1,85 @@
+package africa.payhub.callback;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The callback outbox: one row per status change to tell an enterprise system about. */
+@Repository
+public class NotificationStore {
+
+    private final JdbcClient jdbc;
+
+    public NotificationStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(UUID eventId, String paymentId, String clientId, String url, String payload) {
+        jdbc.sql("""
+                        INSERT INTO notifications (event_id, payment_id, client_id, url, payload)
+                        VALUES (:id, :payment, :client, :url, :payload)""")
+                .param("id", eventId).param("payment", paymentId).param("client", clientId)
+                .param("url", url).param("payload", payload)
+                .update();
+    }
+
+    public Optional<Notification> find(UUID eventId) {
+        return jdbc.sql("SELECT * FROM notifications WHERE event_id = :id").param("id", eventId)
+                .query(NotificationStore::map).optional();
+    }
+
+    public List<Notification> forPayment(String paymentId) {
+        return jdbc.sql("SELECT * FROM notifications WHERE payment_id = :payment ORDER BY created_at, event_id")
+                .param("payment", paymentId).query(NotificationStore::map).list();
+    }
+
+    public void delivered(UUID eventId, int statusCode) {
+        jdbc.sql("""
+                        UPDATE notifications SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = now(),
+                            last_status_code = :code, last_error = NULL
+                        WHERE event_id = :id AND status = 'PENDING'""")
+                .param("id", eventId).param("code", statusCode).update();
+    }
+
+    /** A failed attempt: try again at {@code next}, or give up (DEAD) when {@code next} is null. */
+    public void failed(UUID eventId, Integer statusCode, String error, Instant next) {
+        jdbc.sql("""
+                        UPDATE notifications SET attempts = attempts + 1, last_status_code = :code, last_error = :error,
+                            status = CASE WHEN CAST(:next AS timestamptz) IS NULL THEN 'DEAD' ELSE 'PENDING' END,
+                            next_attempt_at = COALESCE(CAST(:next AS timestamptz), next_attempt_at)
+                        WHERE event_id = :id AND status = 'PENDING'""")
+                .param("id", eventId).param("code", statusCode).param("error", error)
+                .param("next", next == null ? null : Timestamp.from(next))
+                .update();
+    }
+
+    /** Puts a notification back in the queue, due now, with a fresh retry ladder. */
+    public boolean redeliver(UUID eventId) {
+        return jdbc.sql("""
+                        UPDATE notifications SET status = 'PENDING', attempts = 0, next_attempt_at = now()
+                        WHERE event_id = :id AND status IN ('DEAD', 'DELIVERED')""")
+                .param("id", eventId).update() == 1;
+    }
+
+    private static Notification map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Notification(rs.getObject("event_id", UUID.class), rs.getString("payment_id"), rs.getString("client_id"),
+                rs.getString("url"), rs.getString("payload"), rs.getString("status"), rs.getInt("attempts"),
+                instant(rs.getTimestamp("next_attempt_at")), (Integer) rs.getObject("last_status_code"),
+                rs.getString("last_error"), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("delivered_at")));
+    }
+
+    private static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
+
+    /** One row of the outbox. */
+    public record Notification(UUID eventId, String paymentId, String clientId, String url, String payload,
+                               String status, int attempts, Instant nextAttemptAt, Integer lastStatusCode,
+                               String lastError, Instant createdAt, Instant deliveredAt) {
+    }
+}

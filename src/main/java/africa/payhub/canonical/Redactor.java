@@ -1,0 +1,63 @@
+package africa.payhub.canonical;
+
+import java.util.Iterator;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Copies JSON with secrets and card data replaced, for the timeline and any log line that shows a body. */
+public final class Redactor {
+
+    public static final String MASK = "[REDACTED]";
+
+    private Redactor() {
+    }
+
+    public static JsonNode redact(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        if (node.isObject()) {
+            ObjectNode out = Json.NODES.objectNode();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (Sensitive.isSensitiveKey(e.getKey()) && !e.getValue().isNull()) {
+                    out.put(e.getKey(), MASK);
+                } else {
+                    out.set(e.getKey(), redact(e.getValue()));
+                }
+            }
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = Json.NODES.arrayNode();
+            node.forEach(n -> out.add(redact(n)));
+            return out;
+        }
+        if (node.isTextual()) {
+            return Json.NODES.textNode(Sensitive.maskPans(node.textValue()));
+        }
+        if (node.isIntegralNumber() && Sensitive.containsPan(node.asText())) {
+            return Json.NODES.textNode(Sensitive.maskPans(node.asText()));
+        }
+        return node;
+    }
+
+    /** Redacts a body that may or may not be JSON; non-JSON text is kept short and card-masked. */
+    public static JsonNode redactBody(Object body) {
+        if (body == null) {
+            return null;
+        }
+        try {
+            return redact(Json.toNode(body));
+        } catch (RuntimeException notJson) {
+            String text = body instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : body.toString();
+            if (text.length() > 500) {
+                text = text.substring(0, 500) + "...";
+            }
+            return Json.NODES.textNode(Sensitive.maskPans(text));
+        }
+    }
+}

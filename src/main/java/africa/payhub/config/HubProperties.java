@@ -1,0 +1,65 @@
+package africa.payhub.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/** Everything under {@code hub.*} except the providers, which each have their own properties class. */
+@ConfigurationProperties("hub")
+public record HubProperties(
+        Path home,
+        Demo demo,
+        Sandbox sandbox,
+        Database database,
+        Reload reload,
+        Limits limits,
+        Dispatch dispatch,
+        Polling polling,
+        Callbacks callbacks,
+        @DefaultValue Map<String, Client> clients,
+        @DefaultValue Map<String, Operator> operators) {
+
+    /** An enterprise system: HTTP Basic credentials, and the secret its callbacks are signed with. */
+    public record Client(Secret secret, Secret callbackSecret, String callbackUrl) {
+    }
+
+    public record Operator(Secret secret) {
+    }
+
+    /** A demo client and operator for a fresh checkout; off in production. */
+    public record Demo(boolean enabled) {
+    }
+
+    /** The in-process provider simulators and where they send webhooks. */
+    public record Sandbox(boolean enabled, String hubBaseUrl) {
+    }
+
+    public record Database(boolean embedded, Path dataDirectory) {
+    }
+
+    public record Reload(boolean enabled) {
+    }
+
+    public record Limits(int maxBodyBytes) {
+    }
+
+    public record Dispatch(int concurrency, int maxSendAttempts, Duration resendGuard) {
+    }
+
+    /** The poller's timing; {@code hub.polling.interval-ms} is read by the polling route itself. */
+    public record Polling(int batchSize, Duration firstDelay, Duration maxDelay,
+                          Duration acceptedGrace, Duration reviewAfter) {
+    }
+
+    /** Callback retries; {@code interval-ms} and {@code timeout-ms} are read by the callbacks route. */
+    public record Callbacks(int batchSize, List<Duration> retryDelays) {
+    }
+
+    public Path homeDir() {
+        return home.toAbsolutePath().normalize();
+    }
+}

@@ -1,0 +1,71 @@
+package africa.payhub.config;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/**
+ * The {@code prod} profile refuses to start without what a production hub cannot run without: an
+ * external database, no sandbox, provider credentials, and at least one configured enterprise client.
+ * Runs before any bean (and before any database connection) so the operator gets one clear list.
+ */
+public class ProductionChecks implements EnvironmentPostProcessor {
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
+        if (!Arrays.asList(env.getActiveProfiles()).contains("prod")) {
+            return;
+        }
+        List<String> problems = check(env);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("The prod profile refuses to start:\n  - " + String.join("\n  - ", problems));
+        }
+    }
+
+    static List<String> check(ConfigurableEnvironment env) {
+        Binder binder = Binder.get(env);
+        List<String> problems = new ArrayList<>();
+        if (env.getProperty("hub.database.embedded", Boolean.class, false)) {
+            problems.add("hub.database.embedded must be false: production needs an external PostgreSQL");
+        }
+        if (blank(env.getProperty("spring.datasource.url"))) {
+            problems.add("spring.datasource.url (SPRING_DATASOURCE_URL) is not set");
+        }
+        if (env.getProperty("hub.sandbox.enabled", Boolean.class, false)) {
+            problems.add("hub.sandbox.enabled must be false in production");
+        }
+        Map<String, Map<String, String>> clients = binder
+                .bind("hub.clients", Bindable.mapOf(String.class, (Class<Map<String, String>>) (Class<?>) Map.class))
+                .orElse(Map.of());
+        if (clients.isEmpty()) {
+            problems.add("no enterprise client configured: set hub.clients.<clientId>.secret and .callback-secret");
+        }
+        clients.forEach((id, c) -> {
+            if (blank(c.get("secret"))) {
+                problems.add("hub.clients." + id + ".secret is not set");
+            }
+            if (blank(c.get("callback-secret")) && blank(c.get("callbackSecret"))) {
+                problems.add("hub.clients." + id + ".callback-secret is not set");
+            }
+        });
+        if (env.getProperty("hub.providers.monnify.enabled", Boolean.class, true)) {
+            for (String key : List.of("base-url", "api-key", "secret-key", "contract-code", "source-account-number")) {
+                if (blank(env.getProperty("hub.providers.monnify." + key))) {
+                    problems.add("hub.providers.monnify." + key + " is not set (provider credentials are required in production)");
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,40 @@
+package africa.payhub.payment;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** One row of {@code payments}. */
+public record Payment(
+        String id,
+        String clientId,
+        String messageId,
+        String contentHash,
+        String operation,
+        String provider,
+        PaymentStatus status,
+        BigDecimal amountValue,
+        String amountCurrency,
+        String providerReference,
+        String providerTransactionId,
+        String statusReason,
+        String reasonCode,
+        String message,
+        String result,
+        String callbackUrl,
+        int sendAttempts,
+        Instant lastSentAt,
+        int pollAttempts,
+        Instant nextPollAt,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    /** The Camel route that carries this payment's operation to its provider, e.g. monnify-payout. */
+    public String route() {
+        return provider + "-" + operation.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** The route that asks the provider for this payment's status, e.g. monnify-payout-status. */
+    public String statusRoute() {
+        return route() + "-status";
+    }
+}

@@ -1,0 +1,248 @@
+package africa.payhub.payment;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import africa.payhub.callback.NotificationStore;
+import africa.payhub.canonical.Json;
+import africa.payhub.canonical.Redactor;
+import africa.payhub.config.ClientRegistry;
+import africa.payhub.config.HubProperties;
+import africa.payhub.web.ApiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Payments as the enterprise systems see them: acceptance exactly once per message id, the views, the
+ * timeline, and the single path through which any status changes (with its callback written to the
+ * outbox in the same transaction).
+ */
+@Service("payments")
+public class PaymentService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PaymentService.class);
+
+    private final PaymentStore store;
+    private final NotificationStore notifications;
+    private final ClientRegistry clients;
+    private final HubProperties properties;
+    private final Clock clock;
+
+    public PaymentService(PaymentStore store, NotificationStore notifications, ClientRegistry clients,
+                          HubProperties properties, Clock clock) {
+        this.store = store;
+        this.notifications = notifications;
+        this.clients = clients;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** The answer to a posted message: the payment, and whether this call created it. */
+    public record Accepted(Payment payment, boolean created) {
+    }
+
+    /**
+     * Stores the message once. The same message id with the same content returns the stored payment;
+     * with different content it is refused (422). Concurrent posts of one message serialise on the
+     * unique key, so exactly one payment exists whatever the timing.
+     */
+    @Transactional
+    public Accepted accept(String clientId, ObjectNode message) {
+        String messageId = message.path("messageId").asText();
+        String hash = Json.sha256(Json.canonical(message));
+        String id = UUID.randomUUID().toString();
+        JsonNode amount = message.path("amount");
+        String callbackUrl = message.hasNonNull("callbackUrl") ? message.get("callbackUrl").asText()
+                : clients.client(clientId).map(HubProperties.Client::callbackUrl).orElse(null);
+        Payment candidate = new Payment(id, clientId, messageId, hash,
+                message.path("operation").asText(), message.path("provider").asText(), PaymentStatus.ACCEPTED,
+                amount.hasNonNull("value") ? new BigDecimal(amount.get("value").asText()) : null,
+                amount.hasNonNull("currency") ? amount.get("currency").asText() : null,
+                providerReference(id), null, null, null, Json.write(message), null, callbackUrl,
+                0, null, 0, null, null, null);
+        Instant due = clock.instant().plus(properties.polling().acceptedGrace());
+        if (store.insertIfAbsent(candidate, due)) {
+            store.addEvent(id, "ACCEPTED", "client:" + clientId, null, PaymentStatus.ACCEPTED,
+                    Json.write(Json.object().put("messageId", messageId).put("contentSha256", hash)));
+            return new Accepted(store.find(id).orElseThrow(), true);
+        }
+        Payment existing = store.findByMessage(clientId, messageId).orElseThrow(
+                () -> ApiException.conflict("message " + messageId + " is being accepted by another request; retry"));
+        if (!existing.contentHash().equals(hash)) {
+            throw ApiException.unprocessable("messageId " + messageId + " was already used for a different message"
+                    + " (payment " + existing.id() + "); a message id can be used once, for one content");
+        }
+        return new Accepted(existing, false);
+    }
+
+    /**
+     * Our reference for the payment at the provider: derived from the payment id alone, stored before any
+     * call, and the same on every send and status query.
+     */
+    public static String providerReference(String paymentId) {
+        return "HUB" + paymentId.replace("-", "").toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /** The payment if the caller may see it; a client never learns that another client's payment exists. */
+    public Payment visible(String paymentId, String clientScope) {
+        return store.find(paymentId)
+                .filter(p -> clientScope == null || p.clientId().equals(clientScope))
+                .orElseThrow(() -> ApiException.notFound("no payment " + paymentId));
+    }
+
+    public Optional<Payment> findByMessage(String clientId, String messageId) {
+        return store.findByMessage(clientId, messageId);
+    }
+
+    /**
+     * The one way a payment's status changes. Runs inside the caller's transaction on a row it locked;
+     * refuses (and records) any move the state machine does not allow, writes the timeline and the callback.
+     *
+     * @return whether the status changed
+     */
+    public boolean changeStatus(Payment locked, PaymentStatus to, String reason, String reasonCode, String actor,
+                                JsonNode evidence) {
+        PaymentStatus from = locked.status();
+        if (from == to) {
+            return false;
+        }
+        if (!from.canMoveTo(to)) {
+            store.addEvent(locked.id(), "TRANSITION_REFUSED", actor, from, to, Json.write(Json.object()
+                    .put("reason", "a " + from + " payment cannot become " + to)
+                    .set("evidence", Redactor.redact(evidence))));
+            LOG.info("Payment {} stays {}: {} refused (from {})", locked.id(), from, to, actor);
+            return false;
+        }
+        if (!store.updateStatus(locked.id(), from, to, reason, reasonCode)) {
+            throw new IllegalStateException("payment " + locked.id() + " changed under a row lock");
+        }
+        ObjectNode detail = Json.object();
+        if (reason != null) {
+            detail.put("reason", reason);
+        }
+        if (reasonCode != null) {
+            detail.put("reasonCode", reasonCode);
+        }
+        if (evidence != null) {
+            detail.set("evidence", Redactor.redact(evidence));
+        }
+        store.addEvent(locked.id(), "STATUS_CHANGED", actor, from, to, Json.write(detail));
+        Payment after = store.find(locked.id()).orElseThrow();
+        enqueueCallback(after, from);
+        LOG.info("Payment {} {} -> {} ({}){}", locked.id(), from, to, actor, reason == null ? "" : ": " + reason);
+        return true;
+    }
+
+    private void enqueueCallback(Payment payment, PaymentStatus previous) {
+        if (payment.callbackUrl() == null || payment.callbackUrl().isBlank()) {
+            return;
+        }
+        UUID eventId = UUID.randomUUID();
+        ObjectNode payload = Json.object();
+        payload.put("eventId", eventId.toString());
+        payload.put("eventType", "payment.status.changed");
+        payload.put("occurredAt", now());
+        payload.put("previousStatus", previous.name());
+        payload.set("payment", view(payment));
+        notifications.insert(eventId, payment.id(), payment.clientId(), payment.callbackUrl(), Json.write(payload));
+        store.addEvent(payment.id(), "CALLBACK_QUEUED", "hub", null, null,
+                Json.write(Json.object().put("eventId", eventId.toString()).put("status", payment.status().name())));
+    }
+
+    /** The payment as the API shows it. */
+    public ObjectNode view(Payment p) {
+        ObjectNode v = Json.object();
+        JsonNode message = Json.toNode(p.message());
+        v.put("paymentId", p.id());
+        v.put("messageId", p.messageId());
+        v.put("operation", p.operation());
+        v.put("provider", p.provider());
+        v.put("status", p.status().name());
+        if (message.has("amount")) {
+            v.set("amount", message.get("amount"));
+        } else {
+            v.putNull("amount");
+        }
+        v.put("providerReference", p.providerReference());
+        v.put("statusReason", p.statusReason());
+        if (p.reasonCode() != null) {
+            v.put("reasonCode", p.reasonCode());
+        }
+        v.set("result", p.result() == null ? Json.NODES.nullNode() : Json.toNode(p.result()));
+        v.put("createdAt", format(p.createdAt()));
+        v.put("updatedAt", format(p.updatedAt()));
+        return v;
+    }
+
+    /** The timeline: every event, with callback deliveries and their outcome. Details were redacted on write. */
+    public ObjectNode timeline(Payment p) {
+        ObjectNode out = Json.object();
+        out.put("paymentId", p.id());
+        ArrayNode events = out.putArray("events");
+        for (PaymentStore.PaymentEvent e : store.events(p.id())) {
+            ObjectNode n = events.addObject();
+            n.put("sequence", e.id());
+            n.put("type", e.type());
+            n.put("at", format(e.occurredAt()));
+            if (e.actor() != null) {
+                n.put("actor", e.actor());
+            }
+            if (e.statusFrom() != null) {
+                n.put("statusFrom", e.statusFrom());
+            }
+            if (e.statusTo() != null) {
+                n.put("statusTo", e.statusTo());
+            }
+            if (e.detail() != null) {
+                n.set("detail", Json.toNode(e.detail()));
+            }
+        }
+        ArrayNode callbacks = out.putArray("callbacks");
+        for (NotificationStore.Notification n : notifications.forPayment(p.id())) {
+            ObjectNode c = callbacks.addObject();
+            c.put("eventId", n.eventId().toString());
+            c.put("status", n.status());
+            c.put("attempts", n.attempts());
+            c.put("url", n.url());
+            c.put("createdAt", format(n.createdAt()));
+            if (n.lastStatusCode() != null) {
+                c.put("lastStatusCode", n.lastStatusCode());
+            }
+            if (n.lastError() != null) {
+                c.put("lastError", n.lastError());
+            }
+            if (n.deliveredAt() != null) {
+                c.put("deliveredAt", format(n.deliveredAt()));
+            }
+            if ("PENDING".equals(n.status())) {
+                c.put("nextAttemptAt", format(n.nextAttemptAt()));
+            }
+        }
+        return out;
+    }
+
+    public List<Payment> listByMessage(String clientScope, String messageId) {
+        if (clientScope == null) {
+            throw ApiException.badRequest("clientId", "operators search by messageId with a clientId query parameter");
+        }
+        return store.findByMessage(clientScope, messageId).stream().toList();
+    }
+
+    private String now() {
+        return format(clock.instant());
+    }
+
+    static String format(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+}

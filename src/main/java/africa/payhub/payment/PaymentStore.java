@@ -1,0 +1,170 @@
+package africa.payhub.payment;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL for payments and their timeline. Named parameters only; never SQL built from message content. */
+@Repository
+public class PaymentStore {
+
+    private static final String COLUMNS = """
+            id, client_id, message_id, content_hash, operation, provider, status, amount_value, amount_currency,
+            provider_reference, provider_transaction_id, status_reason, reason_code, message::text AS message,
+            result::text AS result, callback_url, send_attempts, last_sent_at, poll_attempts, next_poll_at,
+            created_at, updated_at""";
+
+    private static final RowMapper<Payment> ROW = PaymentStore::map;
+
+    private final JdbcClient jdbc;
+
+    public PaymentStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Inserts unless this client already used the message id; true when this call inserted it. */
+    public boolean insertIfAbsent(Payment p, Instant firstDue) {
+        return jdbc.sql("""
+                        INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
+                            amount_value, amount_currency, provider_reference, message, callback_url, next_poll_at)
+                        VALUES (:id, :client, :messageId, :hash, :operation, :provider, :status,
+                            :amountValue, :amountCurrency, :reference, CAST(:message AS jsonb), :callbackUrl, :due)
+                        ON CONFLICT (client_id, message_id) DO NOTHING""")
+                .param("id", p.id())
+                .param("client", p.clientId())
+                .param("messageId", p.messageId())
+                .param("hash", p.contentHash())
+                .param("operation", p.operation())
+                .param("provider", p.provider())
+                .param("status", p.status().name())
+                .param("amountValue", p.amountValue())
+                .param("amountCurrency", p.amountCurrency())
+                .param("reference", p.providerReference())
+                .param("message", p.message())
+                .param("callbackUrl", p.callbackUrl())
+                .param("due", Timestamp.from(firstDue))
+                .update() == 1;
+    }
+
+    public Optional<Payment> find(String id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM payments WHERE id = :id").param("id", id).query(ROW).optional();
+    }
+
+    /** The row, locked for the rest of the transaction: the one way to change a payment. */
+    public Optional<Payment> lock(String id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM payments WHERE id = :id FOR UPDATE").param("id", id).query(ROW).optional();
+    }
+
+    public Optional<Payment> findByMessage(String clientId, String messageId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM payments WHERE client_id = :client AND message_id = :messageId")
+                .param("client", clientId).param("messageId", messageId).query(ROW).optional();
+    }
+
+    public Optional<Payment> findByProviderReference(String provider, String reference) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM payments WHERE provider = :provider AND provider_reference = :reference")
+                .param("provider", provider).param("reference", reference).query(ROW).optional();
+    }
+
+    /** Moves the payment only if it is still in {@code from}; the trigger refuses illegal moves. */
+    public boolean updateStatus(String id, PaymentStatus from, PaymentStatus to, String reason, String reasonCode) {
+        return jdbc.sql("""
+                        UPDATE payments SET status = :to, status_reason = :reason, reason_code = :code, updated_at = now()
+                        WHERE id = :id AND status = :from""")
+                .param("id", id).param("from", from.name()).param("to", to.name())
+                .param("reason", reason).param("code", reasonCode)
+                .update() == 1;
+    }
+
+    public void updateProviderDetails(String id, String providerTransactionId, String resultJson) {
+        jdbc.sql("""
+                        UPDATE payments SET
+                            provider_transaction_id = COALESCE(:txId, provider_transaction_id),
+                            result = COALESCE(CAST(:result AS jsonb), result),
+                            updated_at = now()
+                        WHERE id = :id""")
+                .param("id", id).param("txId", providerTransactionId).param("result", resultJson)
+                .update();
+    }
+
+    public void markSent(String id, Instant firstPoll) {
+        jdbc.sql("""
+                        UPDATE payments SET send_attempts = send_attempts + 1, last_sent_at = now(),
+                            next_poll_at = :due, updated_at = now()
+                        WHERE id = :id""")
+                .param("id", id).param("due", Timestamp.from(firstPoll)).update();
+    }
+
+    public void schedulePoll(String id, Instant due, boolean countAttempt) {
+        jdbc.sql("""
+                        UPDATE payments SET next_poll_at = :due,
+                            poll_attempts = poll_attempts + CASE WHEN :count THEN 1 ELSE 0 END
+                        WHERE id = :id""")
+                .param("id", id).param("due", due == null ? null : Timestamp.from(due)).param("count", countAttempt)
+                .update();
+    }
+
+    public void addEvent(String paymentId, String type, String actor, PaymentStatus from, PaymentStatus to, String detailJson) {
+        jdbc.sql("""
+                        INSERT INTO payment_events (payment_id, type, actor, status_from, status_to, detail)
+                        VALUES (:payment, :type, :actor, :from, :to, CAST(:detail AS jsonb))""")
+                .param("payment", paymentId).param("type", type).param("actor", actor)
+                .param("from", from == null ? null : from.name()).param("to", to == null ? null : to.name())
+                .param("detail", detailJson)
+                .update();
+    }
+
+    public List<PaymentEvent> events(String paymentId) {
+        return jdbc.sql("""
+                        SELECT id, type, occurred_at, actor, status_from, status_to, detail::text AS detail
+                        FROM payment_events WHERE payment_id = :payment ORDER BY id""")
+                .param("payment", paymentId)
+                .query((rs, n) -> new PaymentEvent(rs.getLong("id"), rs.getString("type"),
+                        rs.getTimestamp("occurred_at").toInstant(), rs.getString("actor"),
+                        rs.getString("status_from"), rs.getString("status_to"), rs.getString("detail")))
+                .list();
+    }
+
+    private static Payment map(ResultSet rs, int row) throws SQLException {
+        return new Payment(
+                rs.getString("id"),
+                rs.getString("client_id"),
+                rs.getString("message_id"),
+                rs.getString("content_hash"),
+                rs.getString("operation"),
+                rs.getString("provider"),
+                PaymentStatus.valueOf(rs.getString("status")),
+                rs.getObject("amount_value", BigDecimal.class),
+                rs.getString("amount_currency"),
+                rs.getString("provider_reference"),
+                rs.getString("provider_transaction_id"),
+                rs.getString("status_reason"),
+                rs.getString("reason_code"),
+                rs.getString("message"),
+                rs.getString("result"),
+                rs.getString("callback_url"),
+                rs.getInt("send_attempts"),
+                instant(rs, "last_sent_at"),
+                rs.getInt("poll_attempts"),
+                instant(rs, "next_poll_at"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+
+    /** One entry of a payment's timeline. */
+    public record PaymentEvent(long id, String type, Instant occurredAt, String actor, String statusFrom,
+                               String statusTo, String detail) {
+    }
+}

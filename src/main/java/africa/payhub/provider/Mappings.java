@@ -1,0 +1,278 @@
+package africa.payhub.provider;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.schibsted.spt.data.jslt.Expression;
+import com.schibsted.spt.data.jslt.Function;
+import com.schibsted.spt.data.jslt.JsltException;
+import com.schibsted.spt.data.jslt.Parser;
+import africa.payhub.canonical.Json;
+import africa.payhub.config.HubProperties;
+import africa.payhub.payment.PaymentStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The integrator-editable mapping files under {@code <hub home>/mappings}: JSLT templates (one per
+ * direction) and each provider's {@code statuses.yaml} and {@code errors.yaml}. Files are re-read when
+ * they change on disk; a file that no longer compiles is reported by name and its previous version keeps
+ * serving.
+ */
+@Component("mappings")
+public class Mappings {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Mappings.class);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final long RECHECK_NANOS = 250_000_000L;
+
+    private final Path root;
+    private final Map<Path, Loaded<?>> cache = new ConcurrentHashMap<>();
+    private final Map<Path, String> broken = new ConcurrentHashMap<>();
+    private final Collection<Function> functions = List.of(new DecimalFunction(), new DecimalTextFunction());
+
+    public Mappings(HubProperties properties) {
+        this.root = properties.homeDir().resolve("mappings");
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Runs the JSLT template {@code <name>.jslt} (e.g. "monnify/payout.request") on a JSON body. */
+    public JsonNode transform(String name, Object body) {
+        Expression expression = load(root.resolve(name + ".jslt"), this::compile);
+        JsonNode input = Json.toNode(body);
+        try {
+            JsonNode out = expression.apply(input);
+            return out == null ? Json.NODES.nullNode() : out;
+        } catch (JsltException e) {
+            throw new MappingException("mapping " + name + ".jslt failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The canonical status for a provider status; anything not listed stays PENDING. */
+    public StatusRule status(String provider, String providerStatus) {
+        JsonNode rules = load(root.resolve(provider).resolve("statuses.yaml"), Mappings::readYaml);
+        JsonNode rule = providerStatus == null ? null : rules.get(providerStatus);
+        if (rule == null || rule.isNull()) {
+            return new StatusRule(PaymentStatus.PENDING, null, null);
+        }
+        if (rule.isTextual()) {
+            return new StatusRule(PaymentStatus.valueOf(rule.asText()), null, null);
+        }
+        return new StatusRule(PaymentStatus.valueOf(rule.path("status").asText()),
+                rule.hasNonNull("reasonCode") ? rule.get("reasonCode").asText() : null,
+                rule.hasNonNull("reason") ? rule.get("reason").asText() : null);
+    }
+
+    /** What a provider's refusal means, by its error code, then its message, then the HTTP status. */
+    public ErrorRule error(String provider, String code, String message, int httpStatus) {
+        JsonNode rules = load(root.resolve(provider).resolve("errors.yaml"), Mappings::readYaml);
+        JsonNode rule = null;
+        if (code != null && rules.path("codes").has(code)) {
+            rule = rules.path("codes").get(code);
+        }
+        if (rule == null && message != null) {
+            for (JsonNode m : rules.path("messages")) {
+                if (Pattern.compile(m.path("match").asText()).matcher(message).find()) {
+                    rule = m;
+                    break;
+                }
+            }
+        }
+        if (rule == null && rules.path("httpStatus").has(String.valueOf(httpStatus))) {
+            rule = rules.path("httpStatus").get(String.valueOf(httpStatus));
+        }
+        if (rule == null) {
+            rule = rules.path("default");
+        }
+        return new ErrorRule(Outcome.Kind.valueOf(rule.path("outcome").asText("REJECTED")),
+                rule.path("reasonCode").asText("PROVIDER_REJECTED"),
+                rule.hasNonNull("reason") ? rule.get("reason").asText() : null);
+    }
+
+    /** Files that are broken on disk right now (their previous version is serving), with the error. */
+    public Map<String, String> brokenFiles() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        broken.forEach((p, e) -> out.put(root.relativize(p).toString(), e));
+        return out;
+    }
+
+    /** Compiles every template and parses every rules file; the problems found, by file. */
+    public Map<String, String> validateAll() throws IOException {
+        Map<String, String> problems = new java.util.TreeMap<>();
+        if (!Files.isDirectory(root)) {
+            problems.put(root.toString(), "mappings directory not found");
+            return problems;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
+                String name = p.getFileName().toString();
+                try {
+                    if (name.endsWith(".jslt")) {
+                        compile(p);
+                    } else if (name.equals("statuses.yaml") || name.equals("errors.yaml") || name.equals("routing.yaml")) {
+                        readYaml(p);
+                    }
+                } catch (Exception e) {
+                    problems.put(root.relativize(p).toString(), e.getMessage());
+                }
+            }
+        }
+        return problems;
+    }
+
+    private Expression compile(Path file) throws IOException {
+        String text = Files.readString(file);
+        try {
+            return new Parser(new java.io.StringReader(text)).withSource(root.relativize(file).toString())
+                    .withFunctions(functions).compile();
+        } catch (JsltException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode readYaml(Path file) throws IOException {
+        JsonNode node = YAML.readTree(file.toFile());
+        return node == null ? Json.object() : node;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T load(Path file, Loader<T> loader) {
+        Loaded<T> current = (Loaded<T>) cache.get(file);
+        long now = System.nanoTime();
+        if (current != null && now - current.checkedAt < RECHECK_NANOS) {
+            return current.value;
+        }
+        long stamp;
+        try {
+            stamp = Files.getLastModifiedTime(file).toMillis() * 31 + Files.size(file);
+        } catch (NoSuchFileException e) {
+            if (current != null) {
+                return current.value;
+            }
+            throw new MappingException("mapping file " + root.relativize(file) + " does not exist");
+        } catch (IOException e) {
+            throw new MappingException("mapping file " + root.relativize(file) + " cannot be read: " + e.getMessage(), e);
+        }
+        if (current != null && current.stamp == stamp) {
+            cache.put(file, new Loaded<>(current.value, stamp, now));
+            return current.value;
+        }
+        try {
+            T value = loader.load(file);
+            cache.put(file, new Loaded<>(value, stamp, now));
+            if (broken.remove(file) != null || current != null) {
+                LOG.info("Mapping {} (re)loaded", root.relativize(file));
+            }
+            return value;
+        } catch (IOException | RuntimeException e) {
+            String error = Optional.ofNullable(e.getMessage()).orElse(e.toString());
+            if (!error.equals(broken.put(file, error))) {
+                LOG.error("Mapping {} is broken, {}: {}", root.relativize(file),
+                        current == null ? "and there is no earlier version to use" : "the previous version keeps serving",
+                        error);
+            }
+            if (current == null) {
+                throw new MappingException("mapping " + root.relativize(file) + " is broken: " + error, e);
+            }
+            cache.put(file, new Loaded<>(current.value, stamp, now));
+            return current.value;
+        }
+    }
+
+    /** Canonical status for a provider status, with an optional reason code and text. */
+    public record StatusRule(PaymentStatus status, String reasonCode, String reason) {
+    }
+
+    /** What to do with a provider refusal. */
+    public record ErrorRule(Outcome.Kind outcome, String reasonCode, String reason) {
+    }
+
+    private record Loaded<T>(T value, long stamp, long checkedAt) {
+    }
+
+    @FunctionalInterface
+    private interface Loader<T> {
+        T load(Path file) throws IOException;
+    }
+
+    /** {@code decimal("2500.00")}: the exact decimal number 2500.00 (never a double). */
+    static final class DecimalFunction implements Function {
+        public String getName() {
+            return "decimal";
+        }
+
+        public int getMinArguments() {
+            return 1;
+        }
+
+        public int getMaxArguments() {
+            return 1;
+        }
+
+        public JsonNode call(JsonNode input, JsonNode[] args) {
+            BigDecimal d = toDecimal(args[0]);
+            return d == null ? Json.NODES.nullNode() : Json.NODES.numberNode(d);
+        }
+    }
+
+    /** {@code decimal-text(200)}: "200" as a plain decimal string, e.g. for an amount a provider sent as a number. */
+    static final class DecimalTextFunction implements Function {
+        public String getName() {
+            return "decimal-text";
+        }
+
+        public int getMinArguments() {
+            return 1;
+        }
+
+        public int getMaxArguments() {
+            return 1;
+        }
+
+        public JsonNode call(JsonNode input, JsonNode[] args) {
+            BigDecimal d = toDecimal(args[0]);
+            return d == null ? Json.NODES.nullNode() : Json.NODES.textNode(d.toPlainString());
+        }
+    }
+
+    static BigDecimal toDecimal(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (node.isNumber()) {
+            return node.decimalValue();
+        }
+        if (node.isTextual() && !node.textValue().isBlank()) {
+            try {
+                return new BigDecimal(node.textValue().trim());
+            } catch (NumberFormatException e) {
+                throw new JsltException("not a decimal: " + node.textValue());
+            }
+        }
+        throw new JsltException("not a decimal: " + node);
+    }
+
+    List<Path> files() throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            return new ArrayList<>(s.filter(Files::isRegularFile).toList());
+        }
+    }
+}

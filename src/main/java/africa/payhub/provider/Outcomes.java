@@ -1,0 +1,117 @@
+package africa.payhub.provider;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import africa.payhub.canonical.Json;
+import africa.payhub.canonical.Sensitive;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns a failed provider call into an {@link Outcome} (the body the flow continues with). Called by the
+ * {@code provider-errors} route configuration, one method per failure class; it decides nothing about
+ * the payment itself, {@code paymentFlow.applyOutcome} does.
+ */
+@Component("outcomes")
+public class Outcomes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Outcomes.class);
+
+    private final Mappings mappings;
+
+    public Outcomes(Mappings mappings) {
+        this.mappings = mappings;
+    }
+
+    /** Certainly not processed by the provider (connection refused, 429/503, circuit open, no token). */
+    public void notSent(Exchange exchange) {
+        Throwable e = caught(exchange);
+        ObjectNode outcome = Outcome.of(Outcome.Kind.NOT_SENT, describe(e));
+        if (e instanceof ProviderUnavailableException pue && pue.retryAfter() != null) {
+            outcome.put("retryAfterSeconds", pue.retryAfter().toSeconds());
+        }
+        log(exchange, outcome);
+        exchange.getMessage().setBody(outcome);
+    }
+
+    /** May have been processed (timeout after sending, 5xx, connection lost): resolve by status query. */
+    public void unknown(Exchange exchange) {
+        ObjectNode outcome = Outcome.of(Outcome.Kind.UNKNOWN, describe(caught(exchange)));
+        log(exchange, outcome);
+        exchange.getMessage().setBody(outcome);
+    }
+
+    /** The provider refused: its error code and message, through {@code <provider>/error.jslt} and errors.yaml. */
+    public void rejected(Exchange exchange) {
+        ProviderRejectedException e = (ProviderRejectedException) caught(exchange);
+        String provider = e.provider();
+        String code = null;
+        String message = null;
+        try {
+            JsonNode error = mappings.transform(provider + "/error", e.body());
+            code = error.hasNonNull("code") ? error.get("code").asText() : null;
+            message = error.hasNonNull("message") ? error.get("message").asText() : null;
+        } catch (RuntimeException notJson) {
+            message = null;
+        }
+        Mappings.ErrorRule rule = mappings.error(provider, code, message, e.httpStatus());
+        ObjectNode outcome = Outcome.of(rule.outcome(), rule.reason() != null ? rule.reason()
+                : message != null ? Sensitive.maskPans(message) : e.getMessage());
+        outcome.put("reasonCode", rule.reasonCode());
+        outcome.put("httpStatus", e.httpStatus());
+        if (code != null) {
+            outcome.put("providerCode", code);
+        }
+        log(exchange, outcome);
+        exchange.getMessage().setBody(outcome);
+    }
+
+    private static void log(Exchange exchange, ObjectNode outcome) {
+        LOG.warn("Provider call for payment {} in route {}: {}", exchange.getProperty("hubPaymentId"),
+                exchange.getFromRouteId(), Json.write(outcome));
+    }
+
+    private static Throwable caught(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    }
+
+    static String describe(Throwable e) {
+        Throwable root = e;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            root = c;
+            if (c instanceof ProviderException) {
+                break;
+            }
+        }
+        if (root instanceof ProviderException pe) {
+            return pe.getMessage();
+        }
+        if (root instanceof MappingException me) {
+            return "mapping error: " + me.getMessage();
+        }
+        if (root instanceof CallNotPermittedException) {
+            return "circuit breaker open: the provider failed repeatedly, calls are paused";
+        }
+        if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
+            return "could not connect to the provider (" + root.getClass().getSimpleName() + ")";
+        }
+        if (root instanceof UnknownHostException) {
+            return "provider host not found";
+        }
+        if (root instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+            return "connecting to the provider timed out";
+        }
+        if (root instanceof SocketTimeoutException) {
+            return "no answer within the read timeout after the request was sent";
+        }
+        return root.getClass().getSimpleName() + " after the request was sent";
+    }
+}

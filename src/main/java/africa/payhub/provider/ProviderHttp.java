@@ -1,0 +1,188 @@
+package africa.payhub.provider;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import africa.payhub.canonical.Json;
+import africa.payhub.canonical.Redactor;
+import africa.payhub.payment.PaymentFlow;
+import africa.payhub.payment.Timeline;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * The edges of every provider HTTP call, used by each provider's {@code <provider>-http} route:
+ * {@link #begin} before the request (records it, redacted, in the payment's timeline), {@link #check}
+ * after the answer, which sorts the HTTP status into the hub's failure classes, and {@link #verdict} after
+ * the circuit breaker, which raises a provider's refusal (a refusal is not a sign of ill health).
+ *
+ * <p>Route properties: {@code hubMethod}, {@code hubPath}, optional {@code hubQuery}; the body is the
+ * request JSON. A redelivered call starts again from the same request, never from a previous answer.</p>
+ */
+@Component("providerHttp")
+public class ProviderHttp {
+
+    static final String SAVED_REQUEST = "hubHttpRequest";
+    static final String STARTED = "hubHttpStarted";
+    /** The request path after placeholders are filled, for the provider route's toD. */
+    public static final String HTTP_PATH = "hubHttpPath";
+    static final String VERDICT = "hubHttpVerdict";
+
+    private final Timeline timeline;
+    private final TokenCache tokens;
+
+    public ProviderHttp(Timeline timeline, TokenCache tokens) {
+        this.timeline = timeline;
+        this.tokens = tokens;
+    }
+
+    public void begin(String provider, Exchange exchange) {
+        Saved saved = exchange.getProperty(SAVED_REQUEST, Saved.class);
+        Message msg = exchange.getMessage();
+        if (saved == null) {
+            saved = save(exchange, Json.toNode(msg.getBody()));
+            exchange.setProperty(SAVED_REQUEST, saved);
+        }
+        msg.removeHeaders("*");
+        msg.setBody(saved.body);
+        msg.setHeader(Exchange.HTTP_METHOD, saved.method);
+        if (saved.query != null) {
+            msg.setHeader(Exchange.HTTP_QUERY, saved.query);
+        }
+        msg.setHeader("Accept", "application/json");
+        if (saved.body != null) {
+            msg.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        }
+        exchange.setProperty(HTTP_PATH, saved.path);
+        exchange.setProperty(STARTED, System.nanoTime());
+        String paymentId = exchange.getProperty(PaymentFlow.PAYMENT_ID, String.class);
+        if (paymentId != null) {
+            ObjectNode detail = Json.object().put("provider", provider).put("method", saved.method)
+                    .put("path", saved.path + (saved.query == null ? "" : "?" + saved.query));
+            if (saved.body != null) {
+                detail.set("body", Redactor.redactBody(saved.body));
+            }
+            timeline.record(paymentId, "PROVIDER_REQUEST", "hub", detail);
+        }
+    }
+
+    /**
+     * Splits a request mapping's output into path, query and body. A mapping may give {@code _path}
+     * (values for {@code {name}} placeholders in hubPath) and {@code _query} (query parameters); the rest
+     * is the JSON body. For a GET the whole output, minus {@code _path}, is the query.
+     */
+    private static Saved save(Exchange exchange, JsonNode request) {
+        String method = exchange.getProperty("hubMethod", "POST", String.class);
+        String path = exchange.getProperty("hubPath", "", String.class);
+        JsonNode pathParams = null;
+        JsonNode queryParams = null;
+        JsonNode body = request;
+        if (request != null && request.isObject()) {
+            ObjectNode rest = request.deepCopy();
+            pathParams = rest.remove("_path");
+            queryParams = rest.remove("_query");
+            if ("GET".equals(method) || "DELETE".equals(method)) {
+                queryParams = queryParams != null ? queryParams : rest;
+                body = null;
+            } else {
+                body = rest;
+            }
+        }
+        if (pathParams != null) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = pathParams.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                path = path.replace("{" + e.getKey() + "}", URLEncoder.encode(e.getValue().asText(), StandardCharsets.UTF_8));
+            }
+        }
+        String query = null;
+        if (queryParams != null && queryParams.isObject() && !queryParams.isEmpty()) {
+            StringJoiner q = new StringJoiner("&");
+            for (Iterator<Map.Entry<String, JsonNode>> it = queryParams.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isNull()) {
+                    q.add(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                            + URLEncoder.encode(e.getValue().asText(), StandardCharsets.UTF_8));
+                }
+            }
+            query = q.toString();
+        }
+        return new Saved(body == null || body.isNull() || body.isMissingNode() ? null : Json.write(body), method, path, query);
+    }
+
+    public void check(String provider, Exchange exchange) {
+        Message msg = exchange.getMessage();
+        int status = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String body = msg.getBody(String.class);
+        Long started = exchange.getProperty(STARTED, Long.class);
+        String paymentId = exchange.getProperty(PaymentFlow.PAYMENT_ID, String.class);
+        if (paymentId != null) {
+            ObjectNode detail = Json.object().put("provider", provider).put("httpStatus", status);
+            if (started != null) {
+                detail.put("durationMs", (System.nanoTime() - started) / 1_000_000);
+            }
+            detail.set("body", Redactor.redactBody(body));
+            timeline.record(paymentId, "PROVIDER_RESPONSE", provider, detail);
+        }
+        if (status >= 200 && status < 300) {
+            exchange.removeProperty(SAVED_REQUEST);
+            msg.setBody(body);
+            return;
+        }
+        if (status == 429 || status == 503) {
+            throw new ProviderUnavailableException(provider, status, retryAfter(msg.getHeader("Retry-After", String.class)));
+        }
+        if (status >= 500 || status == 0) {
+            throw new OutcomeUnknownException(provider, provider + " answered HTTP " + status
+                    + " after the request reached it; the outcome is unknown");
+        }
+        // a refusal is a healthy answer: it must not count against the circuit breaker, so it is raised by
+        // verdict(), after the breaker
+        exchange.setProperty(VERDICT, status == 401 ? new TokenRejectedException(provider)
+                : new ProviderRejectedException(provider, status, body));
+    }
+
+    /** Raises the refusal {@link #check} noted (401: the token is dropped first so the retry logs in again). */
+    public void verdict(String provider, Exchange exchange) {
+        ProviderException refusal = exchange.getProperty(VERDICT, ProviderException.class);
+        if (refusal == null) {
+            return;
+        }
+        exchange.removeProperty(VERDICT);
+        if (refusal instanceof TokenRejectedException) {
+            tokens.invalidate(provider, exchange);
+        }
+        throw refusal;
+    }
+
+    /** For a login route: any non-2xx means no token, and nothing was sent for a payment. */
+    public void checkLogin(String provider, Exchange exchange) {
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        exchange.getMessage().setBody(exchange.getMessage().getBody(String.class));
+        if (status < 200 || status >= 300) {
+            throw new ProviderAuthenticationException(provider, provider + " login refused with HTTP " + status
+                    + (status == 401 ? " (check the configured credentials)" : ""));
+        }
+    }
+
+    static Duration retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
+        } catch (NumberFormatException e) {
+            return null; // an HTTP date: fall back to the poller's backoff
+        }
+    }
+
+    private record Saved(String body, String method, String path, String query) {
+    }
+}

@@ -1,0 +1,125 @@
+package africa.payhub.provider;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import africa.payhub.canonical.Json;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Bearer tokens, cached per provider account. A token is refreshed before it expires, by one caller at a
+ * time (the others wait for that refresh instead of logging in too), and dropped when the provider
+ * rejects it. The login itself is the provider's route {@code <provider>-login}, which answers
+ * {@code {"accessToken", "expiresIn"}}. Tokens never reach a log or the timeline.
+ */
+@Component("tokens")
+public class TokenCache {
+
+    /** Exchange property holding the token a request was sent with, to drop exactly that one on 401. */
+    public static final String TOKEN_USED = "hubTokenUsed";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenCache.class);
+
+    private final ProviderCatalog providers;
+    private final ProducerTemplate template;
+    private final Clock clock;
+    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    public TokenCache(ProviderCatalog providers, ProducerTemplate template, Clock clock) {
+        this.providers = providers;
+        this.template = template;
+        this.clock = clock;
+    }
+
+    /** Sets {@code Authorization: Bearer <token>} for the provider's account. */
+    public void authorize(String provider, Exchange exchange) {
+        String token = token(provider);
+        exchange.getMessage().setHeader("Authorization", "Bearer " + token);
+        exchange.setProperty(TOKEN_USED, token);
+    }
+
+    public String token(String provider) {
+        String key = providers.require(provider).accountKey();
+        Token current = tokens.get(key);
+        if (current != null && current.fresh(clock.instant())) {
+            return current.value;
+        }
+        ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            current = tokens.get(key);
+            if (current != null && current.fresh(clock.instant())) {
+                return current.value;
+            }
+            Token fresh = login(provider);
+            tokens.put(key, fresh);
+            return fresh.value;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops the token the provider rejected (unless a newer one already replaced it). */
+    public void invalidate(String provider, Exchange exchange) {
+        String used = exchange.getProperty(TOKEN_USED, String.class);
+        String key = providers.require(provider).accountKey();
+        tokens.computeIfPresent(key, (k, t) -> used == null || t.value.equals(used) ? null : t);
+        LOG.info("Dropped the {} access token after the provider rejected it", provider);
+    }
+
+    private Token login(String provider) {
+        JsonNode answer;
+        try {
+            Object body = template.requestBody("direct:" + provider + "-login", (Object) "");
+            answer = Json.toNode(body);
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof ProviderAuthenticationException pae) {
+                throw pae;
+            }
+            throw new ProviderAuthenticationException(provider, provider + " login failed: " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"));
+        }
+        String value = answer.path("accessToken").asText(null);
+        long expiresIn = answer.path("expiresIn").asLong(0);
+        if (value == null || value.isBlank() || expiresIn <= 0) {
+            throw new ProviderAuthenticationException(provider, provider + " login answered without a token or expiry");
+        }
+        Instant issued = clock.instant();
+        // refresh ahead of expiry: a tenth of the lifetime, at least 5 s and at most 5 min early
+        long margin = Math.max(5, Math.min(300, expiresIn / 10));
+        LOG.info("Obtained a {} access token valid for {}s", provider, expiresIn);
+        return new Token(value, issued.plusSeconds(expiresIn), issued.plusSeconds(Math.max(1, expiresIn - margin)));
+    }
+
+    private record Token(String value, Instant expiresAt, Instant refreshAt) {
+        boolean fresh(Instant now) {
+            return now.isBefore(refreshAt);
+        }
+
+        @Override
+        public String toString() {
+            return "Token[expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /** For tests and operators: forget every cached token. */
+    public void clear() {
+        tokens.clear();
+    }
+
+    Duration remaining(String provider) {
+        Token t = tokens.get(providers.require(provider).accountKey());
+        return t == null ? Duration.ZERO : Duration.between(clock.instant(), t.expiresAt);
+    }
+}

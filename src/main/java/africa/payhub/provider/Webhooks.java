@@ -1,0 +1,134 @@
+package africa.payhub.provider;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import africa.payhub.canonical.Json;
+import africa.payhub.canonical.Redactor;
+import africa.payhub.payment.PaymentFlow;
+import africa.payhub.payment.Timeline;
+import africa.payhub.web.ApiException;
+import africa.payhub.web.Problem;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Provider webhooks: verified over the raw request bytes (constant-time comparison, by the provider's
+ * {@link ProviderAccount}), then recorded in {@code provider_webhooks} with what they did.
+ */
+@Component("webhooks")
+public class Webhooks {
+
+    static final String SHA = "hubWebhookSha";
+    static final String REMOTE = "hubWebhookRemote";
+    public static final String RESULT = "hubWebhookResult";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
+
+    private final ProviderCatalog providers;
+    private final JdbcClient jdbc;
+    private final Timeline timeline;
+    private final Environment env;
+    private final africa.payhub.payment.PaymentStore payments;
+
+    public Webhooks(ProviderCatalog providers, JdbcClient jdbc, Timeline timeline, Environment env,
+                    africa.payhub.payment.PaymentStore payments) {
+        this.providers = providers;
+        this.payments = payments;
+        this.jdbc = jdbc;
+        this.timeline = timeline;
+        this.env = env;
+    }
+
+    /** Verifies the signature over the exact bytes received; a forged or unsigned webhook is refused with 401. */
+    public void verify(String provider, Exchange exchange) {
+        Message msg = exchange.getMessage();
+        byte[] body = msg.getBody(byte[].class);
+        if (body == null) {
+            body = new byte[0];
+        }
+        String remote = remoteAddress(exchange);
+        exchange.setProperty(REMOTE, remote);
+        exchange.setProperty(SHA, Json.sha256(body));
+        Map<String, String> headers = new TreeMap<>();
+        msg.getHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v == null ? null : v.toString()));
+        ProviderAccount account = providers.account(provider)
+                .orElseThrow(() -> ApiException.notFound("no provider " + provider));
+        Set<String> allowed = allowedIps(provider);
+        if (!allowed.isEmpty() && !allowed.contains(remote)) {
+            save(provider, false, "REJECTED_SOURCE", null, null, exchange, null);
+            throw new ApiException(Problem.of(403, "Forbidden", "webhooks for " + provider + " are not accepted from this address"));
+        }
+        if (!account.verifyWebhook(body, headers)) {
+            save(provider, false, "REJECTED_SIGNATURE", null, null, exchange, null);
+            LOG.warn("Refused a {} webhook with a missing or wrong signature from {}", provider, remote);
+            throw new ApiException(Problem.of(401, "Unauthorized", "webhook signature missing or invalid"));
+        }
+        msg.setBody(body);
+    }
+
+    /** Sets {@code hubEventKey}: the mapping's eventKey, or the body's hash when the mapping gives none. */
+    public void eventKey(String provider, Exchange exchange) {
+        JsonNode outcome = Json.toNode(exchange.getMessage().getBody());
+        String key = outcome.path("eventKey").asText("");
+        if (key.isBlank()) {
+            key = "sha256:" + exchange.getProperty(SHA, String.class);
+        }
+        // the repository keeps at most 100 characters per key
+        exchange.setProperty("hubEventKey", key.length() > 90 ? provider + ":" + Json.sha256(key) : provider + ":" + key);
+    }
+
+    /** Records the verified webhook (body: the mapping's outcome) and what it did to the payment. */
+    public void record(String provider, Exchange exchange) {
+        boolean duplicate = exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class);
+        String result = duplicate ? "DUPLICATE" : exchange.getProperty(RESULT, "IGNORED", String.class);
+        JsonNode outcome = Json.toNode(exchange.getMessage().getBody());
+        String paymentId = exchange.getProperty(PaymentFlow.PAYMENT_ID, String.class);
+        if (paymentId == null && outcome.hasNonNull("reference")) {
+            paymentId = payments.findByProviderReference(provider, outcome.get("reference").asText())
+                    .map(africa.payhub.payment.Payment::id).orElse(null);
+        }
+        String eventKey = outcome.path("eventKey").asText(null);
+        save(provider, true, result, eventKey, paymentId, exchange, outcome);
+        if (paymentId != null) {
+            timeline.record(paymentId, "WEBHOOK", provider + ":webhook", Json.object().put("result", result)
+                    .put("eventKey", eventKey).set("outcome", outcome));
+        }
+        Message msg = exchange.getMessage();
+        msg.removeHeaders("*");
+        msg.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        msg.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        msg.setBody("{\"received\":true,\"result\":\"" + result + "\"}");
+    }
+
+    private void save(String provider, boolean valid, String outcome, String eventKey, String paymentId,
+                      Exchange exchange, JsonNode detail) {
+        jdbc.sql("""
+                        INSERT INTO provider_webhooks (provider, signature_valid, outcome, event_key, payment_id, remote_addr,
+                            body_sha256, detail)
+                        VALUES (:provider, :valid, :outcome, :key, :payment, :remote, :sha, CAST(:detail AS jsonb))""")
+                .param("provider", provider).param("valid", valid).param("outcome", outcome).param("key", eventKey)
+                .param("payment", paymentId).param("remote", exchange.getProperty(REMOTE, String.class))
+                .param("sha", exchange.getProperty(SHA, String.class))
+                .param("detail", detail == null ? null : Json.write(Redactor.redact(detail)))
+                .update();
+    }
+
+    private Set<String> allowedIps(String provider) {
+        String list = env.getProperty("hub.webhooks." + provider + ".allowed-ips", "");
+        return list.isBlank() ? Set.of() : Set.of(list.trim().split("\\s*,\\s*"));
+    }
+
+    private static String remoteAddress(Exchange exchange) {
+        var request = africa.payhub.web.PaymentApi.request(exchange);
+        return request == null ? null : request.getRemoteAddr();
+    }
+}

@@ -1,0 +1,47 @@
+package africa.payhub.web;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import africa.payhub.canonical.CanonicalValidator;
+import africa.payhub.canonical.Json;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/** Serves the OpenAPI document (written as YAML in the repo, served as JSON) and the message's JSON Schema. */
+@Component("apiDocs")
+public class ApiDocs {
+
+    public static final String OPENAPI_RESOURCE = "/openapi/payment-hub.yaml";
+
+    private final String openApi;
+    private final String schema;
+
+    public ApiDocs() throws IOException {
+        try (InputStream in = getClass().getResourceAsStream(OPENAPI_RESOURCE)) {
+            JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(in);
+            this.openApi = Json.write(doc);
+        }
+        try (InputStream in = getClass().getResourceAsStream(CanonicalValidator.SCHEMA_RESOURCE)) {
+            this.schema = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    public void openApi(Exchange exchange) {
+        write(exchange, openApi, "application/json");
+    }
+
+    public void paymentMessageSchema(Exchange exchange) {
+        write(exchange, schema, "application/schema+json");
+    }
+
+    private static void write(Exchange exchange, String body, String type) {
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, type);
+        exchange.getMessage().setBody(body);
+    }
+}

@@ -1,0 +1,178 @@
+package africa.payhub.web;
+
+import java.util.Locale;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import africa.payhub.callback.CallbackDelivery;
+import africa.payhub.canonical.CanonicalValidator;
+import africa.payhub.canonical.Json;
+import africa.payhub.payment.Payment;
+import africa.payhub.payment.PaymentFlow;
+import africa.payhub.payment.PaymentService;
+import africa.payhub.payment.PaymentStatus;
+import africa.payhub.provider.ProviderCatalog;
+import africa.payhub.security.Caller;
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
+import org.springframework.stereotype.Component;
+
+/** The canonical payments API behind the REST routes in {@code routes/api/payments.camel.yaml}. */
+@Component("paymentApi")
+public class PaymentApi {
+
+    public static final String DISPATCH = "hubDispatch";
+    private static final String SERVLET_REQUEST = "CamelHttpServletRequest";
+
+    private final CanonicalValidator validator;
+    private final PaymentService payments;
+    private final PaymentFlow flow;
+    private final ProviderCatalog providers;
+    private final CallbackDelivery callbacks;
+
+    public PaymentApi(CanonicalValidator validator, PaymentService payments, PaymentFlow flow,
+                      ProviderCatalog providers, CallbackDelivery callbacks) {
+        this.validator = validator;
+        this.payments = payments;
+        this.flow = flow;
+        this.providers = providers;
+        this.callbacks = callbacks;
+    }
+
+    /** POST /api/v1/payments: 202 on first acceptance, 200 replay, 400/422 otherwise. */
+    public void create(Exchange exchange) {
+        Caller caller = caller(exchange);
+        if (caller.operator()) {
+            throw ApiException.forbidden("operators cannot submit payments; use an enterprise client's credentials");
+        }
+        ObjectNode message = validator.validate(exchange.getMessage().getBody(byte[].class));
+        String provider = message.path("provider").asText();
+        String operation = message.path("operation").asText();
+        if (providers.account(provider).isEmpty()) {
+            throw ApiException.badRequest("provider", "unknown provider '" + provider + "'; this hub offers "
+                    + providers.enabledProviders());
+        }
+        if (!providers.supports(provider, operation)) {
+            throw ApiException.unprocessable("provider " + provider + " does not support operation " + operation);
+        }
+        PaymentService.Accepted accepted = payments.accept(caller.name(), message);
+        Payment p = accepted.payment();
+        Message msg = respond(exchange, accepted.created() ? 202 : 200, payments.view(p));
+        msg.setHeader("Location", "/api/v1/payments/" + p.id());
+        if (!accepted.created()) {
+            msg.setHeader("Idempotent-Replayed", "true");
+        }
+        exchange.setProperty(PaymentFlow.PAYMENT_ID, p.id());
+        exchange.setProperty(DISPATCH, accepted.created());
+    }
+
+    /** GET /api/v1/payments/{paymentId} */
+    public void get(Exchange exchange) {
+        Payment p = payments.visible(header(exchange, "paymentId"), caller(exchange).clientScope());
+        respond(exchange, 200, payments.view(p));
+    }
+
+    /** GET /api/v1/payments?messageId=...: the caller's payment for that message id, as a list. */
+    public void find(Exchange exchange) {
+        Caller caller = caller(exchange);
+        String messageId = exchange.getMessage().getHeader("messageId", String.class);
+        if (messageId == null || messageId.isBlank()) {
+            throw ApiException.badRequest("messageId", "query parameter messageId is required");
+        }
+        String scope = caller.operator() ? exchange.getMessage().getHeader("clientId", String.class) : caller.name();
+        ArrayNode list = Json.NODES.arrayNode();
+        payments.listByMessage(scope, messageId).forEach(p -> list.add(payments.view(p)));
+        ObjectNode out = Json.object();
+        out.set("payments", list);
+        respond(exchange, 200, out);
+    }
+
+    /** GET /api/v1/payments/{paymentId}/events: the timeline and callback deliveries. */
+    public void events(Exchange exchange) {
+        Payment p = payments.visible(header(exchange, "paymentId"), caller(exchange).clientScope());
+        respond(exchange, 200, payments.timeline(p));
+    }
+
+    /** POST /api/v1/payments/{paymentId}/events/{eventId}/redeliver */
+    public void redeliver(Exchange exchange) {
+        Caller caller = caller(exchange);
+        Payment p = payments.visible(header(exchange, "paymentId"), caller.clientScope());
+        UUID eventId;
+        try {
+            eventId = UUID.fromString(header(exchange, "eventId"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("no callback event " + header(exchange, "eventId"));
+        }
+        if (!callbacks.redeliver(p.id(), eventId, (caller.operator() ? "operator:" : "client:") + caller.name())) {
+            throw ApiException.notFound("no callback event " + eventId + " for payment " + p.id());
+        }
+        respond(exchange, 202, Json.object().put("eventId", eventId.toString()).put("status", "PENDING"));
+    }
+
+    /** POST /api/v1/payments/{paymentId}/resolution (operators): settle a NEEDS_REVIEW payment. */
+    public void resolve(Exchange exchange) {
+        Caller caller = caller(exchange);
+        if (!caller.operator()) {
+            throw ApiException.forbidden("only operators resolve payments");
+        }
+        JsonNode body;
+        try {
+            body = Json.parse(exchange.getMessage().getBody(byte[].class));
+        } catch (Exception e) {
+            throw ApiException.badRequest("body", "must be JSON: {\"status\": \"SUCCEEDED|FAILED\", \"reason\": \"...\"}");
+        }
+        String status = body == null ? "" : body.path("status").asText("").toUpperCase(Locale.ROOT);
+        String reason = body == null ? "" : body.path("reason").asText("");
+        java.util.List<FieldError> errors = new java.util.ArrayList<>();
+        if (!status.equals("SUCCEEDED") && !status.equals("FAILED")) {
+            errors.add(new FieldError("status", "must be SUCCEEDED or FAILED"));
+        }
+        if (reason.isBlank() || reason.length() > 500) {
+            errors.add(new FieldError("reason", "is required (at most 500 characters): say what the provider confirmed"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.badRequest(errors);
+        }
+        Payment p = flow.resolve(header(exchange, "paymentId"), PaymentStatus.valueOf(status), reason, caller.name());
+        respond(exchange, 200, payments.view(p));
+    }
+
+    private static String header(Exchange exchange, String name) {
+        String v = exchange.getMessage().getHeader(name, String.class);
+        if (v == null || v.isBlank()) {
+            throw ApiException.badRequest(name, "is required");
+        }
+        return v;
+    }
+
+    private static Message respond(Exchange exchange, int status, JsonNode body) {
+        Message msg = exchange.getMessage();
+        msg.removeHeaders("*");
+        msg.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        msg.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        msg.setBody(Json.write(body));
+        return msg;
+    }
+
+    /** The servlet request behind a platform-http exchange (the message may have been copied since). */
+    public static HttpServletRequest request(Exchange exchange) {
+        if (exchange.getIn() instanceof PlatformHttpMessage m && m.getRequest() != null) {
+            return m.getRequest();
+        }
+        return exchange.getIn().getHeader(SERVLET_REQUEST, HttpServletRequest.class);
+    }
+
+    static Caller caller(Exchange exchange) {
+        HttpServletRequest request = request(exchange);
+        Object caller = request == null ? null : request.getAttribute(Caller.REQUEST_ATTRIBUTE);
+        if (caller instanceof Caller c) {
+            return c;
+        }
+
+        throw new ApiException(Problem.of(401, "Unauthorized", "HTTP Basic credentials are missing or wrong"));
+    }
+}

@@ -1,0 +1,225 @@
+package africa.payhub;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import africa.payhub.canonical.Json;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The canonical payments API as an enterprise system meets it: authentication, validation, idempotency. */
+class CanonicalApiTest extends HubTestSupport {
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void noOrWrongCredentialsGet401Problems() {
+        Response none = post("/api/v1/payments", Json.write(payout(messageId("auth"), "2085886393", "10.00")), null);
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(none.header("WWW-Authenticate")).contains("Basic");
+        Response wrong = post("/api/v1/payments", Json.write(payout(messageId("auth"), "2085886393", "10.00")), "demo-erp:guess");
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(get("/api/v1/payments/anything", "ops:wrong").status()).isEqualTo(401);
+    }
+
+    @Test
+    void aClientSeesOnlyItsOwnPayments() {
+        String id = submit(payout(messageId("own"), "2085886393", "15.00")).path("paymentId").asText();
+        assertThat(get("/api/v1/payments/" + id, OTHER_CLIENT).status()).isEqualTo(404);
+        assertThat(get("/api/v1/payments/" + id + "/events", OTHER_CLIENT).status()).isEqualTo(404);
+        assertThat(get("/api/v1/payments/" + id, CLIENT).status()).isEqualTo(200);
+        assertThat(get("/api/v1/payments/" + id, OPERATOR).status()).isEqualTo(200);
+    }
+
+    @Test
+    void sameMessageTwiceIsOnePaymentAndOneTransfer() {
+        ObjectNode message = payout(messageId("replay"), "2085886393", "2500.00");
+        Response first = post("/api/v1/payments", Json.write(message), CLIENT);
+        assertThat(first.status()).isEqualTo(202);
+        String id = first.json().path("paymentId").asText();
+        assertThat(first.header("Location")).isEqualTo("/api/v1/payments/" + id);
+        awaitStatus(id, "SUCCEEDED");
+
+        // the same content with its keys in another order is the same message
+        ObjectNode reordered = Json.object();
+        List<String> names = new ArrayList<>();
+        message.fieldNames().forEachRemaining(names::add);
+        java.util.Collections.reverse(names);
+        names.forEach(n -> reordered.set(n, message.get(n)));
+        Response again = post("/api/v1/payments", Json.write(reordered), CLIENT);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(again.json().path("paymentId").asText()).isEqualTo(id);
+        assertThat(again.json().path("status").asText()).isEqualTo("SUCCEEDED");
+
+        JsonNode found = get("/api/v1/payments?messageId=" + message.get("messageId").asText(), CLIENT).json();
+        assertThat(found.path("payments")).hasSize(1);
+        assertThat(monnify(again.json().path("providerReference").asText()).path("requests").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void sameMessageIdWithDifferentContentIs422() {
+        ObjectNode message = payout(messageId("conflict"), "2085886393", "100.00");
+        submit(message);
+        message.set("amount", Json.object().put("value", "100.01").put("currency", "NGN"));
+        Response conflict = post("/api/v1/payments", Json.write(message), CLIENT);
+        assertThat(conflict.status()).isEqualTo(422);
+        assertThat(conflict.json().path("detail").asText()).contains("already used for a different message");
+    }
+
+    @Test
+    void theSameMessageIdFromAnotherClientIsAnotherPayment() {
+        ObjectNode message = payout(messageId("shared-id"), "2085886393", "30.00");
+        String mine = submit(message).path("paymentId").asText();
+        Response theirs = post("/api/v1/payments", Json.write(message), OTHER_CLIENT);
+        assertThat(theirs.status()).isEqualTo(202);
+        assertThat(theirs.json().path("paymentId").asText()).isNotEqualTo(mine);
+    }
+
+    @Test
+    void twentyConcurrentPostsOfOneMessageMakeOnePayment() throws Exception {
+        ObjectNode message = payout(messageId("storm"), "2085886393", "777.00");
+        String body = Json.write(message);
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        List<Callable<Response>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(() -> post("/api/v1/payments", body, CLIENT));
+        }
+        List<Response> answers = new ArrayList<>();
+        for (Future<Response> f : pool.invokeAll(calls)) {
+            answers.add(f.get());
+        }
+        pool.shutdown();
+        assertThat(answers).allSatisfy(r -> assertThat(r.status()).isIn(200, 202, 409));
+        assertThat(answers.stream().filter(r -> r.status() == 202)).hasSize(1);
+        assertThat(answers.stream().filter(r -> r.status() != 409).map(r -> r.json().path("paymentId").asText()).distinct()).hasSize(1);
+        int rows = jdbc.sql("SELECT count(*) FROM payments WHERE client_id = 'demo-erp' AND message_id = :m")
+                .param("m", message.get("messageId").asText()).query(Integer.class).single();
+        assertThat(rows).isEqualTo(1);
+        String id = answers.stream().filter(r -> r.status() == 202).findFirst().orElseThrow().json().path("paymentId").asText();
+        JsonNode done = awaitStatus(id, "SUCCEEDED");
+        assertThat(monnify(done.path("providerReference").asText()).path("requests").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void malformedJsonIsAClear400() {
+        Response r = post("/api/v1/payments", "{\"messageId\": \"x\", ", CLIENT);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(r.json().path("errors").get(0).path("field").asText()).isEqualTo("body");
+        assertThat(r.json().path("errors").get(0).path("message").asText()).contains("malformed JSON");
+        assertThat(post("/api/v1/payments", "", CLIENT).status()).isEqualTo(400);
+        assertThat(post("/api/v1/payments", "[1,2]", CLIENT).json().path("errors").get(0).path("message").asText())
+                .isEqualTo("must be a JSON object");
+    }
+
+    @Test
+    void everyProblemIsListedAtOnce() {
+        ObjectNode m = payout("bad id with spaces", "2085886393", "10.001");
+        m.put("operation", "PAYOUT");
+        ((ObjectNode) m.get("destination")).remove("bankCode");
+        m.put("colour", "blue");
+        Response r = post("/api/v1/payments", Json.write(m), CLIENT);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(fields(r)).contains("messageId", "destination.bankCode", "colour", "amount.value");
+        assertThat(message(r, "amount.value")).contains("NGN allows at most 2 decimal places");
+        assertThat(message(r, "colour")).isEqualTo("is not a known field");
+        assertThat(message(r, "destination.bankCode")).isEqualTo("is required");
+    }
+
+    @Test
+    void amountsMustBePositiveDecimalStringsInAKnownCurrency() {
+        ObjectNode zero = payout(messageId("zero"), "2085886393", "0.00");
+        assertThat(message(post("/api/v1/payments", Json.write(zero), CLIENT), "amount.value")).isEqualTo("must be greater than zero");
+
+        ObjectNode negative = payout(messageId("neg"), "2085886393", "-5.00");
+        assertThat(fields(post("/api/v1/payments", Json.write(negative), CLIENT))).contains("amount.value");
+
+        ObjectNode number = payout(messageId("num"), "2085886393", "1");
+        ((ObjectNode) number.get("amount")).put("value", 12.5);
+        assertThat(message(post("/api/v1/payments", Json.write(number), CLIENT), "amount.value")).isEqualTo("must be a string");
+
+        ObjectNode currency = payout(messageId("cur"), "2085886393", "10.00");
+        ((ObjectNode) currency.get("amount")).put("currency", "XYZ");
+        assertThat(message(post("/api/v1/payments", Json.write(currency), CLIENT), "amount.currency")).contains("ISO 4217");
+
+        ObjectNode lowercase = payout(messageId("cur"), "2085886393", "10.00");
+        ((ObjectNode) lowercase.get("amount")).put("currency", "ngn");
+        assertThat(fields(post("/api/v1/payments", Json.write(lowercase), CLIENT))).contains("amount.currency");
+
+        ObjectNode yen = payout(messageId("jpy"), "2085886393", "10.5");
+        ((ObjectNode) yen.get("amount")).put("currency", "JPY");
+        assertThat(message(post("/api/v1/payments", Json.write(yen), CLIENT), "amount.value")).contains("JPY allows at most 0");
+    }
+
+    @Test
+    void unknownOperationOrProviderIsRefused() {
+        ObjectNode op = payout(messageId("op"), "2085886393", "10.00");
+        op.put("operation", "TELEPORT");
+        assertThat(message(post("/api/v1/payments", Json.write(op), CLIENT), "operation")).contains("must be one of");
+
+        ObjectNode provider = payout(messageId("prov"), "2085886393", "10.00");
+        provider.put("provider", "nobank");
+        Response r = post("/api/v1/payments", Json.write(provider), CLIENT);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(message(r, "provider")).contains("unknown provider 'nobank'");
+    }
+
+    @Test
+    void oversizedBodiesAreRefusedWithoutBeingStored() {
+        ObjectNode big = payout(messageId("big"), "2085886393", "10.00");
+        ((ObjectNode) big.get("metadata")).put("blob", "x".repeat(70_000));
+        Response r = post("/api/v1/payments", Json.write(big), CLIENT);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(message(r, "body")).contains("limit is 65536");
+        assertThat(get("/api/v1/payments?messageId=" + big.get("messageId").asText(), CLIENT).json().path("payments")).isEmpty();
+    }
+
+    @Test
+    void cardDataAndCredentialsAreNeverAccepted() {
+        ObjectNode m = payout(messageId("pan"), "2085886393", "10.00");
+        ((ObjectNode) m.get("metadata")).put("cvv", "123").put("note", "card 4111111111111111");
+        Response r = post("/api/v1/payments", Json.write(m), CLIENT);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(fields(r)).contains("metadata.cvv", "metadata.note");
+        assertThat(r.body()).doesNotContain("4111111111111111").doesNotContain("\"123\"");
+    }
+
+    @Test
+    void operatorsCannotSubmitAndClientsCannotResolve() {
+        Response byOperator = post("/api/v1/payments", Json.write(payout(messageId("ops"), "2085886393", "10.00")), OPERATOR);
+        assertThat(byOperator.status()).isEqualTo(403);
+        String id = submit(payout(messageId("res"), "2085886393", "10.00")).path("paymentId").asText();
+        Response byClient = post("/api/v1/payments/" + id + "/resolution", "{\"status\":\"FAILED\",\"reason\":\"x\"}", CLIENT);
+        assertThat(byClient.status()).isEqualTo(403);
+        assertThat(byClient.header("Content-Type")).startsWith("application/problem+json");
+    }
+
+    private static List<String> fields(Response r) {
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        List<String> out = new ArrayList<>();
+        r.json().path("errors").forEach(e -> out.add(e.path("field").asText()));
+        return out;
+    }
+
+    private static String message(Response r, String field) {
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        for (JsonNode e : r.json().path("errors")) {
+            if (e.path("field").asText().equals(field)) {
+                return e.path("message").asText();
+            }
+        }
+        throw new AssertionError("no error for " + field + " in " + r.body());
+    }
+}
