@@ -71,6 +71,7 @@ CREATE INDEX payment_events_payment ON payment_events (payment_id, id);
 -- Outbox of callbacks to enterprise systems, written in the transaction that changes the status.
 CREATE TABLE notifications (
     event_id         UUID PRIMARY KEY,
+    seq              BIGSERIAL   NOT NULL,
     payment_id       TEXT        NOT NULL REFERENCES payments (id),
     client_id        TEXT        NOT NULL,
     url              TEXT        NOT NULL,
@@ -85,7 +86,7 @@ CREATE TABLE notifications (
     CONSTRAINT notifications_status_known CHECK (status IN ('PENDING', 'DELIVERED', 'DEAD'))
 );
 CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE status = 'PENDING';
-CREATE INDEX notifications_payment ON notifications (payment_id, created_at);
+CREATE INDEX notifications_payment ON notifications (payment_id, seq);
 
 -- Every webhook a provider sent, verified or not, and what it did.
 CREATE TABLE provider_webhooks (

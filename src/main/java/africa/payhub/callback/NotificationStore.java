@@ -34,7 +34,7 @@ public class NotificationStore {
     }
 
     public List<Notification> forPayment(String paymentId) {
-        return jdbc.sql("SELECT * FROM notifications WHERE payment_id = :payment ORDER BY created_at, event_id")
+        return jdbc.sql("SELECT * FROM notifications WHERE payment_id = :payment ORDER BY seq")
                 .param("payment", paymentId).query(NotificationStore::map).list();
     }
 

@@ -72,6 +72,14 @@ public class Webhooks {
             LOG.warn("Refused a {} webhook with a missing or wrong signature from {}", provider, remote);
             throw new ApiException(Problem.of(401, "Unauthorized", "webhook signature missing or invalid"));
         }
+        try {
+            if (!Json.parse(body).isObject()) {
+                throw new java.io.IOException("not an object");
+            }
+        } catch (java.io.IOException e) {
+            save(provider, true, "REJECTED_MALFORMED", null, null, exchange, null);
+            throw ApiException.badRequest("body", "a signed " + provider + " webhook must be a JSON object");
+        }
         msg.setBody(body);
     }
 

@@ -1,0 +1,147 @@
+package africa.payhub;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import africa.payhub.canonical.Json;
+import africa.payhub.provider.monnify.MonnifyAccount;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Monnify webhooks as an attacker, a flaky network and Monnify itself send them. */
+class WebhookTest extends HubTestSupport {
+
+    private static final byte[] SECRET = "SANDBOXSECRETKEY00000000000000001".getBytes(StandardCharsets.UTF_8);
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void forgedOrUnsignedWebhooksAreRefusedRecordedAndChangeNothing() {
+        JsonNode p = pendingPayment();
+        byte[] body = event("SUCCESSFUL_DISBURSEMENT", p.path("providerReference").asText(), "SUCCESS", "20.00");
+
+        Response unsigned = postBytes("/webhooks/monnify", body, "Content-Type", "application/json");
+        assertThat(unsigned.status()).isEqualTo(401);
+        assertThat(unsigned.header("Content-Type")).startsWith("application/problem+json");
+
+        byte[] wrongKey = "not-the-secret".getBytes(StandardCharsets.UTF_8);
+        Response forged = postBytes("/webhooks/monnify", body, "Content-Type", "application/json",
+                MonnifyAccount.SIGNATURE_HEADER, hex(MonnifyAccount.sign(body, wrongKey)));
+        assertThat(forged.status()).isEqualTo(401);
+
+        Response garbage = postBytes("/webhooks/monnify", body, "Content-Type", "application/json",
+                MonnifyAccount.SIGNATURE_HEADER, "zz-not-hex");
+        assertThat(garbage.status()).isEqualTo(401);
+
+        assertThat(payment(p.path("paymentId").asText()).path("status").asText()).isEqualTo("PENDING");
+        int rejected = jdbc.sql("SELECT count(*) FROM provider_webhooks WHERE body_sha256 = :sha AND NOT signature_valid")
+                .param("sha", Json.sha256(body)).query(Integer.class).single();
+        assertThat(rejected).isEqualTo(3);
+    }
+
+    @Test
+    void theSignatureCoversTheRawBytesNotTheJsonValue() {
+        JsonNode p = pendingPayment();
+        byte[] compact = event("SUCCESSFUL_DISBURSEMENT", p.path("providerReference").asText(), "SUCCESS", "20.00");
+        // the same JSON value, re-serialised with other whitespace: a different MAC
+        byte[] pretty = Json.toNode(compact).toPrettyString().getBytes(StandardCharsets.UTF_8);
+        Response r = postBytes("/webhooks/monnify", pretty, "Content-Type", "application/json",
+                MonnifyAccount.SIGNATURE_HEADER, hex(MonnifyAccount.sign(compact, SECRET)));
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(payment(p.path("paymentId").asText()).path("status").asText()).isEqualTo("PENDING");
+    }
+
+    @Test
+    void aValidWebhookAppliesOnceAndItsReplayChangesNothing() {
+        JsonNode p = pendingPayment();
+        String id = p.path("paymentId").asText();
+        byte[] body = event("FAILED_DISBURSEMENT", p.path("providerReference").asText(), "FAILED", "20.00");
+        Response first = signed(body);
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.json().path("result").asText()).isEqualTo("APPLIED");
+        assertThat(payment(id).path("status").asText()).isEqualTo("FAILED");
+
+        Response replay = signed(body);
+        assertThat(replay.status()).isEqualTo(200);
+        assertThat(replay.json().path("result").asText()).isEqualTo("DUPLICATE");
+
+        // a different, later event for the same transfer cannot move a final status
+        byte[] late = event("SUCCESSFUL_DISBURSEMENT", p.path("providerReference").asText(), "SUCCESS", "20.00");
+        assertThat(signed(late).json().path("result").asText()).isEqualTo("NO_CHANGE");
+        assertThat(payment(id).path("status").asText()).isEqualTo("FAILED");
+    }
+
+    @Test
+    void aWebhookReportingAnotherAmountSendsThePaymentToReview() {
+        JsonNode p = pendingPayment();
+        byte[] body = event("SUCCESSFUL_DISBURSEMENT", p.path("providerReference").asText(), "SUCCESS", "2000.00");
+        assertThat(signed(body).status()).isEqualTo(200);
+        JsonNode after = payment(p.path("paymentId").asText());
+        assertThat(after.path("status").asText()).isEqualTo("NEEDS_REVIEW");
+        assertThat(after.path("reasonCode").asText()).isEqualTo("AMOUNT_MISMATCH");
+    }
+
+    @Test
+    void aVerifiedWebhookForAnUnknownReferenceIsAcknowledgedAndRecorded() {
+        byte[] body = event("SUCCESSFUL_DISBURSEMENT", "NOT-OURS-" + System.nanoTime(), "SUCCESS", "5.00");
+        Response r = signed(body);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("result").asText()).isEqualTo("UNMATCHED");
+        String outcome = jdbc.sql("SELECT outcome FROM provider_webhooks WHERE body_sha256 = :sha")
+                .param("sha", Json.sha256(body)).query(String.class).single();
+        assertThat(outcome).isEqualTo("UNMATCHED");
+    }
+
+    @Test
+    void otherEventTypesAreAcknowledgedAndIgnored() {
+        ObjectNode e = Json.object();
+        e.put("eventType", "SUCCESSFUL_TRANSACTION");
+        e.set("eventData", Json.object().put("transactionReference", "MNFY|04|" + System.nanoTime())
+                .put("paymentReference", "x").put("amountPaid", "100.00"));
+        Response r = signed(Json.write(e).getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("result").asText()).isEqualTo("IGNORED");
+    }
+
+    @Test
+    void aSignedButMalformedBodyIsA400() {
+        Response r = signed("this is not json".getBytes(StandardCharsets.UTF_8));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    }
+
+    /** A payment Monnify holds in PENDING_AUTHORIZATION: it waits for whatever the webhook says. */
+    private static JsonNode pendingPayment() {
+        String id = submit(payout(messageId("wh"), "1000000011", "20.00")).path("paymentId").asText();
+        return awaitStatus(id, "PENDING");
+    }
+
+    private static Response signed(byte[] body) {
+        return postBytes("/webhooks/monnify", body, "Content-Type", "application/json",
+                MonnifyAccount.SIGNATURE_HEADER, hex(MonnifyAccount.sign(body, SECRET)));
+    }
+
+    static byte[] event(String type, String reference, String status, String amount) {
+        ObjectNode data = Json.object();
+        data.set("amount", Json.NODES.numberNode(new java.math.BigDecimal(amount)));
+        data.put("transactionReference", "MFDS" + System.nanoTime());
+        data.put("reference", reference);
+        data.put("currency", "NGN");
+        data.put("status", status);
+        data.put("destinationAccountName", "ADA OBI");
+        ObjectNode e = Json.object();
+        e.put("eventType", type);
+        e.set("eventData", data);
+        return Json.write(e).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+}
