@@ -29,7 +29,7 @@ public class ProductionChecks implements EnvironmentPostProcessor {
         }
     }
 
-    static List<String> check(ConfigurableEnvironment env) {
+    public static List<String> check(ConfigurableEnvironment env) {
         Binder binder = Binder.get(env);
         List<String> problems = new ArrayList<>();
         if (env.getProperty("hub.database.embedded", Boolean.class, false)) {
@@ -41,17 +41,17 @@ public class ProductionChecks implements EnvironmentPostProcessor {
         if (env.getProperty("hub.sandbox.enabled", Boolean.class, false)) {
             problems.add("hub.sandbox.enabled must be false in production");
         }
-        Map<String, Map<String, String>> clients = binder
-                .bind("hub.clients", Bindable.mapOf(String.class, (Class<Map<String, String>>) (Class<?>) Map.class))
+        Map<String, ClientSettings> clients = binder
+                .bind("hub.clients", Bindable.mapOf(String.class, ClientSettings.class))
                 .orElse(Map.of());
         if (clients.isEmpty()) {
             problems.add("no enterprise client configured: set hub.clients.<clientId>.secret and .callback-secret");
         }
         clients.forEach((id, c) -> {
-            if (blank(c.get("secret"))) {
+            if (blank(c.secret())) {
                 problems.add("hub.clients." + id + ".secret is not set");
             }
-            if (blank(c.get("callback-secret")) && blank(c.get("callbackSecret"))) {
+            if (blank(c.callbackSecret())) {
                 problems.add("hub.clients." + id + ".callback-secret is not set");
             }
         });
@@ -63,6 +63,10 @@ public class ProductionChecks implements EnvironmentPostProcessor {
             }
         }
         return problems;
+    }
+
+    /** The client settings as plain text, for checking before the application context exists. */
+    public record ClientSettings(String secret, String callbackSecret, String callbackUrl) {
     }
 
     private static boolean blank(String s) {

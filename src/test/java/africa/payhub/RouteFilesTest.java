@@ -1,0 +1,153 @@
+package africa.payhub;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The integrator's surface: every route file in the repository loads and is named after its file, and
+ * edits to routes and mappings take effect without a restart, while a broken file never takes a flow down.
+ */
+class RouteFilesTest extends HubTestSupport {
+
+    @Autowired
+    CamelContext camel;
+
+    @Autowired
+    ProducerTemplate template;
+
+    @Test
+    void everyRouteFileLoadsAndItsRoutesAreNamedAfterIt() throws Exception {
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(Path.of("routes"))) {
+            files = s.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().toList();
+        }
+        assertThat(files).isNotEmpty();
+        List<String> problems = new ArrayList<>();
+        for (Path file : files) {
+            String name = file.getFileName().toString().replace(".camel.yaml", "");
+            try (DefaultCamelContext scratch = new DefaultCamelContext()) {
+                PluginHelper.getRoutesLoader(scratch).loadRoutes(ResourceHelper.fromString("file:" + file, Files.readString(file)));
+                List<RouteDefinition> routes = ((ModelCamelContext) scratch).getRouteDefinitions().stream()
+                        .filter(r -> !Boolean.TRUE.equals(r.isRest())).toList();
+                for (RouteDefinition r : routes) {
+                    boolean named = routes.size() == 1 ? name.equals(r.getRouteId()) : r.getRouteId().startsWith(name);
+                    if (!named) {
+                        problems.add(file + ": route id '" + r.getRouteId() + "' should be (or start with) '" + name + "'");
+                    }
+                }
+            } catch (Exception e) {
+                problems.add(file + ": " + e.getMessage());
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void anEditedRouteTakesEffectWithoutARestartAndABrokenOneKeepsThePreviousVersion() throws Exception {
+        Path probe = HOME.resolve("routes/core/reload-probe.camel.yaml");
+        try {
+            Files.writeString(probe, probeRoute("v1"));
+            await().untilAsserted(() -> assertThat(callProbe()).isEqualTo("v1"));
+
+            Files.writeString(probe, probeRoute("v2"));
+            await().untilAsserted(() -> assertThat(callProbe()).isEqualTo("v2"));
+
+            Files.writeString(probe, probeRoute("v3").replace("setBody", "setBodyTypo"));
+            await().untilAsserted(() -> assertThat(brokenFiles()).containsKey("routes/core/reload-probe.camel.yaml"));
+            assertThat(callProbe()).isEqualTo("v2");
+
+            Files.writeString(probe, probeRoute("v4"));
+            await().untilAsserted(() -> assertThat(callProbe()).isEqualTo("v4"));
+            assertThat(brokenFiles()).doesNotContainKey("routes/core/reload-probe.camel.yaml");
+        } finally {
+            Files.deleteIfExists(probe);
+        }
+    }
+
+    @Test
+    void anEditedMappingTakesEffectWithoutARestartAndABrokenOneKeepsThePreviousVersion() throws Exception {
+        Path mapping = HOME.resolve("mappings/monnify/payout.request.jslt");
+        String original = Files.readString(mapping);
+        try {
+            Files.writeString(mapping, original.replace("\"narration\": if (.message.narration) .message.narration",
+                    "\"narration\": if (.message.narration) \"[edited] \" + .message.narration"));
+            await().untilAsserted(() -> assertThat(narrationSent()).startsWith("[edited] "));
+
+            Files.writeString(mapping, original + "\n this is not JSLT {{{");
+            await().untilAsserted(() -> {
+                // payments keep flowing on the previous version while the broken file is reported
+                assertThat(narrationSent()).startsWith("[edited] ");
+                assertThat(brokenFiles()).containsKey("mappings/monnify/payout.request.jslt");
+            });
+        } finally {
+            Files.writeString(mapping, original);
+        }
+        await().untilAsserted(() -> assertThat(narrationSent()).isEqualTo("November salary"));
+        assertThat(brokenFiles()).doesNotContainKey("mappings/monnify/payout.request.jslt");
+    }
+
+    private String narrationSent() {
+        String id = submitPayout();
+        awaitStatus(id, "SUCCEEDED");
+        return requestBody(id).path("narration").asText();
+    }
+
+    private static String submitPayout() {
+        return submit(payout(messageId("mapping"), "2085886393", "1.00")).path("paymentId").asText();
+    }
+
+    private static JsonNode requestBody(String id) {
+        for (JsonNode e : timeline(id).path("events")) {
+            if (e.path("type").asText().equals("PROVIDER_REQUEST") && e.path("detail").path("method").asText().equals("POST")) {
+                return e.path("detail").path("body");
+            }
+        }
+        throw new AssertionError("no request for " + id);
+    }
+
+    private String callProbe() {
+        try {
+            return template.requestBody("direct:reload-probe", "", String.class);
+        } catch (Exception e) {
+            return "not loaded: " + e.getMessage();
+        }
+    }
+
+    private static java.util.Map<String, String> brokenFiles() {
+        JsonNode health = get("/actuator/health", OPERATOR).json();
+        JsonNode broken = health.path("components").path("hubFiles").path("details").path("brokenFiles");
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        broken.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+        return out;
+    }
+
+    private static String probeRoute(String answer) {
+        return """
+                - route:
+                    id: reload-probe
+                    from:
+                      uri: direct:reload-probe
+                      steps:
+                        - setBody:
+                            constant: "%s"
+                """.formatted(answer);
+    }
+
+}
