@@ -33,7 +33,7 @@ class MappingGoldenTest {
     private static final Path HOME = Path.of("").toAbsolutePath();
     private static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
-    private final Mappings mappings = new Mappings(new HubProperties(HOME, null, null, null, null, null, null, null, null,
+    private final Mappings mappings = new Mappings(new HubProperties(HOME.toString(), null, null, null, null, null, null, null, null,
             Map.of(), Map.of()));
 
     @Test

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /** Everything under {@code hub.*} except the providers, which each have their own properties class. */
 @ConfigurationProperties("hub")
 public record HubProperties(
-        Path home,
+        String home,
         Demo demo,
         Sandbox sandbox,
         Database database,
@@ -38,7 +38,7 @@ public record HubProperties(
     public record Sandbox(boolean enabled, String hubBaseUrl) {
     }
 
-    public record Database(boolean embedded, Path dataDirectory) {
+    public record Database(boolean embedded, String dataDirectory) {
     }
 
     public record Reload(boolean enabled) {
@@ -59,7 +59,8 @@ public record HubProperties(
     public record Callbacks(int batchSize, List<Duration> retryDelays) {
     }
 
+    /** The hub's folder: routes/, mappings/ and the embedded database's data live under it. */
     public Path homeDir() {
-        return home.toAbsolutePath().normalize();
+        return Path.of(home == null || home.isBlank() ? "." : home).toAbsolutePath().normalize();
     }
 }
