@@ -55,6 +55,12 @@ public class ProductionChecks implements EnvironmentPostProcessor {
                 problems.add("hub.clients." + id + ".callback-secret is not set");
             }
         });
+        binder.bind("hub.operators", Bindable.mapOf(String.class, ClientSettings.class)).orElse(Map.of())
+                .forEach((name, o) -> {
+                    if (blank(o.secret())) {
+                        problems.add("hub.operators." + name + ".secret is not set");
+                    }
+                });
         if (env.getProperty("hub.providers.monnify.enabled", Boolean.class, true)) {
             for (String key : List.of("base-url", "api-key", "secret-key", "contract-code", "source-account-number")) {
                 if (blank(env.getProperty("hub.providers.monnify." + key))) {

@@ -35,6 +35,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SecurityConfig.class);
+
     @Bean
     public PasswordEncoder passwordEncoder() {
         return new DigestPasswordEncoder();
@@ -43,14 +45,22 @@ public class SecurityConfig {
     @Bean
     public UserDetailsService users(ClientRegistry registry, PasswordEncoder encoder) {
         List<UserDetails> users = new ArrayList<>();
-        registry.clients().forEach((id, client) -> users.add(User.withUsername(id)
-                .password(encoder.encode(client.secret().reveal())).roles("CLIENT").build()));
+        registry.clients().forEach((id, client) -> {
+            if (client.secret() == null || client.secret().isBlank()) {
+                LOG.warn("Client '{}' has no secret configured and cannot log in", id);
+                return;
+            }
+            users.add(User.withUsername(id).password(encoder.encode(client.secret().reveal())).roles("CLIENT").build());
+        });
         registry.operators().forEach((name, operator) -> {
             if (registry.clients().containsKey(name)) {
                 throw new IllegalStateException("'" + name + "' is configured both as a client and as an operator");
             }
-            users.add(User.withUsername(name)
-                    .password(encoder.encode(operator.secret().reveal())).roles("OPERATOR").build());
+            if (operator.secret() == null || operator.secret().isBlank()) {
+                LOG.warn("Operator '{}' has no secret configured and cannot log in", name);
+                return;
+            }
+            users.add(User.withUsername(name).password(encoder.encode(operator.secret().reveal())).roles("OPERATOR").build());
         });
         return new InMemoryUserDetailsManager(users);
     }
