@@ -25,6 +25,10 @@ public interface ProviderAccount {
     /** Sets the credentials a login (token) request needs, e.g. an HTTP Basic header. */
     void applyLoginCredentials(Exchange exchange);
 
+    /** Credentials for each call, for providers without tokens (e.g. HTTP Basic on every request). */
+    default void applyCallCredentials(Exchange exchange) {
+    }
+
     /**
      * Whether a webhook's signature is valid for these raw bytes, compared in constant time.
      * {@code headers} are the request headers, lower-cased names.

@@ -41,8 +41,15 @@ public class TokenCache {
         this.clock = clock;
     }
 
-    /** Sets {@code Authorization: Bearer <token>} for the provider's account. */
-    public void authorize(String provider, Exchange exchange) {
+    /**
+     * Sets {@code Authorization: Bearer <token>} for the provider's account ({@code mode} "bearer"); with
+     * "none" the provider authenticates its calls another way and nothing is set.
+     */
+    public void authorize(String provider, String mode, Exchange exchange) {
+        if ("none".equals(mode)) {
+            providers.require(provider).applyCallCredentials(exchange);
+            return;
+        }
         String token = token(provider);
         exchange.getMessage().setHeader("Authorization", "Bearer " + token);
         exchange.setProperty(TOKEN_USED, token);
