@@ -41,6 +41,7 @@ public class CanonicalValidator {
             "amount.value", "must be a positive decimal string such as \"2500.00\"",
             "amount.currency", "must be an ISO 4217 currency code such as NGN",
             "callbackUrl", "must be an http or https URL",
+            "currency", "must be an ISO 4217 currency code such as KES",
             "provider", "must be a provider name such as monnify");
 
     private final JsonSchema schema;
@@ -77,6 +78,7 @@ public class CanonicalValidator {
         }
         List<FieldError> errors = new ArrayList<>(schemaErrors(node));
         errors.addAll(amountErrors(node));
+        errors.addAll(operationErrors(node));
         errors.addAll(sensitiveDataErrors(node));
         if (!errors.isEmpty()) {
             errors.sort(Comparator.comparing(FieldError::field));
@@ -129,6 +131,32 @@ public class CanonicalValidator {
             if (cur != null && cur.getDefaultFractionDigits() >= 0 && v.scale() > cur.getDefaultFractionDigits()) {
                 errors.add(new FieldError("amount.value", cur.getCurrencyCode() + " allows at most "
                         + cur.getDefaultFractionDigits() + " decimal places"));
+            }
+        }
+        return errors;
+    }
+
+    /** What a schema says poorly: fields an operation must not carry. */
+    private static List<FieldError> operationErrors(JsonNode node) {
+        List<FieldError> errors = new ArrayList<>();
+        String operation = node.path("operation").asText("");
+        boolean moneyless = operation.equals("WALLET_OPEN") || operation.equals("REVERSAL");
+        if (moneyless && node.has("amount")) {
+            errors.add(new FieldError("amount", "must not be given for " + operation
+                    + (operation.equals("REVERSAL") ? " (the original payment's amount is reversed)" : "")));
+        }
+        if (!operation.equals("WALLET_OPEN") && node.has("currency")) {
+            errors.add(new FieldError("currency", "is only for WALLET_OPEN; give amount.currency"));
+        }
+        if (!operation.equals("REVERSAL") && node.has("reversalOf")) {
+            errors.add(new FieldError("reversalOf", "is only for REVERSAL"));
+        }
+        JsonNode currency = node.path("currency");
+        if (currency.isTextual() && currency.textValue().matches("[A-Z]{3}")) {
+            try {
+                Currency.getInstance(currency.textValue());
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("currency", "is not an ISO 4217 currency code"));
             }
         }
         return errors;

@@ -18,6 +18,14 @@ import org.springframework.core.env.ConfigurableEnvironment;
  */
 public class ProductionChecks implements EnvironmentPostProcessor {
 
+    /** What each provider cannot run without, under {@code hub.providers.<provider>.}. */
+    static final Map<String, List<String>> REQUIRED = new java.util.LinkedHashMap<>();
+
+    static {
+        REQUIRED.put("monnify", List.of("base-url", "api-key", "secret-key", "contract-code", "source-account-number"));
+        REQUIRED.put("waas", List.of("base-url", "username", "password"));
+    }
+
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
         if (!Arrays.asList(env.getActiveProfiles()).contains("prod")) {
@@ -61,13 +69,17 @@ public class ProductionChecks implements EnvironmentPostProcessor {
                         problems.add("hub.operators." + name + ".secret is not set");
                     }
                 });
-        if (env.getProperty("hub.providers.monnify.enabled", Boolean.class, true)) {
-            for (String key : List.of("base-url", "api-key", "secret-key", "contract-code", "source-account-number")) {
-                if (blank(env.getProperty("hub.providers.monnify." + key))) {
-                    problems.add("hub.providers.monnify." + key + " is not set (provider credentials are required in production)");
+        REQUIRED.forEach((provider, keys) -> {
+            if (!env.getProperty("hub.providers." + provider + ".enabled", Boolean.class, true)) {
+                return;
+            }
+            for (String key : keys) {
+                if (blank(env.getProperty("hub.providers." + provider + "." + key))) {
+                    problems.add("hub.providers." + provider + "." + key + " is not set (credentials of every enabled"
+                            + " provider are required in production; or set hub.providers." + provider + ".enabled=false)");
                 }
             }
-        }
+        });
         return problems;
     }
 

@@ -26,7 +26,9 @@ public record Payment(
         int pollAttempts,
         Instant nextPollAt,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String reversalOf,
+        String lastOutcome) {
 
     /** The Camel route that carries this payment's operation to its provider, e.g. monnify-payout. */
     public String route() {
@@ -36,5 +38,10 @@ public record Payment(
     /** The route that asks the provider for this payment's status, e.g. monnify-payout-status. */
     public String statusRoute() {
         return route() + "-status";
+    }
+
+    /** The provider-wide status query route, used when there is no route for the operation. */
+    public String providerStatusRoute() {
+        return provider + "-status";
     }
 }

@@ -95,9 +95,18 @@ public class PaymentFlow {
                 .put("providerReference", p.providerReference())
                 .put("providerTransactionId", p.providerTransactionId())
                 .put("operation", p.operation())
-                .put("clientId", p.clientId()));
+                .put("clientId", p.clientId())
+                .put("createdAt", p.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
         input.set("message", Json.toNode(p.message()));
         input.set("config", providers.require(p.provider()).publicSettings());
+        if (p.reversalOf() != null) {
+            Payment original = store.find(p.reversalOf()).orElseThrow();
+            input.set("original", Json.object()
+                    .put("paymentId", original.id())
+                    .put("operation", original.operation())
+                    .put("providerReference", original.providerReference())
+                    .put("providerTransactionId", original.providerTransactionId()));
+        }
         exchange.getMessage().setBody(input);
         exchange.setProperty(PAYMENT_ID, p.id());
         exchange.setProperty(PROVIDER, p.provider());
@@ -119,6 +128,9 @@ public class PaymentFlow {
         String actor = phase == Phase.WEBHOOK ? p.provider() + ":webhook" : phase == Phase.POLL ? "hub:poller" : "hub";
         store.addEvent(id, phase == Phase.SEND ? "SEND_OUTCOME" : phase == Phase.POLL ? "POLL_OUTCOME" : "WEBHOOK_OUTCOME",
                 actor, null, null, Json.write(Redactor.redact(outcome.json())));
+        if (phase != Phase.WEBHOOK) {
+            store.recordOutcome(id, outcome.kind().name());
+        }
         apply(exchange, p, outcome, phase, actor);
     }
 
@@ -133,6 +145,15 @@ public class PaymentFlow {
                 }
             }
             case UNKNOWN -> {
+                if (statusRoute(p) == null) {
+                    if (p.status().isUnresolved()) {
+                        payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "outcome unknown (" + outcome.reason() + ") and "
+                                + p.provider() + " offers no status query: check reference " + p.providerReference()
+                                + " with the provider, then resolve", "OUTCOME_UNKNOWN", actor, outcome.json());
+                        store.schedulePoll(p.id(), null, false);
+                    }
+                    return;
+                }
                 moveToPending(p, "outcome unknown (" + outcome.reason() + "); resolving by status query", actor, outcome);
                 keepWaiting(p, phase, null);
             }
@@ -176,7 +197,12 @@ public class PaymentFlow {
                 : p.provider() + " reports " + outcome.providerStatus();
         String code = target == PaymentStatus.SUCCEEDED ? null : rule.reasonCode() != null ? rule.reasonCode()
                 : outcome.reasonCode();
-        payments.changeStatus(p, target, reason, code, actor, outcome.json());
+        boolean changed = payments.changeStatus(p, target, reason, code, actor, outcome.json());
+        if (changed && target == PaymentStatus.SUCCEEDED && p.reversalOf() != null) {
+            store.lock(p.reversalOf()).ifPresent(original -> payments.changeStatus(original, PaymentStatus.REVERSED,
+                    "reversed by payment " + p.id(), "REVERSED_ON_REQUEST", actor,
+                    Json.object().put("reversalPaymentId", p.id())));
+        }
     }
 
     private void moveToPending(Payment p, String reason, String actor, Outcome outcome) {
@@ -222,11 +248,23 @@ public class PaymentFlow {
         }
         // the provider says it never saw our reference, and no send can still be in flight: send again,
         // with the same reference
-        payments.changeStatus(p, PaymentStatus.SUBMITTED, "re-sent: " + p.provider() + " had no record of reference "
-                + p.providerReference(), null, actor, outcome.json());
+        resend(exchange, p, actor, "re-sent: " + p.provider() + " had no record of reference " + p.providerReference(),
+                outcome.json());
+    }
+
+    private void resend(Exchange exchange, Payment p, String actor, String reason, JsonNode evidence) {
+        payments.changeStatus(p, PaymentStatus.SUBMITTED, reason, null, actor, evidence);
         store.markSent(p.id(), clock.instant().plus(properties.polling().firstDelay()));
         prepareCall(exchange, store.find(p.id()).orElseThrow(), Phase.SEND, p.route());
         exchange.setProperty(ACTION, "RESEND");
+    }
+
+    /** The route to ask the provider about this payment: per operation, else provider-wide, else none. */
+    private String statusRoute(Payment p) {
+        if (providers.hasRoute(p.statusRoute())) {
+            return p.statusRoute();
+        }
+        return providers.hasRoute(p.providerStatusRoute()) ? p.providerStatusRoute() : null;
     }
 
     /**
@@ -254,10 +292,22 @@ public class PaymentFlow {
             store.schedulePoll(id, null, false);
             return;
         }
-        String statusRoute = p.statusRoute();
-        if (!providers.hasRoute(statusRoute)) {
+        String statusRoute = statusRoute(p);
+        if (statusRoute == null) {
+            Instant settled = p.lastSentAt() == null ? Instant.EPOCH : p.lastSentAt().plus(properties.dispatch().resendGuard());
+            if (p.status() == PaymentStatus.SUBMITTED && clock.instant().isBefore(settled)) {
+                // the send may still be in flight: its own outcome will come; look again once it cannot
+                store.schedulePoll(id, settled, false);
+                return;
+            }
+            if ("NOT_SENT".equals(p.lastOutcome()) && p.sendAttempts() < properties.dispatch().maxSendAttempts()) {
+                // nothing to ask, but certain that the provider never received it: send it again, same reference
+                resend(exchange, p, "hub:poller", "re-sent: the last attempt never reached " + p.provider(), null);
+                return;
+            }
             payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, p.provider() + " offers no status query for "
-                    + p.operation() + "; the outcome must be checked with the provider", "STATUS_UNKNOWN", "hub:poller", null);
+                    + p.operation() + "; check reference " + p.providerReference() + " with the provider, then resolve",
+                    "STATUS_UNKNOWN", "hub:poller", null);
             store.schedulePoll(id, null, false);
             return;
         }

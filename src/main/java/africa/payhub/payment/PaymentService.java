@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.dao.DuplicateKeyException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -60,29 +62,77 @@ public class PaymentService {
     public Accepted accept(String clientId, ObjectNode message) {
         String messageId = message.path("messageId").asText();
         String hash = Json.sha256(Json.canonical(message));
+        Optional<Payment> earlier = store.findByMessage(clientId, messageId);
+        if (earlier.isPresent()) {
+            return replay(earlier.get(), hash, messageId);
+        }
         String id = UUID.randomUUID().toString();
         JsonNode amount = message.path("amount");
+        BigDecimal value = amount.hasNonNull("value") ? new BigDecimal(amount.get("value").asText()) : null;
+        String currency = amount.hasNonNull("currency") ? amount.get("currency").asText()
+                : message.hasNonNull("currency") ? message.get("currency").asText() : null;
+        String reversalOf = null;
+        if (message.hasNonNull("reversalOf")) {
+            Payment original = reversible(clientId, message.get("reversalOf").asText(), message.path("provider").asText());
+            reversalOf = original.id();
+            value = original.amountValue();
+            currency = original.amountCurrency();
+        }
         String callbackUrl = message.hasNonNull("callbackUrl") ? message.get("callbackUrl").asText()
                 : clients.client(clientId).map(HubProperties.Client::callbackUrl).orElse(null);
         Payment candidate = new Payment(id, clientId, messageId, hash,
                 message.path("operation").asText(), message.path("provider").asText(), PaymentStatus.ACCEPTED,
-                amount.hasNonNull("value") ? new BigDecimal(amount.get("value").asText()) : null,
-                amount.hasNonNull("currency") ? amount.get("currency").asText() : null,
-                providerReference(id), null, null, null, Json.write(message), null, callbackUrl,
-                0, null, 0, null, null, null);
+                value, currency, providerReference(id), null, null, null, Json.write(message), null, callbackUrl,
+                0, null, 0, null, null, null, reversalOf, null);
         Instant due = clock.instant().plus(properties.polling().acceptedGrace());
-        if (store.insertIfAbsent(candidate, due)) {
+        boolean inserted;
+        try {
+            inserted = store.insertIfAbsent(candidate, due);
+        } catch (DuplicateKeyException e) {
+            // the only other unique index: a second live reversal of the same payment
+            throw ApiException.unprocessable("payment " + reversalOf + " already has a reversal that did not fail");
+        }
+        if (inserted) {
             store.addEvent(id, "ACCEPTED", "client:" + clientId, null, PaymentStatus.ACCEPTED,
                     Json.write(Json.object().put("messageId", messageId).put("contentSha256", hash)));
             return new Accepted(store.find(id).orElseThrow(), true);
         }
         Payment existing = store.findByMessage(clientId, messageId).orElseThrow(
                 () -> ApiException.conflict("message " + messageId + " is being accepted by another request; retry"));
+        return replay(existing, hash, messageId);
+    }
+
+    private static Accepted replay(Payment existing, String hash, String messageId) {
         if (!existing.contentHash().equals(hash)) {
             throw ApiException.unprocessable("messageId " + messageId + " was already used for a different message"
                     + " (payment " + existing.id() + "); a message id can be used once, for one content");
         }
         return new Accepted(existing, false);
+    }
+
+    /** The payment a REVERSAL names, if this client may reverse it now; otherwise a 422 saying why. */
+    private Payment reversible(String clientId, String originalId, String provider) {
+        Payment original = store.find(originalId).filter(p -> p.clientId().equals(clientId))
+                .orElseThrow(() -> ApiException.unprocessable("reversalOf: no payment " + originalId));
+        if (!original.provider().equals(provider)) {
+            throw ApiException.unprocessable("reversalOf: payment " + originalId + " was carried by " + original.provider()
+                    + ", not " + provider);
+        }
+        if (original.status() != PaymentStatus.SUCCEEDED) {
+            throw ApiException.unprocessable("reversalOf: payment " + originalId + " is " + original.status()
+                    + "; only a SUCCEEDED payment can be reversed");
+        }
+        if (original.providerTransactionId() == null) {
+            throw ApiException.unprocessable("reversalOf: payment " + originalId + " has no provider transaction to reverse");
+        }
+        if ("REVERSAL".equals(original.operation())) {
+            throw ApiException.unprocessable("reversalOf: payment " + originalId + " is itself a reversal");
+        }
+        store.findReversalOf(originalId).ifPresent(r -> {
+            throw ApiException.unprocessable("reversalOf: payment " + originalId + " already has reversal " + r.id()
+                    + " (" + r.status() + ")");
+        });
+        return original;
     }
 
     /**
@@ -162,16 +212,18 @@ public class PaymentService {
     /** The payment as the API shows it. */
     public ObjectNode view(Payment p) {
         ObjectNode v = Json.object();
-        JsonNode message = Json.toNode(p.message());
         v.put("paymentId", p.id());
         v.put("messageId", p.messageId());
         v.put("operation", p.operation());
         v.put("provider", p.provider());
         v.put("status", p.status().name());
-        if (message.has("amount")) {
-            v.set("amount", message.get("amount"));
+        if (p.amountValue() != null) {
+            v.set("amount", Json.object().put("value", p.amountValue().toPlainString()).put("currency", p.amountCurrency()));
         } else {
             v.putNull("amount");
+        }
+        if (p.reversalOf() != null) {
+            v.put("reversalOf", p.reversalOf());
         }
         v.put("providerReference", p.providerReference());
         v.put("statusReason", p.statusReason());

@@ -20,7 +20,7 @@ public class PaymentStore {
             id, client_id, message_id, content_hash, operation, provider, status, amount_value, amount_currency,
             provider_reference, provider_transaction_id, status_reason, reason_code, message::text AS message,
             result::text AS result, callback_url, send_attempts, last_sent_at, poll_attempts, next_poll_at,
-            created_at, updated_at""";
+            created_at, updated_at, reversal_of, last_outcome""";
 
     private static final RowMapper<Payment> ROW = PaymentStore::map;
 
@@ -34,9 +34,11 @@ public class PaymentStore {
     public boolean insertIfAbsent(Payment p, Instant firstDue) {
         return jdbc.sql("""
                         INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
-                            amount_value, amount_currency, provider_reference, message, callback_url, next_poll_at)
+                            amount_value, amount_currency, provider_reference, message, callback_url, next_poll_at,
+                            reversal_of)
                         VALUES (:id, :client, :messageId, :hash, :operation, :provider, :status,
-                            :amountValue, :amountCurrency, :reference, CAST(:message AS jsonb), :callbackUrl, :due)
+                            :amountValue, :amountCurrency, :reference, CAST(:message AS jsonb), :callbackUrl, :due,
+                            :reversalOf)
                         ON CONFLICT (client_id, message_id) DO NOTHING""")
                 .param("id", p.id())
                 .param("client", p.clientId())
@@ -51,6 +53,7 @@ public class PaymentStore {
                 .param("message", p.message())
                 .param("callbackUrl", p.callbackUrl())
                 .param("due", Timestamp.from(firstDue))
+                .param("reversalOf", p.reversalOf())
                 .update() == 1;
     }
 
@@ -92,6 +95,16 @@ public class PaymentStore {
                         WHERE id = :id""")
                 .param("id", id).param("txId", providerTransactionId).param("result", resultJson)
                 .update();
+    }
+
+    public void recordOutcome(String id, String outcome) {
+        jdbc.sql("UPDATE payments SET last_outcome = :outcome WHERE id = :id").param("id", id).param("outcome", outcome).update();
+    }
+
+    /** The live (not FAILED) reversal of a payment, if any. */
+    public Optional<Payment> findReversalOf(String originalId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM payments WHERE reversal_of = :id AND status <> 'FAILED'")
+                .param("id", originalId).query(ROW).optional();
     }
 
     public void markSent(String id, Instant firstPoll) {
@@ -155,7 +168,9 @@ public class PaymentStore {
                 rs.getInt("poll_attempts"),
                 instant(rs, "next_poll_at"),
                 instant(rs, "created_at"),
-                instant(rs, "updated_at"));
+                instant(rs, "updated_at"),
+                rs.getString("reversal_of"),
+                rs.getString("last_outcome"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

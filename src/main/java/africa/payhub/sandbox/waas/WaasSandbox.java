@@ -1,0 +1,394 @@
+package africa.payhub.sandbox.waas;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import africa.payhub.canonical.Json;
+import africa.payhub.config.WaasProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * An in-process Lipad Wallet-as-a-Service, after {@code provider-docs/wallet-as-a-service.txt}: login with
+ * username and password issuing expiring bearer tokens, clients, accounts, client services with limits and
+ * fees, credits, debits, transfers and reversals on a real ledger ({@link WaasLedger}), answered in the
+ * document's shapes (amounts as 4-decimal strings). The document publishes no error format: errors here are
+ * {@code {"error_code", "message"}} (an assumption the hub's mappings read).
+ *
+ * <p>Faults, chosen by the transaction narration: {@code SANDBOX:UNAVAILABLE} answers 503 unprocessed to the
+ * first request for a reference; {@code SANDBOX:LOST} posts the transaction and holds the answer past the
+ * hub's read timeout; {@code SANDBOX:ERROR} posts it and answers 500. Tokens can be expired on demand.</p>
+ */
+@RestController
+@RequestMapping(path = "/sandbox/waas", produces = MediaType.APPLICATION_JSON_VALUE)
+@ConditionalOnProperty(name = "hub.sandbox.enabled", havingValue = "true")
+public class WaasSandbox {
+
+    private final WaasProperties account;
+    private final WaasSandboxProperties timing;
+    private final WaasLedger ledger = new WaasLedger();
+    private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    private final AtomicInteger logins = new AtomicInteger();
+    private final SecureRandom random = new SecureRandom();
+
+    public WaasSandbox(WaasProperties account, WaasSandboxProperties timing) {
+        this.account = account;
+        this.timing = timing;
+    }
+
+    // ---------------------------------------------------------------- the API
+
+    @PostMapping(path = "/api/v1/auth/login", consumes = MediaType.ALL_VALUE)
+    public ResponseEntity<JsonNode> login(@RequestBody(required = false) String body) {
+        JsonNode req = parse(body);
+        boolean ok = req != null
+                && MessageDigest.isEqual(account.username().getBytes(), req.path("username").asText("").getBytes())
+                && MessageDigest.isEqual(account.password().bytes(), req.path("password").asText("").getBytes());
+        if (!ok) {
+            return error(401, "INVALID_CREDENTIALS", "invalid username or password");
+        }
+        byte[] raw = new byte[32];
+        random.nextBytes(raw);
+        String token = "waas." + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        tokens.put(token, Instant.now().plus(timing.tokenTtl()));
+        logins.incrementAndGet();
+        return ResponseEntity.ok(Json.object().put("access_token", token).put("token_type", "Bearer")
+                .put("expiresIn", timing.tokenTtl().toSeconds()));
+    }
+
+    @PostMapping(path = "/api/v1/clients", consumes = MediaType.ALL_VALUE)
+    public ResponseEntity<JsonNode> client(@RequestHeader(value = "Authorization", required = false) String auth,
+                                           @RequestBody(required = false) String body) {
+        return guarded(auth, () -> {
+            JsonNode r = required(body, "client_name", "client_email", "client_phone_number", "contact_person_name",
+                    "contact_person_email", "contact_person_msisdn", "business_pin", "country", "is_active");
+            WaasLedger.Client c = ledger.createClient(r.get("client_name").asText(), r.get("client_email").asText(),
+                    r.get("client_phone_number").asText(), r.get("country").asText(), r.get("business_pin").asText(),
+                    r.get("is_active").asInt() == 1);
+            ObjectNode out = Json.object();
+            out.put("client_id", c.clientId());
+            out.put("client_name", c.name());
+            out.put("client_email", c.email());
+            out.put("client_phone_number", c.phone());
+            out.put("contact_person_name", r.get("contact_person_name").asText());
+            out.put("contact_person_email", r.get("contact_person_email").asText());
+            out.put("contact_person_msisdn", r.get("contact_person_msisdn").asText());
+            out.put("business_pin", c.businessPin());
+            out.put("physical_address", r.path("physical_address").asText(null));
+            out.put("country", c.country());
+            out.put("description", r.path("description").asText(null));
+            out.put("is_active", c.active() ? 1 : 0);
+            out.put("client_code", c.clientCode());
+            out.put("logo", r.path("logo").asText(null));
+            return out;
+        });
+    }
+
+    @PostMapping(path = "/api/v1/accounts", consumes = MediaType.ALL_VALUE)
+    public ResponseEntity<JsonNode> account(@RequestHeader(value = "Authorization", required = false) String auth,
+                                            @RequestBody(required = false) String body) {
+        return guarded(auth, () -> {
+            JsonNode r = required(body, "client_code", "account_type_code", "account_name", "currency", "minimum_balance", "status");
+            WaasLedger.Account a = ledger.openAccount(r.get("client_code").asText(), r.get("account_name").asText(),
+                    r.get("currency").asText(), r.get("minimum_balance").decimalValue(), r.path("can_overdraw").asBoolean(false),
+                    r.get("status").asText());
+            ObjectNode out = Json.object();
+            out.put("account_id", a.id);
+            out.put("account_number", a.number);
+            out.put("account_name", a.name);
+            out.put("currency", a.currency);
+            out.put("minimum_balance", money(a.minimumBalance));
+            out.put("can_overdraw", a.canOverdraw);
+            out.put("status", a.status);
+            out.put("status_description", r.path("status_description").asText(null));
+            out.put("created_at", a.createdAt.toString());
+            out.put("updated_at", a.createdAt.toString());
+            return out;
+        });
+    }
+
+    @PostMapping(path = "/api/v1/client-services", consumes = MediaType.ALL_VALUE)
+    public ResponseEntity<JsonNode> clientService(@RequestHeader(value = "Authorization", required = false) String auth,
+                                                  @RequestBody(required = false) String body) {
+        return guarded(auth, () -> {
+            JsonNode r = required(body, "client_code", "client_service_name", "service_code", "has_transaction_fee",
+                    "minimum_transaction_amount", "maximum_transaction_amount", "is_active");
+            WaasLedger.Service s = ledger.createService(r.get("client_code").asText(), r.get("client_service_name").asText(),
+                    r.get("service_code").asText(), r.get("has_transaction_fee").asBoolean(),
+                    r.path("transaction_fee_type").asText("FIXED"),
+                    r.hasNonNull("transaction_fee") ? r.get("transaction_fee").decimalValue() : BigDecimal.ZERO,
+                    r.get("minimum_transaction_amount").decimalValue(), r.get("maximum_transaction_amount").decimalValue(),
+                    r.get("is_active").asInt() == 1);
+            ObjectNode out = Json.object();
+            out.put("client_service_id", s.id());
+            out.put("client_service_code", s.code());
+            out.put("client_code", s.clientCode());
+            out.put("client_service_name", s.name());
+            out.put("service_code", s.serviceCode());
+            out.put("has_transaction_fee", s.hasFee());
+            out.put("transaction_fee_type", s.feeType());
+            out.set("transaction_fee", Json.NODES.numberNode(s.fee()));
+            out.set("minimum_transaction_amount", Json.NODES.numberNode(s.minimum()));
+            out.set("maximum_transaction_amount", Json.NODES.numberNode(s.maximum()));
+            out.put("is_active", s.active() ? 1 : 0);
+            return out;
+        });
+    }
+
+    @PostMapping(path = "/api/v1/transactions", consumes = MediaType.ALL_VALUE)
+    public ResponseEntity<JsonNode> transaction(@RequestHeader(value = "Authorization", required = false) String auth,
+                                                @RequestParam(value = "command", required = false) String command,
+                                                @RequestBody(required = false) String body) {
+        return money(auth, body, r -> {
+            if (!"CREDIT".equals(command) && !"DEBIT".equals(command)) {
+                throw new WaasLedger.Refused(400, "VALIDATION_ERROR", "command must be CREDIT or DEBIT");
+            }
+            required(r, "account_number", "client_service_code", "transaction_source", "transaction_amount",
+                    "source_transaction_id", "transaction_date");
+            WaasLedger.Posting p = ledger.post(command, r.get("account_number").asText(), r.get("client_service_code").asText(),
+                    amount(r), r.get("transaction_source").asText(), r.get("source_transaction_id").asText(),
+                    r.get("source_transaction_data"), r.path("transaction_narration").asText(null));
+            return posting(p);
+        });
+    }
+
+    @PostMapping(path = "/api/v1/account-transfers", consumes = MediaType.ALL_VALUE)
+    public ResponseEntity<JsonNode> transfer(@RequestHeader(value = "Authorization", required = false) String auth,
+                                             @RequestBody(required = false) String body) {
+        return money(auth, body, r -> {
+            required(r, "source_account_number", "destination_account_number", "client_service_code", "transaction_amount",
+                    "source_transaction_id", "transaction_source", "transaction_date");
+            WaasLedger.Posting[] legs = ledger.transfer(r.get("source_account_number").asText(),
+                    r.get("destination_account_number").asText(), r.get("client_service_code").asText(), amount(r),
+                    r.get("transaction_source").asText(), r.get("source_transaction_id").asText(),
+                    r.get("source_transaction_data"), r.path("transaction_narration").asText(null));
+            return pair(legs);
+        });
+    }
+
+    @PostMapping(path = "/api/v1/transactions/{id}", consumes = MediaType.ALL_VALUE)
+    public ResponseEntity<JsonNode> reverse(@RequestHeader(value = "Authorization", required = false) String auth,
+                                            @PathVariable String id, @RequestParam(value = "command", required = false) String command,
+                                            @RequestBody(required = false) String body) {
+        return guarded(auth, () -> {
+            if (!"REVERSE".equals(command)) {
+                throw new WaasLedger.Refused(400, "VALIDATION_ERROR", "command must be REVERSE");
+            }
+            return pair(ledger.reverse(id));
+        });
+    }
+
+    /** Not in the published documents: the status query the hub can be switched to (an assumption). */
+    @GetMapping("/api/v1/transactions")
+    public ResponseEntity<JsonNode> find(@RequestHeader(value = "Authorization", required = false) String auth,
+                                         @RequestParam("source_transaction_id") String sourceId) {
+        return guarded(auth, () -> {
+            ArrayNode data = Json.NODES.arrayNode();
+            ledger.bySource(sourceId).stream().filter(p -> p.counterLeg() != null && !WaasLedger.SETTLEMENT_ACCOUNT.equals(p.account()))
+                    .limit(1).forEach(p -> data.add(posting(p)));
+            return Json.object().set("data", data);
+        });
+    }
+
+    // ---------------------------------------------------------------- fault injection and inspection
+
+    @PostMapping("/_control/expire-tokens")
+    public Map<String, Object> expireTokens() {
+        int n = tokens.size();
+        tokens.clear();
+        return Map.of("expired", n);
+    }
+
+    @PostMapping(path = "/_control/accounts/{number}/status", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Map<String, Object> setStatus(@PathVariable String number, @RequestBody Map<String, String> body) {
+        ledger.setStatus(number, body.getOrDefault("status", "INACTIVE"));
+        return Map.of("account", number, "status", ledger.account(number).status());
+    }
+
+    @GetMapping("/_control/accounts/{number}")
+    public ResponseEntity<Map<String, Object>> accountState(@PathVariable String number) {
+        WaasLedger.Account a = ledger.account(number);
+        if (a == null) {
+            return ResponseEntity.notFound().build();
+        }
+        return ResponseEntity.ok(Map.of("account", a.number(), "balance", money(a.balance()), "status", a.status(),
+                "currency", a.currency()));
+    }
+
+    /** Everything a test needs to prove the books balance and nothing was posted twice. */
+    @GetMapping("/_control/ledger")
+    public Map<String, Object> ledgerState() {
+        Map<String, Object> balances = new LinkedHashMap<>();
+        ledger.accounts().forEach(a -> balances.put(a.number(), money(a.balance())));
+        return Map.of("sumOfBalances", money(ledger.sumOfBalances()), "balances", balances, "logins", logins.get());
+    }
+
+    /** Requests received and transactions posted under one source_transaction_id (our reference). */
+    @GetMapping("/_control/references/{reference}")
+    public Map<String, Object> reference(@PathVariable String reference) {
+        List<String> ids = new ArrayList<>();
+        ledger.bySource(reference).stream().filter(p -> p.counterLeg() != null)
+                .filter(p -> !WaasLedger.SETTLEMENT_ACCOUNT.equals(p.account())).forEach(p -> ids.add(p.transactionId()));
+        return Map.of("reference", reference, "requests", requests.getOrDefault(reference, new AtomicInteger()).get(),
+                "postedTransactions", ids.size(), "transactionIds", ids);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private interface Work {
+        JsonNode run();
+    }
+
+    private interface MoneyWork {
+        JsonNode run(JsonNode request);
+    }
+
+    private ResponseEntity<JsonNode> guarded(String auth, Work work) {
+        if (!authorized(auth)) {
+            return error(401, "UNAUTHORIZED", "invalid or expired token");
+        }
+        try {
+            return ResponseEntity.ok(work.run());
+        } catch (WaasLedger.Refused r) {
+            return error(r.status, r.code, r.getMessage());
+        }
+    }
+
+    /** A money movement: counts the request per reference, then applies the narration's fault, if any. */
+    private ResponseEntity<JsonNode> money(String auth, String body, MoneyWork work) {
+        if (!authorized(auth)) {
+            return error(401, "UNAUTHORIZED", "invalid or expired token");
+        }
+        JsonNode r = parse(body);
+        if (r == null || !r.isObject()) {
+            return error(400, "VALIDATION_ERROR", "the body must be a JSON object");
+        }
+        String reference = r.path("source_transaction_id").asText("");
+        int attempt = requests.computeIfAbsent(reference, k -> new AtomicInteger()).incrementAndGet();
+        String narration = r.path("transaction_narration").asText("");
+        if (narration.contains("SANDBOX:UNAVAILABLE") && attempt == 1) {
+            return ResponseEntity.status(503).header("Retry-After", "1")
+                    .body(Json.object().put("error_code", "SERVICE_UNAVAILABLE").put("message", "try again later"));
+        }
+        ResponseEntity<JsonNode> answer;
+        try {
+            answer = ResponseEntity.ok(work.run(r));
+        } catch (WaasLedger.Refused refused) {
+            return error(refused.status, refused.code, refused.getMessage());
+        }
+        if (narration.contains("SANDBOX:LOST")) {
+            try {
+                Thread.sleep(timing.lostResponseDelay().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (narration.contains("SANDBOX:ERROR")) {
+            return error(500, "INTERNAL_ERROR", "an error occurred");
+        }
+        return answer;
+    }
+
+    private boolean authorized(String auth) {
+        if (auth == null || !auth.startsWith("Bearer ")) {
+            return false;
+        }
+        Instant expiry = tokens.get(auth.substring(7));
+        return expiry != null && Instant.now().isBefore(expiry);
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return Json.toNode(body);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static JsonNode required(String body, String... fields) {
+        JsonNode r = parse(body);
+        if (r == null || !r.isObject()) {
+            throw new WaasLedger.Refused(400, "VALIDATION_ERROR", "the body must be a JSON object");
+        }
+        return required(r, fields);
+    }
+
+    private static JsonNode required(JsonNode r, String... fields) {
+        List<String> missing = new ArrayList<>();
+        for (String f : fields) {
+            if (!r.hasNonNull(f) || (r.get(f).isTextual() && r.get(f).asText().isBlank())) {
+                missing.add(f);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new WaasLedger.Refused(400, "VALIDATION_ERROR", "required: " + String.join(", ", missing));
+        }
+        return r;
+    }
+
+    private static BigDecimal amount(JsonNode r) {
+        JsonNode a = r.get("transaction_amount");
+        if (!a.isNumber()) {
+            throw new WaasLedger.Refused(400, "VALIDATION_ERROR", "transaction_amount must be a number");
+        }
+        return a.decimalValue();
+    }
+
+    private static ObjectNode posting(WaasLedger.Posting p) {
+        ObjectNode out = Json.object();
+        out.put("transaction_id", p.transactionId());
+        out.put("account", p.account());
+        out.put("client_service", p.service());
+        out.put("transaction_type", p.type());
+        out.put("currency", p.currency());
+        out.put("transaction_amount", money(p.amount()));
+        out.put("previous_balance", money(p.previousBalance()));
+        out.put("current_balance", money(p.currentBalance()));
+        out.put("other_party_account", p.otherParty());
+        out.put("other_party_transaction_hash", "N/A");
+        out.put("transaction_source", p.source());
+        out.put("source_transaction_id", p.sourceTransactionId());
+        out.set("source_transaction_data", p.sourceData() instanceof JsonNode n ? n : Json.object());
+        out.put("transaction_narration", p.narration());
+        out.put("transaction_date", p.date().toString());
+        return out;
+    }
+
+    private static ObjectNode pair(WaasLedger.Posting[] legs) {
+        ObjectNode out = Json.object();
+        out.set("source_transaction", posting(legs[0]));
+        out.set("destination_transaction", posting(legs[1]));
+        return out;
+    }
+
+    private static String money(BigDecimal v) {
+        return v == null ? null : v.setScale(4, RoundingMode.HALF_UP).toPlainString();
+    }
+
+    private static ResponseEntity<JsonNode> error(int status, String code, String message) {
+        return ResponseEntity.status(status).body(Json.object().put("error_code", code).put("message", message));
+    }
+}
