@@ -103,7 +103,7 @@ public class WaasLedger {
     /** One leg of a transaction on one account. */
     public record Posting(String transactionId, String account, String service, String type, String currency,
                           BigDecimal amount, BigDecimal previousBalance, BigDecimal currentBalance, String otherParty,
-                          String source, String sourceTransactionId, Object sourceData, String narration,
+                          String source, String sourceTransactionId, com.fasterxml.jackson.databind.JsonNode sourceData, String narration,
                           Instant date, String counterLeg) {
     }
 
@@ -144,7 +144,7 @@ public class WaasLedger {
 
     /** CREDIT or DEBIT from outside the wallet system: the other leg is the settlement account. */
     public synchronized Posting post(String command, String accountNumber, String serviceCode, BigDecimal amount,
-                                     String source, String sourceId, Object data, String narration) {
+                                     String source, String sourceId, com.fasterxml.jackson.databind.JsonNode data, String narration) {
         Service service = requireService(serviceCode);
         Account account = requireAccount(accountNumber);
         requireActive(account);
@@ -169,7 +169,7 @@ public class WaasLedger {
 
     /** Wallet to wallet: a debit leg and a credit leg. */
     public synchronized Posting[] transfer(String from, String to, String serviceCode, BigDecimal amount, String source,
-                                           String sourceId, Object data, String narration) {
+                                           String sourceId, com.fasterxml.jackson.databind.JsonNode data, String narration) {
         Service service = requireService(serviceCode);
         Account a = requireAccount(from);
         Account b = requireAccount(to);
@@ -237,10 +237,47 @@ public class WaasLedger {
         return new ArrayList<>(accounts.values());
     }
 
+    // ------------------------------------------------------------------ persistence
+
+    /** The whole ledger as plain data, so a sandbox restart finds its wallets and balances again. */
+    public record Snapshot(List<Client> clients, List<Service> services, List<AccountState> accounts, List<Posting> postings,
+                           long nextClient, long nextAccount, long nextTransaction) {
+    }
+
+    public record AccountState(String id, String number, String clientCode, String name, String currency,
+                               BigDecimal minimumBalance, boolean canOverdraw, String status, BigDecimal balance) {
+    }
+
+    public synchronized Snapshot snapshot() {
+        List<AccountState> states = accounts.values().stream().map(a -> new AccountState(a.id, a.number, a.clientCode, a.name,
+                a.currency, a.minimumBalance, a.canOverdraw, a.status, a.balance)).toList();
+        return new Snapshot(new ArrayList<>(clients.values()), new ArrayList<>(services.values()), states,
+                new ArrayList<>(postings.values()), nextClient, nextAccount, nextTransaction);
+    }
+
+    public synchronized void restore(Snapshot s) {
+        clients.clear();
+        services.clear();
+        accounts.clear();
+        postings.clear();
+        s.clients().forEach(c -> clients.put(c.clientCode(), c));
+        s.services().forEach(v -> services.put(v.code(), v));
+        s.accounts().forEach(a -> {
+            Account account = new Account(a.id(), a.number(), a.clientCode(), a.name(), a.currency(), a.minimumBalance(), a.canOverdraw());
+            account.status = a.status();
+            account.balance = a.balance();
+            accounts.put(a.number(), account);
+        });
+        s.postings().forEach(p -> postings.put(p.transactionId(), p));
+        nextClient = s.nextClient();
+        nextAccount = s.nextAccount();
+        nextTransaction = s.nextTransaction();
+    }
+
     // ------------------------------------------------------------------ internals
 
     private Posting leg(Account account, Service service, String type, BigDecimal amount, String otherParty, String source,
-                        String sourceId, Object data, String narration) {
+                        String sourceId, com.fasterxml.jackson.databind.JsonNode data, String narration) {
         BigDecimal before = account.balance;
         account.balance = "CREDIT".equals(type) ? before.add(amount) : before.subtract(amount);
         Posting p = new Posting(String.valueOf(nextTransaction++), account.number, service == null ? null : service.code(), type,

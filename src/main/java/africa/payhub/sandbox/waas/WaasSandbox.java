@@ -1,6 +1,10 @@
 package africa.payhub.sandbox.waas;
 
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.math.RoundingMode;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -17,7 +21,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
+import africa.payhub.config.HubProperties;
 import africa.payhub.config.WaasProperties;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -53,10 +59,35 @@ public class WaasSandbox {
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final AtomicInteger logins = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
+    private final Path stateFile;
 
-    public WaasSandbox(WaasProperties account, WaasSandboxProperties timing) {
+    public WaasSandbox(WaasProperties account, WaasSandboxProperties timing, HubProperties hub) {
         this.account = account;
         this.timing = timing;
+        this.stateFile = hub.homeDir().resolve("data/sandbox/waas-ledger.json");
+        load();
+    }
+
+    /** The ledger survives a restart of the hub, as its database does (data/sandbox/waas-ledger.json). */
+    private void load() {
+        try {
+            if (Files.exists(stateFile)) {
+                ledger.restore(Json.MAPPER.readValue(stateFile.toFile(), WaasLedger.Snapshot.class));
+            }
+        } catch (IOException e) {
+            LoggerFactory.getLogger(WaasSandbox.class).warn("Sandbox WaaS ledger {} not restored: {}", stateFile, e.toString());
+        }
+    }
+
+    private synchronized void save() {
+        try {
+            Files.createDirectories(stateFile.getParent());
+            Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
+            Json.MAPPER.writeValue(tmp.toFile(), ledger.snapshot());
+            Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LoggerFactory.getLogger(WaasSandbox.class).warn("Sandbox WaaS ledger not saved: {}", e.toString());
+        }
     }
 
     // ---------------------------------------------------------------- the API
@@ -225,6 +256,7 @@ public class WaasSandbox {
     @PostMapping(path = "/_control/accounts/{number}/status", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Map<String, Object> setStatus(@PathVariable String number, @RequestBody Map<String, String> body) {
         ledger.setStatus(number, body.getOrDefault("status", "INACTIVE"));
+        save();
         return Map.of("account", number, "status", ledger.account(number).status());
     }
 
@@ -271,7 +303,9 @@ public class WaasSandbox {
             return error(401, "UNAUTHORIZED", "invalid or expired token");
         }
         try {
-            return ResponseEntity.ok(work.run());
+            ResponseEntity<JsonNode> ok = ResponseEntity.ok(work.run());
+            save();
+            return ok;
         } catch (WaasLedger.Refused r) {
             return error(r.status, r.code, r.getMessage());
         }
@@ -296,6 +330,7 @@ public class WaasSandbox {
         ResponseEntity<JsonNode> answer;
         try {
             answer = ResponseEntity.ok(work.run(r));
+            save();
         } catch (WaasLedger.Refused refused) {
             return error(refused.status, refused.code, refused.getMessage());
         }
@@ -371,7 +406,7 @@ public class WaasSandbox {
         out.put("other_party_transaction_hash", "N/A");
         out.put("transaction_source", p.source());
         out.put("source_transaction_id", p.sourceTransactionId());
-        out.set("source_transaction_data", p.sourceData() instanceof JsonNode n ? n : Json.object());
+        out.set("source_transaction_data", p.sourceData() == null ? Json.object() : p.sourceData());
         out.put("transaction_narration", p.narration());
         out.put("transaction_date", p.date().toString());
         return out;
