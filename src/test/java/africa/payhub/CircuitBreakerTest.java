@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.CamelContext;
 import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -15,14 +13,9 @@ import static org.awaitility.Awaitility.await;
 /** Monnify's own circuit breaker: repeated unavailability pauses calls; nothing is lost or paid twice. */
 class CircuitBreakerTest extends HubTestSupport {
 
-    @Autowired
-    CamelContext camel;
-
     @Test
     void repeatedUnavailabilityOpensTheBreakerAndPaymentsWaitThenComplete() {
-        ResilienceProcessor breaker = (ResilienceProcessor) camel.getRoute("monnify-http").filter("*").stream()
-                .filter(ResilienceProcessor.class::isInstance).findFirst().orElse(null);
-        assertThat(breaker).isNotNull();
+        ResilienceProcessor breaker = breaker("monnify");
         breaker.transitionToCloseState();
         List<String> ids = new ArrayList<>();
         try {

@@ -166,6 +166,20 @@ public abstract class HubTestSupport {
         return get("/sandbox/monnify/_control/transfers/" + reference, null).json();
     }
 
+    /** Closes a provider's circuit breaker, so a test that made a provider fail leaves no trace on the next. */
+    protected void closeCircuitBreaker(String provider) {
+        breaker(provider).transitionToCloseState();
+    }
+
+    protected org.apache.camel.component.resilience4j.ResilienceProcessor breaker(String provider) {
+        return (org.apache.camel.component.resilience4j.ResilienceProcessor) camelContext.getRoute(provider + "-http")
+                .filter("*").stream().filter(org.apache.camel.component.resilience4j.ResilienceProcessor.class::isInstance)
+                .findFirst().orElseThrow();
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    protected org.apache.camel.CamelContext camelContext;
+
     // ------------------------------------------------------------------ set-up
 
     static int freePort() {

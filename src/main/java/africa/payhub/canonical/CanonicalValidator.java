@@ -151,6 +151,10 @@ public class CanonicalValidator {
         if (!operation.equals("REVERSAL") && node.has("reversalOf")) {
             errors.add(new FieldError("reversalOf", "is only for REVERSAL"));
         }
+        if (operation.equals("WALLET_TOPUP") && node.path("destination").isObject()
+                && !node.path("destination").hasNonNull("phone") && !node.path("destination").hasNonNull("email")) {
+            errors.add(new FieldError("destination", "a WALLET_TOPUP finds the wallet by phone or email: give one of them"));
+        }
         JsonNode currency = node.path("currency");
         if (currency.isTextual() && currency.textValue().matches("[A-Z]{3}")) {
             try {

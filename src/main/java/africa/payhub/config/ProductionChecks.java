@@ -24,6 +24,7 @@ public class ProductionChecks implements EnvironmentPostProcessor {
     static {
         REQUIRED.put("monnify", List.of("base-url", "api-key", "secret-key", "contract-code", "source-account-number"));
         REQUIRED.put("waas", List.of("base-url", "username", "password"));
+        REQUIRED.put("connect", List.of("base-url", "username", "password", "partner-username", "partner-password"));
     }
 
     @Override
@@ -78,6 +79,10 @@ public class ProductionChecks implements EnvironmentPostProcessor {
                     problems.add("hub.providers." + provider + "." + key + " is not set (credentials of every enabled"
                             + " provider are required in production; or set hub.providers." + provider + ".enabled=false)");
                 }
+            }
+            String baseUrl = env.getProperty("hub.providers." + provider + ".base-url", "");
+            if (!baseUrl.isBlank() && !baseUrl.startsWith("https://")) {
+                problems.add("hub.providers." + provider + ".base-url must be https in production (credentials travel on it)");
             }
         });
         return problems;

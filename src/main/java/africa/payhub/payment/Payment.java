@@ -28,7 +28,8 @@ public record Payment(
         Instant createdAt,
         Instant updatedAt,
         String reversalOf,
-        String lastOutcome) {
+        String lastOutcome,
+        String routing) {
 
     /** The Camel route that carries this payment's operation to its provider, e.g. monnify-payout. */
     public String route() {

@@ -158,6 +158,9 @@ public class PaymentFlow {
                 keepWaiting(p, phase, null);
             }
             case NOT_SENT -> {
+                if (phase == Phase.SEND && fallBack(exchange, p, outcome, actor)) {
+                    return;
+                }
                 moveToPending(p, "not sent (" + outcome.reason() + "); will check with the provider and send again",
                         actor, outcome);
                 keepWaiting(p, phase, outcome.retryAfter());
@@ -250,6 +253,32 @@ public class PaymentFlow {
         // with the same reference
         resend(exchange, p, actor, "re-sent: " + p.provider() + " had no record of reference " + p.providerReference(),
                 outcome.json());
+    }
+
+    /**
+     * A routed payment that never reached its provider goes to the next candidate of its routing rule, at
+     * once. Never after anything may have been sent: only a NOT_SENT outcome gets here.
+     */
+    private boolean fallBack(Exchange exchange, Payment p, Outcome outcome, String actor) {
+        if (p.routing() == null || !p.status().isUnresolved()) {
+            return false;
+        }
+        JsonNode routing = Json.toNode(p.routing());
+        int next = routing.path("current").asInt(0) + 1;
+        JsonNode candidates = routing.path("candidates");
+        if (next >= candidates.size()) {
+            return false;
+        }
+        String provider = candidates.get(next).asText();
+        store.switchProvider(p.id(), provider, next);
+        store.addEvent(p.id(), "FALLBACK", "hub:router", null, null, Json.write(Json.object()
+                .put("rule", routing.path("rule").asText()).put("from", p.provider()).put("to", provider)
+                .put("reason", p.provider() + " was not reached: " + outcome.reason())));
+        store.markSent(p.id(), clock.instant().plus(properties.polling().firstDelay()));
+        Payment moved = store.find(p.id()).orElseThrow();
+        prepareCall(exchange, moved, Phase.SEND, moved.route());
+        exchange.setProperty(ACTION, "RESEND");
+        return true;
     }
 
     private void resend(Exchange exchange, Payment p, String actor, String reason, JsonNode evidence) {

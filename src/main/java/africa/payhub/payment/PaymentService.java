@@ -60,12 +60,26 @@ public class PaymentService {
      */
     @Transactional
     public Accepted accept(String clientId, ObjectNode message) {
+        return accept(clientId, message, () -> new Carrier(message.path("provider").asText(), null));
+    }
+
+    /** Which provider carries a new payment, and (when routing chose it) how it was chosen. */
+    public record Carrier(String provider, ObjectNode routing) {
+    }
+
+    /**
+     * As {@link #accept(String, ObjectNode)}, with the provider decided by {@code carrier}, which is asked
+     * only for a message this client has not sent before (a replay keeps what was decided then).
+     */
+    @Transactional
+    public Accepted accept(String clientId, ObjectNode message, java.util.function.Supplier<Carrier> carrier) {
         String messageId = message.path("messageId").asText();
         String hash = Json.sha256(Json.canonical(message));
         Optional<Payment> earlier = store.findByMessage(clientId, messageId);
         if (earlier.isPresent()) {
             return replay(earlier.get(), hash, messageId);
         }
+        Carrier chosen = carrier.get();
         String id = UUID.randomUUID().toString();
         JsonNode amount = message.path("amount");
         BigDecimal value = amount.hasNonNull("value") ? new BigDecimal(amount.get("value").asText()) : null;
@@ -73,7 +87,7 @@ public class PaymentService {
                 : message.hasNonNull("currency") ? message.get("currency").asText() : null;
         String reversalOf = null;
         if (message.hasNonNull("reversalOf")) {
-            Payment original = reversible(clientId, message.get("reversalOf").asText(), message.path("provider").asText());
+            Payment original = reversible(clientId, message.get("reversalOf").asText(), chosen.provider());
             reversalOf = original.id();
             value = original.amountValue();
             currency = original.amountCurrency();
@@ -81,9 +95,9 @@ public class PaymentService {
         String callbackUrl = message.hasNonNull("callbackUrl") ? message.get("callbackUrl").asText()
                 : clients.client(clientId).map(HubProperties.Client::callbackUrl).orElse(null);
         Payment candidate = new Payment(id, clientId, messageId, hash,
-                message.path("operation").asText(), message.path("provider").asText(), PaymentStatus.ACCEPTED,
+                message.path("operation").asText(), chosen.provider(), PaymentStatus.ACCEPTED,
                 value, currency, providerReference(id), null, null, null, Json.write(message), null, callbackUrl,
-                0, null, 0, null, null, null, reversalOf, null);
+                0, null, 0, null, null, null, reversalOf, null, chosen.routing() == null ? null : Json.write(chosen.routing()));
         Instant due = clock.instant().plus(properties.polling().acceptedGrace());
         boolean inserted;
         try {
@@ -95,6 +109,10 @@ public class PaymentService {
         if (inserted) {
             store.addEvent(id, "ACCEPTED", "client:" + clientId, null, PaymentStatus.ACCEPTED,
                     Json.write(Json.object().put("messageId", messageId).put("contentSha256", hash)));
+            if (chosen.routing() != null) {
+                store.addEvent(id, "ROUTED", "hub:router", null, null,
+                        Json.write(chosen.routing().deepCopy().put("provider", chosen.provider())));
+            }
             return new Accepted(store.find(id).orElseThrow(), true);
         }
         Payment existing = store.findByMessage(clientId, messageId).orElseThrow(
@@ -224,6 +242,9 @@ public class PaymentService {
         }
         if (p.reversalOf() != null) {
             v.put("reversalOf", p.reversalOf());
+        }
+        if (p.routing() != null) {
+            v.set("routing", Json.toNode(p.routing()));
         }
         v.put("providerReference", p.providerReference());
         v.put("statusReason", p.statusReason());

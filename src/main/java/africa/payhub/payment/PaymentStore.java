@@ -20,7 +20,7 @@ public class PaymentStore {
             id, client_id, message_id, content_hash, operation, provider, status, amount_value, amount_currency,
             provider_reference, provider_transaction_id, status_reason, reason_code, message::text AS message,
             result::text AS result, callback_url, send_attempts, last_sent_at, poll_attempts, next_poll_at,
-            created_at, updated_at, reversal_of, last_outcome""";
+            created_at, updated_at, reversal_of, last_outcome, routing::text AS routing""";
 
     private static final RowMapper<Payment> ROW = PaymentStore::map;
 
@@ -35,10 +35,10 @@ public class PaymentStore {
         return jdbc.sql("""
                         INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
                             amount_value, amount_currency, provider_reference, message, callback_url, next_poll_at,
-                            reversal_of)
+                            reversal_of, routing)
                         VALUES (:id, :client, :messageId, :hash, :operation, :provider, :status,
                             :amountValue, :amountCurrency, :reference, CAST(:message AS jsonb), :callbackUrl, :due,
-                            :reversalOf)
+                            :reversalOf, CAST(:routing AS jsonb))
                         ON CONFLICT (client_id, message_id) DO NOTHING""")
                 .param("id", p.id())
                 .param("client", p.clientId())
@@ -54,6 +54,7 @@ public class PaymentStore {
                 .param("callbackUrl", p.callbackUrl())
                 .param("due", Timestamp.from(firstDue))
                 .param("reversalOf", p.reversalOf())
+                .param("routing", p.routing())
                 .update() == 1;
     }
 
@@ -95,6 +96,15 @@ public class PaymentStore {
                         WHERE id = :id""")
                 .param("id", id).param("txId", providerTransactionId).param("result", resultJson)
                 .update();
+    }
+
+    /** Hands the payment to the next routing candidate (only ever before anything reached a provider). */
+    public void switchProvider(String id, String provider, int candidate) {
+        jdbc.sql("""
+                        UPDATE payments SET provider = :provider, updated_at = now(),
+                            routing = jsonb_set(routing, '{current}', to_jsonb(CAST(:candidate AS integer)))
+                        WHERE id = :id""")
+                .param("id", id).param("provider", provider).param("candidate", candidate).update();
     }
 
     public void recordOutcome(String id, String outcome) {
@@ -170,7 +180,8 @@ public class PaymentStore {
                 instant(rs, "created_at"),
                 instant(rs, "updated_at"),
                 rs.getString("reversal_of"),
-                rs.getString("last_outcome"));
+                rs.getString("last_outcome"),
+                rs.getString("routing"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -66,6 +66,11 @@ public class Mappings {
         }
     }
 
+    /** A rules file under the mappings folder (e.g. routing.yaml), re-read when it changes. */
+    public JsonNode rules(Path relative) {
+        return load(root.resolve(relative), Mappings::readYaml);
+    }
+
     /** The canonical status for a provider status; anything not listed stays PENDING. */
     public StatusRule status(String provider, String providerStatus) {
         JsonNode rules = load(root.resolve(provider).resolve("statuses.yaml"), Mappings::readYaml);
@@ -270,9 +275,4 @@ public class Mappings {
         throw new JsltException("not a decimal: " + node);
     }
 
-    List<Path> files() throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            return new ArrayList<>(s.filter(Files::isRegularFile).toList());
-        }
-    }
 }

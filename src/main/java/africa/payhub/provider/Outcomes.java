@@ -52,26 +52,35 @@ public class Outcomes {
     /** The provider refused: its error code and message, through {@code <provider>/error.jslt} and errors.yaml. */
     public void rejected(Exchange exchange) {
         ProviderRejectedException e = (ProviderRejectedException) caught(exchange);
-        String provider = e.provider();
-        String code = null;
-        String message = null;
-        try {
-            JsonNode error = mappings.transform(provider + "/error", e.body());
-            code = error.hasNonNull("code") ? error.get("code").asText() : null;
-            message = error.hasNonNull("message") ? error.get("message").asText() : null;
-        } catch (RuntimeException notJson) {
-            message = null;
-        }
-        Mappings.ErrorRule rule = mappings.error(provider, code, message, e.httpStatus());
-        ObjectNode outcome = Outcome.of(rule.outcome(), rule.reason() != null ? rule.reason()
-                : message != null ? Sensitive.maskPans(message) : e.getMessage());
-        outcome.put("reasonCode", rule.reasonCode());
+        Refusal refusal = classify(e);
+        ObjectNode outcome = Outcome.of(refusal.rule().outcome(), refusal.reason());
+        outcome.put("reasonCode", refusal.rule().reasonCode());
         outcome.put("httpStatus", e.httpStatus());
-        if (code != null) {
-            outcome.put("providerCode", code);
+        if (refusal.code() != null) {
+            outcome.put("providerCode", refusal.code());
         }
         log(exchange, outcome);
         exchange.getMessage().setBody(outcome);
+    }
+
+    /** A provider's refusal, read: its own code and message, and what errors.yaml makes of them. */
+    public record Refusal(String code, String message, Mappings.ErrorRule rule, String reason) {
+    }
+
+    /** Reads a refusal through {@code <provider>/error.jslt} and {@code <provider>/errors.yaml}. */
+    public Refusal classify(ProviderRejectedException e) {
+        String code = null;
+        String message = null;
+        try {
+            JsonNode error = mappings.transform(e.provider() + "/error", e.body());
+            code = error.hasNonNull("code") ? error.get("code").asText() : null;
+            message = error.hasNonNull("message") ? Sensitive.maskPans(error.get("message").asText()) : null;
+        } catch (RuntimeException unreadable) {
+            message = null;
+        }
+        Mappings.ErrorRule rule = mappings.error(e.provider(), code, message, e.httpStatus());
+        String reason = rule.reason() != null ? rule.reason() : message != null ? message : e.getMessage();
+        return new Refusal(code, message, rule, reason);
     }
 
     private static void log(Exchange exchange, ObjectNode outcome) {

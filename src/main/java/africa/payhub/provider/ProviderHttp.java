@@ -75,9 +75,11 @@ public class ProviderHttp {
     }
 
     /**
-     * Splits a request mapping's output into path, query and body. A mapping may give {@code _path}
-     * (values for {@code {name}} placeholders in hubPath) and {@code _query} (query parameters); the rest
-     * is the JSON body. For a GET the whole output, minus {@code _path}, is the query.
+     * Splits a request mapping's output into method, path, query and body. A mapping may give
+     * {@code _method} and {@code _endpoint} (overriding the route's hubMethod and hubPath: for providers
+     * whose contract is a guess, the whole endpoint lives in the mapping), {@code _path} (values for
+     * {@code {name}} placeholders in the path) and {@code _query} (query parameters); the rest is the JSON
+     * body. For a GET the whole output, minus the underscored keys, is the query.
      */
     private static Saved save(Exchange exchange, JsonNode request) {
         String method = exchange.getProperty("hubMethod", "POST", String.class);
@@ -87,6 +89,10 @@ public class ProviderHttp {
         JsonNode body = request;
         if (request != null && request.isObject()) {
             ObjectNode rest = request.deepCopy();
+            JsonNode m = rest.remove("_method");
+            JsonNode e = rest.remove("_endpoint");
+            method = m == null ? method : m.asText();
+            path = e == null ? path : e.asText();
             pathParams = rest.remove("_path");
             queryParams = rest.remove("_query");
             if ("GET".equals(method) || "DELETE".equals(method)) {

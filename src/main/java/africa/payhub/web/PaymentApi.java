@@ -14,6 +14,7 @@ import africa.payhub.payment.PaymentFlow;
 import africa.payhub.payment.PaymentService;
 import africa.payhub.payment.PaymentStatus;
 import africa.payhub.provider.ProviderCatalog;
+import africa.payhub.provider.Router;
 import africa.payhub.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
@@ -33,9 +34,11 @@ public class PaymentApi {
     private final PaymentFlow flow;
     private final ProviderCatalog providers;
     private final CallbackDelivery callbacks;
+    private final Router router;
 
     public PaymentApi(CanonicalValidator validator, PaymentService payments, PaymentFlow flow,
-                      ProviderCatalog providers, CallbackDelivery callbacks) {
+                      ProviderCatalog providers, CallbackDelivery callbacks, Router router) {
+        this.router = router;
         this.validator = validator;
         this.payments = payments;
         this.flow = flow;
@@ -50,16 +53,22 @@ public class PaymentApi {
             throw ApiException.forbidden("operators cannot submit payments; use an enterprise client's credentials");
         }
         ObjectNode message = validator.validate(exchange.getMessage().getBody(byte[].class));
-        String provider = message.path("provider").asText();
         String operation = message.path("operation").asText();
-        if (providers.account(provider).isEmpty()) {
-            throw ApiException.badRequest("provider", "unknown provider '" + provider + "'; this hub offers "
-                    + providers.enabledProviders());
+        if (message.hasNonNull("provider") && providers.account(message.get("provider").asText()).isEmpty()) {
+            throw ApiException.badRequest("provider", "unknown provider '" + message.get("provider").asText()
+                    + "'; this hub offers " + providers.enabledProviders());
         }
-        if (!providers.supports(provider, operation)) {
-            throw ApiException.unprocessable("provider " + provider + " does not support operation " + operation);
-        }
-        PaymentService.Accepted accepted = payments.accept(caller.name(), message);
+        PaymentService.Accepted accepted = payments.accept(caller.name(), message, () -> {
+            if (!message.hasNonNull("provider")) {
+                Router.Decision decision = router.route(message);
+                return new PaymentService.Carrier(decision.candidates().get(0), decision.toJson());
+            }
+            String provider = message.get("provider").asText();
+            if (!providers.supports(provider, operation)) {
+                throw ApiException.unprocessable("provider " + provider + " does not support operation " + operation);
+            }
+            return new PaymentService.Carrier(provider, null);
+        });
         Payment p = accepted.payment();
         Message msg = respond(exchange, accepted.created() ? 202 : 200, payments.view(p));
         msg.setHeader("Location", "/api/v1/payments/" + p.id());

@@ -1,0 +1,136 @@
+package africa.payhub.provider;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import africa.payhub.canonical.Json;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Account lookups at a provider ({@code <provider>-lookup} routes, which answer
+ * {@code {"holderName", "accountStatus", "accountId"}}): for the lookups API, cached briefly
+ * ({@code hub.lookups.cache-ttl}) and recorded for audit without personal data beyond a masked identifier;
+ * and before a payment is sent, where a missing or inactive account fails the payment before money moves.
+ */
+@Component("lookups")
+public class Lookups implements AggregationStrategy {
+
+    private final ProducerTemplate template;
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final Duration ttl;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    public Lookups(ProducerTemplate template, JdbcClient jdbc, Clock clock, @Value("${hub.lookups.cache-ttl:60s}") Duration ttl) {
+        this.template = template;
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.ttl = ttl;
+    }
+
+    /** What a lookup found, and whether the answer came from the cache. */
+    public record Found(JsonNode account, boolean cached) {
+    }
+
+    /**
+     * Looks an account up (cache first); a refusal or transport failure comes out as the route's exception.
+     * {@code account} is the canonical account object ({type, accountNumber, bankCode} or {type, phone|email}).
+     */
+    public Found lookup(String clientId, String provider, JsonNode account) {
+        String key = provider + "|" + Json.canonical(account);
+        Cached hit = cache.get(key);
+        if (hit != null && clock.instant().isBefore(hit.expires)) {
+            audit(clientId, provider, account, "FOUND", hit.answer.path("accountStatus").asText(null), true);
+            return new Found(hit.answer, true);
+        }
+        Exchange result = template.send("direct:" + provider + "-lookup",
+                ex -> ex.getMessage().setBody(Json.object().set("account", account)));
+        if (result.getException() != null) {
+            String outcome = result.getException() instanceof ProviderRejectedException ? "REFUSED" : "ERROR";
+            audit(clientId, provider, account, outcome, null, false);
+            Exception e = result.getException();
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        }
+        JsonNode answer = Json.toNode(result.getMessage().getBody());
+        if (!ttl.isZero() && !ttl.isNegative()) {
+            cache.put(key, new Cached(answer, clock.instant().plus(ttl)));
+        }
+        audit(clientId, provider, account, "FOUND", answer.path("accountStatus").asText(null), false);
+        return new Found(answer, false);
+    }
+
+    /** Records a lookup that found nothing (the provider said so). */
+    public void notFound(String clientId, String provider, JsonNode account) {
+        audit(clientId, provider, account, "NOT_FOUND", null, false);
+    }
+
+    /**
+     * In a payment flow, after the lookup: the account must be ACTIVE, or the payment fails here, before
+     * any money moves (reason code ACCOUNT_INACTIVE through the provider's errors.yaml).
+     */
+    public void requireActive(String provider, Exchange exchange) {
+        JsonNode input = Json.toNode(exchange.getMessage().getBody());
+        String status = input.path("lookup").path("accountStatus").asText("");
+        if (!"ACTIVE".equals(status)) {
+            throw new ProviderRejectedException(provider, 422, Json.write(Json.object().set("error", Json.object()
+                    .put("code", "ACCOUNT_INACTIVE").put("message", "the destination account is " + status.toLowerCase(Locale.ROOT)
+                            + "; nothing was sent"))));
+        }
+        exchange.getMessage().setBody(input);
+    }
+
+    /** As an enrich strategy: puts the lookup's answer into the payment's call input as {@code lookup}. */
+    @Override
+    public Exchange aggregate(Exchange original, Exchange lookup) {
+        if (lookup == null) {
+            return original;
+        }
+        if (lookup.getException() != null) {
+            original.setException(lookup.getException());
+            return original;
+        }
+        ObjectNode input = (ObjectNode) Json.toNode(original.getMessage().getBody());
+        input.set("lookup", Json.toNode(lookup.getMessage().getBody()));
+        original.getMessage().setBody(input);
+        return original;
+    }
+
+    private void audit(String clientId, String provider, JsonNode account, String outcome, String status, boolean cached) {
+        String identifier = account.hasNonNull("accountNumber") ? account.get("accountNumber").asText()
+                : account.hasNonNull("phone") ? account.get("phone").asText() : account.path("email").asText("");
+        jdbc.sql("""
+                        INSERT INTO lookups (client_id, provider, account_type, account_masked, account_sha256, bank_code,
+                            outcome, account_status, cached)
+                        VALUES (:client, :provider, :type, :masked, :sha, :bank, :outcome, :status, :cached)""")
+                .param("client", clientId == null ? "hub" : clientId).param("provider", provider)
+                .param("type", account.path("type").asText("")).param("masked", mask(identifier))
+                .param("sha", Json.sha256(identifier)).param("bank", account.path("bankCode").asText(null))
+                .param("outcome", outcome).param("status", status).param("cached", cached)
+                .update();
+    }
+
+    /** "0911234567" -> "******4567"; "tigist@example.com" -> "t*****@example.com". */
+    static String mask(String identifier) {
+        int at = identifier.indexOf('@');
+        if (at > 0) {
+            return identifier.charAt(0) + "*".repeat(Math.max(1, at - 1)) + identifier.substring(at);
+        }
+        int keep = Math.min(4, identifier.length() / 2);
+        return "*".repeat(identifier.length() - keep) + identifier.substring(identifier.length() - keep);
+    }
+
+    private record Cached(JsonNode answer, Instant expires) {
+    }
+
+}

@@ -1,0 +1,89 @@
+package africa.payhub.provider;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import africa.payhub.canonical.Json;
+import africa.payhub.config.ConnectProperties;
+import africa.payhub.payment.Payment;
+import africa.payhub.payment.PaymentService;
+import africa.payhub.payment.PaymentStore;
+import africa.payhub.payment.Timeline;
+import africa.payhub.web.ApiException;
+import africa.payhub.web.Problem;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/**
+ * The Status Check endpoint a provider calls on the hub to reconcile (Connect's "what we expect from you"):
+ * HTTP Basic with the credentials configured for the provider's calls, the reference read through
+ * {@code <provider>/status-check.request.jslt}, the answer shaped by {@code status-check.response.jslt}
+ * from the hub's own record. An unknown reference is a clear "not found" answer; every call on a known
+ * payment goes into its timeline.
+ */
+@Component("partnerStatusCheck")
+public class PartnerStatusCheck {
+
+    private final ConnectProperties connect;
+    private final PaymentStore store;
+    private final PaymentService payments;
+    private final Mappings mappings;
+    private final Timeline timeline;
+
+    public PartnerStatusCheck(ConnectProperties connect, PaymentStore store, PaymentService payments, Mappings mappings,
+                              Timeline timeline) {
+        this.connect = connect;
+        this.store = store;
+        this.payments = payments;
+        this.mappings = mappings;
+        this.timeline = timeline;
+    }
+
+    public void check(String provider, Exchange exchange) {
+        authenticate(exchange.getMessage().getHeader("Authorization", String.class));
+        JsonNode request;
+        try {
+            request = mappings.transform(provider + "/status-check.request", exchange.getMessage().getBody(byte[].class));
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("body", "must be JSON naming a reference");
+        }
+        String reference = request.path("reference").asText("");
+        if (reference.isBlank()) {
+            throw ApiException.badRequest("reference", "is required");
+        }
+        Payment p = store.findByProviderReference(provider, reference).orElse(null);
+        ObjectNode record = Json.object();
+        record.put("reference", reference);
+        record.put("found", p != null);
+        if (p != null) {
+            record.set("payment", payments.view(p));
+            timeline.record(p.id(), "PARTNER_STATUS_CHECK", provider + ":status-check",
+                    Json.object().put("reference", reference).put("answeredStatus", p.status().name()));
+        }
+        JsonNode answer = mappings.transform(provider + "/status-check.response", record);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(Json.write(answer));
+    }
+
+    private void authenticate(String header) {
+        String expected = connect.partnerUsername() + ":" + (connect.partnerPassword() == null ? "" : connect.partnerPassword().reveal());
+        String given = "";
+        if (header != null && header.startsWith("Basic ")) {
+            try {
+                given = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                given = "";
+            }
+        }
+        boolean configured = connect.partnerUsername() != null && !connect.partnerUsername().isBlank()
+                && connect.partnerPassword() != null && !connect.partnerPassword().isBlank();
+        if (!configured || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
+            throw new ApiException(Problem.of(401, "Unauthorized", "status check credentials are missing or wrong"));
+        }
+    }
+}
