@@ -26,6 +26,9 @@ import org.springframework.stereotype.Component;
 @Component("lookups")
 public class Lookups implements AggregationStrategy {
 
+    /** The cache holds at most this many answers; expired ones are dropped when it is full. */
+    static final int MAX_CACHED = 10_000;
+
     private final ProducerTemplate template;
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -64,7 +67,13 @@ public class Lookups implements AggregationStrategy {
         }
         JsonNode answer = Json.toNode(result.getMessage().getBody());
         if (!ttl.isZero() && !ttl.isNegative()) {
-            cache.put(key, new Cached(answer, clock.instant().plus(ttl)));
+            if (cache.size() >= MAX_CACHED) {
+                Instant now = clock.instant();
+                cache.values().removeIf(c -> !now.isBefore(c.expires));
+            }
+            if (cache.size() < MAX_CACHED) {
+                cache.put(key, new Cached(answer, clock.instant().plus(ttl)));
+            }
         }
         audit(clientId, provider, account, "FOUND", answer.path("accountStatus").asText(null), false);
         return new Found(answer, false);
