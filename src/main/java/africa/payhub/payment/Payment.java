@@ -33,7 +33,7 @@ public record Payment(
 
     /** The Camel route that carries this payment's operation to its provider, e.g. monnify-payout. */
     public String route() {
-        return provider + "-" + operation.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return africa.payhub.provider.ProviderCatalog.routeId(provider, operation);
     }
 
     /** The route that asks the provider for this payment's status, e.g. monnify-payout-status. */

@@ -168,10 +168,6 @@ public class PaymentService {
                 .orElseThrow(() -> ApiException.notFound("no payment " + paymentId));
     }
 
-    public Optional<Payment> findByMessage(String clientId, String messageId) {
-        return store.findByMessage(clientId, messageId);
-    }
-
     /**
      * The one way a payment's status changes. Runs inside the caller's transaction on a row it locked;
      * refuses (and records) any move the state machine does not allow, writes the timeline and the callback.

@@ -1,7 +1,6 @@
 package africa.payhub.provider;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -120,13 +119,4 @@ public class TokenCache {
         }
     }
 
-    /** For tests and operators: forget every cached token. */
-    public void clear() {
-        tokens.clear();
-    }
-
-    Duration remaining(String provider) {
-        Token t = tokens.get(providers.require(provider).accountKey());
-        return t == null ? Duration.ZERO : Duration.between(clock.instant(), t.expiresAt);
-    }
 }

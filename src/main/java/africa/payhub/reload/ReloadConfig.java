@@ -60,8 +60,4 @@ public class ReloadConfig {
             return health.build();
         };
     }
-
-    public SafeRouteReloadStrategy strategy() {
-        return strategy;
-    }
 }
