@@ -86,11 +86,7 @@ public final class Json {
     }
 
     public static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
     }
 
     public static String sha256(byte[] bytes) {

@@ -1,9 +1,5 @@
 package africa.payhub.provider;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
@@ -12,6 +8,7 @@ import africa.payhub.payment.Payment;
 import africa.payhub.payment.PaymentService;
 import africa.payhub.payment.PaymentStore;
 import africa.payhub.payment.Timeline;
+import africa.payhub.security.BasicCredentials;
 import africa.payhub.web.ApiException;
 import africa.payhub.web.Problem;
 import org.apache.camel.Exchange;
@@ -71,18 +68,7 @@ public class PartnerStatusCheck {
     }
 
     private void authenticate(String header) {
-        String expected = connect.partnerUsername() + ":" + (connect.partnerPassword() == null ? "" : connect.partnerPassword().reveal());
-        String given = "";
-        if (header != null && header.startsWith("Basic ")) {
-            try {
-                given = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                given = "";
-            }
-        }
-        boolean configured = connect.partnerUsername() != null && !connect.partnerUsername().isBlank()
-                && connect.partnerPassword() != null && !connect.partnerPassword().isBlank();
-        if (!configured || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
+        if (!BasicCredentials.matches(header, connect.partnerUsername(), connect.partnerPassword())) {
             throw new ApiException(Problem.of(401, "Unauthorized", "status check credentials are missing or wrong"));
         }
     }

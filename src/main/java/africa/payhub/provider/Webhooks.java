@@ -72,15 +72,18 @@ public class Webhooks {
             LOG.warn("Refused a {} webhook with a missing or wrong signature from {}", provider, remote);
             throw new ApiException(Problem.of(401, "Unauthorized", "webhook signature missing or invalid"));
         }
+        JsonNode event;
         try {
-            if (!Json.parse(body).isObject()) {
-                throw new java.io.IOException("not an object");
-            }
+            event = Json.parse(body);
         } catch (java.io.IOException e) {
+            event = null;
+        }
+        if (event == null || !event.isObject()) {
             save(provider, true, "REJECTED_MALFORMED", null, null, exchange, null);
             throw ApiException.badRequest("body", "a signed " + provider + " webhook must be a JSON object");
         }
-        msg.setBody(body);
+        // verified: from here on the parsed event travels, the bytes were only needed for the signature
+        msg.setBody(event);
     }
 
     /** Sets {@code hubEventKey}: the mapping's eventKey, or the body's hash when the mapping gives none. */

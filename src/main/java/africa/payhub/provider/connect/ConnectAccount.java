@@ -1,13 +1,12 @@
 package africa.payhub.provider.connect;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.config.ConnectProperties;
 import africa.payhub.provider.ProviderAccount;
+import africa.payhub.security.BasicCredentials;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -48,9 +47,7 @@ public class ConnectAccount implements ProviderAccount {
 
     @Override
     public void applyCallCredentials(Exchange exchange) {
-        String pair = properties.username() + ":" + properties.password().reveal();
-        exchange.getMessage().setHeader("Authorization",
-                "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        exchange.getMessage().setHeader("Authorization", BasicCredentials.header(properties.username(), properties.password()));
     }
 
     @Override

@@ -1,8 +1,6 @@
 package africa.payhub.provider.monnify;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -13,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.config.MonnifyProperties;
 import africa.payhub.provider.ProviderAccount;
+import africa.payhub.security.BasicCredentials;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -56,9 +55,8 @@ public class MonnifyAccount implements ProviderAccount {
 
     @Override
     public void applyLoginCredentials(Exchange exchange) {
-        String pair = properties.apiKey().reveal() + ":" + properties.secretKey().reveal();
         exchange.getMessage().setHeader("Authorization",
-                "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+                BasicCredentials.header(properties.apiKey().reveal(), properties.secretKey()));
     }
 
     @Override

@@ -5,12 +5,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.config.ConnectProperties;
 import africa.payhub.config.HubProperties;
+import africa.payhub.security.BasicCredentials;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.MediaType;
@@ -239,10 +237,8 @@ public class ConnectSandbox implements DisposableBean {
         ObjectNode seen = Json.object();
         seen.put("at", Instant.now().toString());
         try {
-            String basic = Base64.getEncoder().encodeToString((account.partnerUsername() + ":"
-                    + account.partnerPassword().reveal()).getBytes(StandardCharsets.UTF_8));
             HttpRequest req = HttpRequest.newBuilder(URI.create(statusCheckUrl)).timeout(Duration.ofSeconds(10))
-                    .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
+                    .header("Authorization", BasicCredentials.header(account.partnerUsername(), account.partnerPassword())).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Json.write(Json.object().put("reference", reference)))).build();
             HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
             seen.put("httpStatus", res.statusCode());
@@ -255,9 +251,7 @@ public class ConnectSandbox implements DisposableBean {
     }
 
     private ResponseEntity<JsonNode> refuse(String auth) {
-        String expected = "Basic " + Base64.getEncoder().encodeToString((account.username() + ":"
-                + account.password().reveal()).getBytes(StandardCharsets.UTF_8));
-        if (auth == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), auth.getBytes(StandardCharsets.UTF_8))) {
+        if (!BasicCredentials.matches(auth, account.username(), account.password())) {
             return error(401, "UNAUTHORIZED", "Basic credentials missing or wrong");
         }
         Faults f = faults;

@@ -23,6 +23,7 @@ import africa.payhub.config.HubProperties;
 import africa.payhub.config.MonnifyProperties;
 import africa.payhub.provider.monnify.MonnifyAccount;
 import africa.payhub.sandbox.WebhookSender;
+import africa.payhub.security.BasicCredentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -81,13 +82,10 @@ public class MonnifySandbox {
 
     @PostMapping("/api/v1/auth/login")
     public ResponseEntity<JsonNode> login(@RequestHeader(value = "Authorization", required = false) String authorization) {
-        String expected = "Basic " + Base64.getEncoder().encodeToString(
-                (account.apiKey().reveal() + ":" + account.secretKey().reveal()).getBytes(StandardCharsets.UTF_8));
         if (authorization == null) {
             return error(HttpStatus.UNAUTHORIZED, 99, "Unauthorized, supply authorization header");
         }
-        if (!java.security.MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                authorization.getBytes(StandardCharsets.UTF_8))) {
+        if (!BasicCredentials.matches(authorization, account.apiKey().reveal(), account.secretKey())) {
             return error(HttpStatus.UNAUTHORIZED, 99, "Invalid client credentials");
         }
         byte[] raw = new byte[48];

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.math.RoundingMode;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.config.HubProperties;
+import africa.payhub.config.Secret;
 import africa.payhub.config.WaasProperties;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -95,9 +95,8 @@ public class WaasSandbox {
     @PostMapping(path = "/api/v1/auth/login", consumes = MediaType.ALL_VALUE)
     public ResponseEntity<JsonNode> login(@RequestBody(required = false) String body) {
         JsonNode req = parse(body);
-        boolean ok = req != null
-                && MessageDigest.isEqual(account.username().getBytes(), req.path("username").asText("").getBytes())
-                && MessageDigest.isEqual(account.password().bytes(), req.path("password").asText("").getBytes());
+        boolean ok = req != null && Secret.of(account.username()).matches(req.path("username").asText(""))
+                && account.password().matches(req.path("password").asText(""));
         if (!ok) {
             return error(401, "INVALID_CREDENTIALS", "invalid username or password");
         }
