@@ -1,4 +1,4 @@
-package africa.payhub.sandbox.monnify;
+package africa.sandbox.monnify;
 
 import java.util.Arrays;
 

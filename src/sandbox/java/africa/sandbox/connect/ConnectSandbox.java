@@ -1,4 +1,4 @@
-package africa.payhub.sandbox.connect;
+package africa.sandbox.connect;
 
 import java.math.BigDecimal;
 import java.net.URI;
@@ -20,12 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import africa.payhub.canonical.Json;
-import africa.payhub.config.ConnectProperties;
-import africa.payhub.config.HubProperties;
-import africa.payhub.security.BasicCredentials;
+import africa.sandbox.Credentials;
+import africa.sandbox.SandboxJson;
+import africa.sandbox.SandboxProperties;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -38,7 +36,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * An in-process Connect API, after {@code provider-docs/connect-wallet-topup-and-bank-transfer.txt}: HTTP
+ * A Connect API double, after {@code provider-docs/connect-wallet-topup-and-bank-transfer.txt}: HTTP
  * Basic on every call, bank account and wallet lookups over a small directory ({@link Directory}), top-ups
  * and bank transfers whose status moves from PENDING to final over time, a status endpoint by reference,
  * and a client that calls the hub's Status Check endpoint as Connect would when a top-up settles. The
@@ -46,11 +44,9 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping(path = "/sandbox/connect", produces = MediaType.APPLICATION_JSON_VALUE)
-@ConditionalOnProperty(name = "hub.sandbox.enabled", havingValue = "true")
 public class ConnectSandbox implements DisposableBean {
 
-    private final ConnectProperties account;
-    private final ConnectSandboxProperties timing;
+    private final ConnectSandboxProperties account;
     private final String statusCheckUrl;
     private final Map<String, Txn> transactions = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
@@ -64,10 +60,9 @@ public class ConnectSandbox implements DisposableBean {
     });
     private volatile Faults faults = new Faults(new AtomicInteger(), 503);
 
-    public ConnectSandbox(ConnectProperties account, ConnectSandboxProperties timing, HubProperties hub) {
+    public ConnectSandbox(ConnectSandboxProperties account, SandboxProperties sandbox) {
         this.account = account;
-        this.timing = timing;
-        this.statusCheckUrl = hub.sandbox().hubBaseUrl() + "/partners/connect/status-check";
+        this.statusCheckUrl = sandbox.hubBaseUrl() + "/partners/connect/status-check";
     }
 
     // ---------------------------------------------------------------- the API
@@ -84,7 +79,7 @@ public class ConnectSandbox implements DisposableBean {
             return error(400, "INVALID_REQUEST", "account_number and bank_code are required");
         }
         return Directory.bank(number, bankCode)
-                .<ResponseEntity<JsonNode>>map(e -> ResponseEntity.ok(Json.object().put("account_number", e.id())
+                .<ResponseEntity<JsonNode>>map(e -> ResponseEntity.ok(SandboxJson.object().put("account_number", e.id())
                         .put("bank_code", e.bankCode()).put("bank_name", "Commercial Bank of Ethiopia")
                         .put("account_name", e.holder()).put("status", e.status())))
                 .orElseGet(() -> error(404, "ACCOUNT_NOT_FOUND", "no account " + number + " at " + bankCode));
@@ -102,7 +97,7 @@ public class ConnectSandbox implements DisposableBean {
             return error(400, "INVALID_REQUEST", "phone or email is required");
         }
         return Directory.wallet(phone, email)
-                .<ResponseEntity<JsonNode>>map(e -> ResponseEntity.ok(Json.object().put("wallet_id", e.id()).put("phone", e.phone())
+                .<ResponseEntity<JsonNode>>map(e -> ResponseEntity.ok(SandboxJson.object().put("wallet_id", e.id()).put("phone", e.phone())
                         .put("email", e.email()).put("holder_name", e.holder()).put("status", e.status())))
                 .orElseGet(() -> error(404, "ACCOUNT_NOT_FOUND", "no wallet for that phone or email"));
     }
@@ -114,7 +109,7 @@ public class ConnectSandbox implements DisposableBean {
         if (refused != null) {
             return refused;
         }
-        JsonNode r = parse(body);
+        JsonNode r = SandboxJson.tryParse(body);
         Directory.Entry wallet = r == null ? null : Directory.walletById(r.path("wallet_id").asText("")).orElse(null);
         if (wallet == null) {
             return error(404, "ACCOUNT_NOT_FOUND", "no wallet " + (r == null ? "" : r.path("wallet_id").asText()));
@@ -129,7 +124,7 @@ public class ConnectSandbox implements DisposableBean {
         if (refused != null) {
             return refused;
         }
-        JsonNode r = parse(body);
+        JsonNode r = SandboxJson.tryParse(body);
         Directory.Entry bank = r == null ? null
                 : Directory.bank(r.path("account_number").asText(""), r.path("bank_code").asText("")).orElse(null);
         if (bank == null) {
@@ -217,15 +212,15 @@ public class ConnectSandbox implements DisposableBean {
         }
         String finalStatus = to.behaviour() == Directory.Behaviour.FAILS ? "FAILED" : "SUCCESS";
         Txn t = new Txn("CX" + sequence.incrementAndGet(), reference, type, amount, r.path("currency").asText(), to,
-                Instant.now(), Instant.now().plus(timing.settleDelay()), finalStatus);
+                Instant.now(), Instant.now().plus(account.settleDelay()), finalStatus);
         transactions.put(reference, t);
         if ("TOPUP".equals(type)) {
             // Connect verifies a top-up with the partner once it settles
-            long delay = timing.settleDelay().plus(timing.statusCheckDelay()).toMillis();
+            long delay = account.settleDelay().plus(account.statusCheckDelay()).toMillis();
             scheduler.schedule(() -> callStatusCheck(reference), delay, TimeUnit.MILLISECONDS);
         }
         if (to.behaviour() == Directory.Behaviour.RESPONSE_LOST) {
-            sleep(timing.lostResponseDelay());
+            sleep(account.lostResponseDelay());
         }
         if (to.behaviour() == Directory.Behaviour.SERVER_ERROR) {
             return error(500, "INTERNAL_ERROR", "an error occurred");
@@ -234,15 +229,15 @@ public class ConnectSandbox implements DisposableBean {
     }
 
     private JsonNode callStatusCheck(String reference) {
-        ObjectNode seen = Json.object();
+        ObjectNode seen = SandboxJson.object();
         seen.put("at", Instant.now().toString());
         try {
             HttpRequest req = HttpRequest.newBuilder(URI.create(statusCheckUrl)).timeout(Duration.ofSeconds(10))
-                    .header("Authorization", BasicCredentials.header(account.partnerUsername(), account.partnerPassword())).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(Json.object().put("reference", reference)))).build();
+                    .header("Authorization", Credentials.basicHeader(account.partnerUsername(), account.partnerPassword())).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(SandboxJson.write(SandboxJson.object().put("reference", reference)))).build();
             HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
             seen.put("httpStatus", res.statusCode());
-            seen.set("answer", parse(res.body()));
+            seen.set("answer", SandboxJson.tryParse(res.body()));
         } catch (Exception e) {
             seen.put("error", e.toString());
         }
@@ -251,7 +246,7 @@ public class ConnectSandbox implements DisposableBean {
     }
 
     private ResponseEntity<JsonNode> refuse(String auth) {
-        if (!BasicCredentials.matches(auth, account.username(), account.password())) {
+        if (!Credentials.basicMatches(auth, account.username(), account.password())) {
             return error(401, "UNAUTHORIZED", "Basic credentials missing or wrong");
         }
         Faults f = faults;
@@ -269,17 +264,9 @@ public class ConnectSandbox implements DisposableBean {
         }
     }
 
-    private static JsonNode parse(String body) {
-        try {
-            return Json.toNode(body);
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
     private static ObjectNode errorBody(String code, String message) {
-        ObjectNode out = Json.object();
-        out.set("error", Json.object().put("code", code).put("message", message));
+        ObjectNode out = SandboxJson.object();
+        out.set("error", SandboxJson.object().put("code", code).put("message", message));
         return out;
     }
 
@@ -304,7 +291,7 @@ public class ConnectSandbox implements DisposableBean {
         }
 
         ObjectNode json() {
-            ObjectNode n = Json.object();
+            ObjectNode n = SandboxJson.object();
             n.put("transaction_id", id);
             n.put("reference", reference);
             n.put("type", type);

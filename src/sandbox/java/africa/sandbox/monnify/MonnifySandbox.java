@@ -1,4 +1,4 @@
-package africa.payhub.sandbox.monnify;
+package africa.sandbox.monnify;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +9,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,15 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import africa.payhub.canonical.Json;
-import africa.payhub.config.HubProperties;
-import africa.payhub.config.MonnifyProperties;
-import africa.payhub.provider.monnify.MonnifyAccount;
-import africa.payhub.sandbox.WebhookSender;
-import africa.payhub.security.BasicCredentials;
+import africa.sandbox.Credentials;
+import africa.sandbox.SandboxJson;
+import africa.sandbox.SandboxProperties;
+import africa.sandbox.WebhookSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -40,7 +36,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * An in-process Monnify, after {@code provider-docs/monnify-api-reference.txt} and provider-facts A:
+ * A Monnify double, after {@code provider-docs/monnify-api-reference.txt} and provider-facts A:
  * Basic login issuing expiring bearer tokens, single transfers with Monnify's envelopes and statuses, the
  * transfer summary, and webhooks signed as Monnify signs them (HMAC-SHA512 of the exact bytes sent, with
  * the secret key, in {@code monnify-signature}). Faults are chosen by destination account number
@@ -49,15 +45,13 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping(path = "/sandbox/monnify", produces = MediaType.APPLICATION_JSON_VALUE)
-@ConditionalOnProperty(name = "hub.sandbox.enabled", havingValue = "true")
 public class MonnifySandbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(MonnifySandbox.class);
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter WEBHOOK_DATE = DateTimeFormatter.ofPattern("dd/MM/yyyy h:mm:ss a").withZone(ZoneOffset.UTC);
 
-    private final MonnifyProperties account;
-    private final MonnifySandboxProperties timing;
+    private final MonnifySandboxProperties account;
     private final WebhookSender webhooks;
     private final String webhookUrl;
     private final SecureRandom random = new SecureRandom();
@@ -70,12 +64,10 @@ public class MonnifySandbox {
     private final AtomicLong sequence = new AtomicLong();
     private volatile Faults faults = Faults.NONE;
 
-    public MonnifySandbox(MonnifyProperties account, MonnifySandboxProperties timing, WebhookSender webhooks,
-                          HubProperties hub) {
+    public MonnifySandbox(MonnifySandboxProperties account, WebhookSender webhooks, SandboxProperties sandbox) {
         this.account = account;
-        this.timing = timing;
         this.webhooks = webhooks;
-        this.webhookUrl = hub.sandbox().hubBaseUrl() + "/webhooks/monnify";
+        this.webhookUrl = sandbox.hubBaseUrl() + "/webhooks/monnify";
     }
 
     // ---------------------------------------------------------------- Monnify API
@@ -85,15 +77,15 @@ public class MonnifySandbox {
         if (authorization == null) {
             return error(HttpStatus.UNAUTHORIZED, 99, "Unauthorized, supply authorization header");
         }
-        if (!BasicCredentials.matches(authorization, account.apiKey().reveal(), account.secretKey())) {
+        if (!Credentials.basicMatches(authorization, account.apiKey(), account.secretKey())) {
             return error(HttpStatus.UNAUTHORIZED, 99, "Invalid client credentials");
         }
         byte[] raw = new byte[48];
         random.nextBytes(raw);
         String token = "sbx." + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        tokens.put(token, Instant.now().plus(timing.tokenTtl()));
+        tokens.put(token, Instant.now().plus(account.tokenTtl()));
         logins.incrementAndGet();
-        return ok(Json.object().put("accessToken", token).put("expiresIn", timing.tokenTtl().toSeconds()));
+        return ok(SandboxJson.object().put("accessToken", token).put("expiresIn", account.tokenTtl().toSeconds()));
     }
 
     @PostMapping(path = "/api/v2/disbursements/single", consumes = MediaType.ALL_VALUE)
@@ -109,10 +101,8 @@ public class MonnifySandbox {
         if (f.takeFailure()) {
             return ResponseEntity.status(f.failStatus).header("Retry-After", "1").body(envelopeError(99, "Service temporarily unavailable"));
         }
-        JsonNode req;
-        try {
-            req = Json.toNode(body);
-        } catch (RuntimeException e) {
+        JsonNode req = SandboxJson.tryParse(body);
+        if (req == null) {
             return error(HttpStatus.BAD_REQUEST, 99, "Please ensure that the details supplied in your request are appropriate.");
         }
         List<String> problems = validate(req);
@@ -144,7 +134,7 @@ public class MonnifySandbox {
         }
         Transfer t = new Transfer(req, "MFDS" + Instant.now().toEpochMilli() + String.format("%06d", sequence.incrementAndGet()));
         transfers.put(reference, t);
-        Duration delay = timing.webhookDelay();
+        Duration delay = account.webhookDelay();
         // where a webhook carries the news, the status query catches up a little later, as at Monnify
         Duration settled = delay.plusSeconds(1);
         switch (scenario) {
@@ -160,7 +150,7 @@ public class MonnifySandbox {
             }
             case PENDING_POLL_ONLY -> {
                 t.status = "PENDING";
-                t.later("SUCCESS", timing.settleDelay());
+                t.later("SUCCESS", account.settleDelay());
             }
             case DUPLICATE_WEBHOOKS -> {
                 t.status = "PENDING";
@@ -181,8 +171,8 @@ public class MonnifySandbox {
             }
             case RESPONSE_LOST -> {
                 t.status = "SUCCESS";
-                LOG.info("Sandbox Monnify: transfer {} made; holding the answer for {}", reference, timing.lostResponseDelay());
-                Thread.sleep(timing.lostResponseDelay().toMillis());
+                LOG.info("Sandbox Monnify: transfer {} made; holding the answer for {}", reference, account.lostResponseDelay());
+                Thread.sleep(account.lostResponseDelay().toMillis());
             }
             case SERVER_ERROR_AFTER_COMMIT -> {
                 t.status = "SUCCESS";
@@ -212,12 +202,12 @@ public class MonnifySandbox {
             return error(HttpStatus.NOT_FOUND, 99, "Transaction not found for reference: " + reference);
         }
         t.settle();
-        ObjectNode b = Json.object();
+        ObjectNode b = SandboxJson.object();
         b.set("amount", t.amountNode());
         b.put("reference", t.reference);
         b.put("narration", t.narration);
         b.put("currency", t.currency);
-        b.set("fee", Json.NODES.numberNode(new BigDecimal("35")));
+        b.set("fee", SandboxJson.NODES.numberNode(new BigDecimal("35")));
         b.put("twoFaEnabled", "PENDING_AUTHORIZATION".equals(t.status));
         b.put("status", t.status);
         b.put("transactionDescription", description(t.status));
@@ -273,7 +263,7 @@ public class MonnifySandbox {
             return ResponseEntity.notFound().build();
         }
         byte[] last = sent.get(sent.size() - 1);
-        webhooks.send(webhookUrl, last, Map.of(MonnifyAccount.SIGNATURE_HEADER, signature(last)), Duration.ZERO);
+        webhooks.send(webhookUrl, last, Map.of(MonnifySignature.HEADER, signature(last)), Duration.ZERO);
         return ResponseEntity.accepted().body(Map.of("replayed", reference));
     }
 
@@ -296,14 +286,14 @@ public class MonnifySandbox {
 
     /** Signs exactly the bytes that are sent, as Monnify does. */
     public String signature(byte[] body) {
-        return HexFormat.of().formatHex(MonnifyAccount.sign(body, account.secretKey().bytes()));
+        return MonnifySignature.sign(body, account.secretKey());
     }
 
     private void scheduleWebhook(Transfer t, String eventType, String status, Duration delay, int copies) {
-        ObjectNode data = Json.object();
+        ObjectNode data = SandboxJson.object();
         data.set("amount", t.amountNode());
         data.put("transactionReference", t.transactionReference);
-        data.set("fee", Json.NODES.numberNode(new BigDecimal("35")));
+        data.set("fee", SandboxJson.NODES.numberNode(new BigDecimal("35")));
         if (!"FAILED".equals(status)) {
             data.put("transactionDescription", description(status));
         }
@@ -318,13 +308,13 @@ public class MonnifySandbox {
         data.put("currency", t.currency);
         data.put("destinationBankName", "Zenith bank");
         data.put("status", status);
-        ObjectNode event = Json.object();
+        ObjectNode event = SandboxJson.object();
         event.set("eventData", data);
         event.put("eventType", eventType);
-        byte[] bytes = Json.write(event).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = SandboxJson.write(event).getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < copies; i++) {
             Duration when = delay.plusMillis(150L * i);
-            webhooks.send(webhookUrl, bytes, Map.of(MonnifyAccount.SIGNATURE_HEADER, signature(bytes)), when);
+            webhooks.send(webhookUrl, bytes, Map.of(MonnifySignature.HEADER, signature(bytes)), when);
         }
         sentWebhooks.computeIfAbsent(t.reference, r -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(bytes);
     }
@@ -365,12 +355,12 @@ public class MonnifySandbox {
     }
 
     private static ObjectNode singleResponse(Transfer t) {
-        ObjectNode b = Json.object();
+        ObjectNode b = SandboxJson.object();
         b.set("amount", t.amountNode());
         b.put("reference", t.reference);
         b.put("status", t.status);
         b.put("dateCreated", ISO.format(t.createdAt));
-        b.set("totalFee", Json.NODES.numberNode(new BigDecimal("35")));
+        b.set("totalFee", SandboxJson.NODES.numberNode(new BigDecimal("35")));
         b.put("destinationAccountName", t.destinationAccountName);
         b.put("destinationBankName", "Zenith bank");
         b.put("destinationAccountNumber", t.destinationAccountNumber);
@@ -389,7 +379,7 @@ public class MonnifySandbox {
     }
 
     private static ResponseEntity<JsonNode> ok(JsonNode body) {
-        ObjectNode env = Json.object();
+        ObjectNode env = SandboxJson.object();
         env.put("requestSuccessful", true);
         env.put("responseMessage", "success");
         env.put("responseCode", "0");
@@ -402,7 +392,7 @@ public class MonnifySandbox {
     }
 
     private static JsonNode envelopeError(Object code, String message) {
-        ObjectNode env = Json.object();
+        ObjectNode env = SandboxJson.object();
         env.put("requestSuccessful", false);
         env.put("responseMessage", message);
         if (code instanceof Integer i) {
@@ -455,7 +445,7 @@ public class MonnifySandbox {
         }
 
         JsonNode amountNode() {
-            return Json.NODES.numberNode(amount);
+            return SandboxJson.NODES.numberNode(amount);
         }
     }
 

@@ -1,7 +1,6 @@
-package africa.payhub.sandbox;
+package africa.sandbox;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +11,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import africa.payhub.callback.CallbackDelivery;
-import africa.payhub.canonical.Json;
-import africa.payhub.config.ClientRegistry;
-import africa.payhub.config.HubProperties;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -28,34 +22,40 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A stand-in enterprise system for trying the hub out: use {@code http://localhost:8080/sandbox/callbacks/<inbox>}
- * as a payment's callbackUrl, then read what arrived, with whether the signature checks out against the
- * demo client's callback secret, at {@code GET /sandbox/callbacks/<inbox>}.
+ * as a payment's callbackUrl, then read what arrived at {@code GET /sandbox/callbacks/<inbox>}, with whether
+ * the signature checks out. It checks as an enterprise system would, from the hub's documented contract
+ * ({@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>}), with the callback secrets in
+ * {@code sandbox.callback-secrets}.
  */
 @RestController
 @RequestMapping(path = "/sandbox/callbacks", produces = MediaType.APPLICATION_JSON_VALUE)
-@ConditionalOnProperty(name = "hub.sandbox.enabled", havingValue = "true")
 public class CallbackInbox {
 
-    private final Map<String, List<ObjectNode>> inboxes = new ConcurrentHashMap<>();
-    private final ClientRegistry clients;
+    static final String SIGNATURE_HEADER = "X-Hub-Signature-256";
+    static final String EVENT_ID_HEADER = "X-Hub-Event-Id";
 
-    public CallbackInbox(ClientRegistry clients) {
-        this.clients = clients;
+    private final Map<String, List<ObjectNode>> inboxes = new ConcurrentHashMap<>();
+    private final List<String> secrets;
+
+    public CallbackInbox(SandboxProperties sandbox) {
+        this.secrets = List.copyOf(sandbox.callbackSecrets());
     }
 
     @PostMapping(path = "/{inbox}", consumes = MediaType.ALL_VALUE)
     public Map<String, Object> receive(@PathVariable String inbox, @RequestBody(required = false) byte[] body,
-                                       @RequestHeader(value = CallbackDelivery.SIGNATURE_HEADER, required = false) String signature,
-                                       @RequestHeader(value = CallbackDelivery.EVENT_ID_HEADER, required = false) String eventId) {
+                                       @RequestHeader(value = SIGNATURE_HEADER, required = false) String signature,
+                                       @RequestHeader(value = EVENT_ID_HEADER, required = false) String eventId) {
         byte[] bytes = body == null ? new byte[0] : body;
-        ObjectNode entry = Json.object();
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        ObjectNode entry = SandboxJson.object();
         entry.put("receivedAt", Instant.now().toString());
         entry.put("eventId", eventId);
-        entry.put("signatureValid", signedByAClient(bytes, signature));
-        try {
-            entry.set("body", Json.parse(bytes));
-        } catch (Exception e) {
-            entry.put("body", new String(bytes, StandardCharsets.UTF_8));
+        entry.put("signatureValid", verifies(bytes, signature, secrets));
+        JsonNode parsed = SandboxJson.tryParse(text);
+        if (parsed != null) {
+            entry.set("body", parsed);
+        } else {
+            entry.put("body", text);
         }
         inboxes.computeIfAbsent(inbox, k -> new CopyOnWriteArrayList<>()).add(entry);
         return Map.of("received", true);
@@ -63,21 +63,19 @@ public class CallbackInbox {
 
     @GetMapping("/{inbox}")
     public JsonNode list(@PathVariable String inbox) {
-        ArrayNode out = Json.NODES.arrayNode();
+        ArrayNode out = SandboxJson.NODES.arrayNode();
         new ArrayList<>(inboxes.getOrDefault(inbox, List.of())).forEach(out::add);
         return out;
     }
 
-    private boolean signedByAClient(byte[] body, String signature) {
+    /** Whether {@code signature} is {@code sha256=} and the hex HMAC-SHA256 of the body under one of the secrets. */
+    static boolean verifies(byte[] body, String signature, List<String> secrets) {
         if (signature == null) {
             return false;
         }
-        for (HubProperties.Client c : clients.clients().values()) {
-            if (c.callbackSecret() == null || c.callbackSecret().isBlank()) {
-                continue;
-            }
-            String expected = "sha256=" + CallbackDelivery.sign(body, c.callbackSecret().bytes());
-            if (MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), signature.getBytes(StandardCharsets.UTF_8))) {
+        for (String secret : secrets) {
+            if (secret != null && !secret.isBlank()
+                    && Credentials.equal("sha256=" + Credentials.hmacHex("HmacSHA256", secret, body), signature.trim())) {
                 return true;
             }
         }

@@ -1,4 +1,4 @@
-package africa.payhub.sandbox.waas;
+package africa.sandbox.waas;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -19,12 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import africa.payhub.canonical.Json;
-import africa.payhub.config.HubProperties;
-import africa.payhub.config.Secret;
-import africa.payhub.config.WaasProperties;
+import africa.sandbox.Credentials;
+import africa.sandbox.SandboxJson;
+import africa.sandbox.SandboxProperties;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -37,7 +35,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * An in-process Lipad Wallet-as-a-Service, after {@code provider-docs/wallet-as-a-service.txt}: login with
+ * A Lipad Wallet-as-a-Service double, after {@code provider-docs/wallet-as-a-service.txt}: login with
  * username and password issuing expiring bearer tokens, clients, accounts, client services with limits and
  * fees, credits, debits, transfers and reversals on a real ledger ({@link WaasLedger}), answered in the
  * document's shapes (amounts as 4-decimal strings). The document publishes no error format: errors here are
@@ -49,11 +47,9 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping(path = "/sandbox/waas", produces = MediaType.APPLICATION_JSON_VALUE)
-@ConditionalOnProperty(name = "hub.sandbox.enabled", havingValue = "true")
 public class WaasSandbox {
 
-    private final WaasProperties account;
-    private final WaasSandboxProperties timing;
+    private final WaasSandboxProperties account;
     private final WaasLedger ledger = new WaasLedger();
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
@@ -61,10 +57,9 @@ public class WaasSandbox {
     private final SecureRandom random = new SecureRandom();
     private final Path stateFile;
 
-    public WaasSandbox(WaasProperties account, WaasSandboxProperties timing, HubProperties hub) {
+    public WaasSandbox(WaasSandboxProperties account, SandboxProperties sandbox) {
         this.account = account;
-        this.timing = timing;
-        this.stateFile = hub.homeDir().resolve("data/sandbox/waas-ledger.json");
+        this.stateFile = Path.of(sandbox.dataDirectory()).toAbsolutePath().normalize().resolve("waas-ledger.json");
         load();
     }
 
@@ -72,7 +67,7 @@ public class WaasSandbox {
     private void load() {
         try {
             if (Files.exists(stateFile)) {
-                ledger.restore(Json.MAPPER.readValue(stateFile.toFile(), WaasLedger.Snapshot.class));
+                ledger.restore(SandboxJson.MAPPER.readValue(stateFile.toFile(), WaasLedger.Snapshot.class));
             }
         } catch (IOException e) {
             LoggerFactory.getLogger(WaasSandbox.class).warn("Sandbox WaaS ledger {} not restored: {}", stateFile, e.toString());
@@ -83,7 +78,7 @@ public class WaasSandbox {
         try {
             Files.createDirectories(stateFile.getParent());
             Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
-            Json.MAPPER.writeValue(tmp.toFile(), ledger.snapshot());
+            SandboxJson.MAPPER.writeValue(tmp.toFile(), ledger.snapshot());
             Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             LoggerFactory.getLogger(WaasSandbox.class).warn("Sandbox WaaS ledger not saved: {}", e.toString());
@@ -94,19 +89,19 @@ public class WaasSandbox {
 
     @PostMapping(path = "/api/v1/auth/login", consumes = MediaType.ALL_VALUE)
     public ResponseEntity<JsonNode> login(@RequestBody(required = false) String body) {
-        JsonNode req = parse(body);
-        boolean ok = req != null && Secret.of(account.username()).matches(req.path("username").asText(""))
-                && account.password().matches(req.path("password").asText(""));
+        JsonNode req = SandboxJson.tryParse(body);
+        boolean ok = req != null && Credentials.equal(req.path("username").asText(""), account.username())
+                & Credentials.equal(req.path("password").asText(""), account.password());
         if (!ok) {
             return error(401, "INVALID_CREDENTIALS", "invalid username or password");
         }
         byte[] raw = new byte[32];
         random.nextBytes(raw);
         String token = "waas." + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        tokens.put(token, Instant.now().plus(timing.tokenTtl()));
+        tokens.put(token, Instant.now().plus(account.tokenTtl()));
         logins.incrementAndGet();
-        return ResponseEntity.ok(Json.object().put("access_token", token).put("token_type", "Bearer")
-                .put("expiresIn", timing.tokenTtl().toSeconds()));
+        return ResponseEntity.ok(SandboxJson.object().put("access_token", token).put("token_type", "Bearer")
+                .put("expiresIn", account.tokenTtl().toSeconds()));
     }
 
     @PostMapping(path = "/api/v1/clients", consumes = MediaType.ALL_VALUE)
@@ -118,7 +113,7 @@ public class WaasSandbox {
             WaasLedger.Client c = ledger.createClient(r.get("client_name").asText(), r.get("client_email").asText(),
                     r.get("client_phone_number").asText(), r.get("country").asText(), r.get("business_pin").asText(),
                     r.get("is_active").asInt() == 1);
-            ObjectNode out = Json.object();
+            ObjectNode out = SandboxJson.object();
             out.put("client_id", c.clientId());
             out.put("client_name", c.name());
             out.put("client_email", c.email());
@@ -145,7 +140,7 @@ public class WaasSandbox {
             WaasLedger.Account a = ledger.openAccount(r.get("client_code").asText(), r.get("account_name").asText(),
                     r.get("currency").asText(), r.get("minimum_balance").decimalValue(), r.path("can_overdraw").asBoolean(false),
                     r.get("status").asText());
-            ObjectNode out = Json.object();
+            ObjectNode out = SandboxJson.object();
             out.put("account_id", a.id);
             out.put("account_number", a.number);
             out.put("account_name", a.name);
@@ -172,7 +167,7 @@ public class WaasSandbox {
                     r.hasNonNull("transaction_fee") ? r.get("transaction_fee").decimalValue() : BigDecimal.ZERO,
                     r.get("minimum_transaction_amount").decimalValue(), r.get("maximum_transaction_amount").decimalValue(),
                     r.get("is_active").asInt() == 1);
-            ObjectNode out = Json.object();
+            ObjectNode out = SandboxJson.object();
             out.put("client_service_id", s.id());
             out.put("client_service_code", s.code());
             out.put("client_code", s.clientCode());
@@ -180,9 +175,9 @@ public class WaasSandbox {
             out.put("service_code", s.serviceCode());
             out.put("has_transaction_fee", s.hasFee());
             out.put("transaction_fee_type", s.feeType());
-            out.set("transaction_fee", Json.NODES.numberNode(s.fee()));
-            out.set("minimum_transaction_amount", Json.NODES.numberNode(s.minimum()));
-            out.set("maximum_transaction_amount", Json.NODES.numberNode(s.maximum()));
+            out.set("transaction_fee", SandboxJson.NODES.numberNode(s.fee()));
+            out.set("minimum_transaction_amount", SandboxJson.NODES.numberNode(s.minimum()));
+            out.set("maximum_transaction_amount", SandboxJson.NODES.numberNode(s.maximum()));
             out.put("is_active", s.active() ? 1 : 0);
             return out;
         });
@@ -236,10 +231,10 @@ public class WaasSandbox {
     public ResponseEntity<JsonNode> find(@RequestHeader(value = "Authorization", required = false) String auth,
                                          @RequestParam("source_transaction_id") String sourceId) {
         return guarded(auth, () -> {
-            ArrayNode data = Json.NODES.arrayNode();
+            ArrayNode data = SandboxJson.NODES.arrayNode();
             ledger.bySource(sourceId).stream().filter(p -> p.counterLeg() != null && !WaasLedger.SETTLEMENT_ACCOUNT.equals(p.account()))
                     .limit(1).forEach(p -> data.add(posting(p)));
-            return Json.object().set("data", data);
+            return SandboxJson.object().set("data", data);
         });
     }
 
@@ -315,7 +310,7 @@ public class WaasSandbox {
         if (!authorized(auth)) {
             return error(401, "UNAUTHORIZED", "invalid or expired token");
         }
-        JsonNode r = parse(body);
+        JsonNode r = SandboxJson.tryParse(body);
         if (r == null || !r.isObject()) {
             return error(400, "VALIDATION_ERROR", "the body must be a JSON object");
         }
@@ -324,7 +319,7 @@ public class WaasSandbox {
         String narration = r.path("transaction_narration").asText("");
         if (narration.contains("SANDBOX:UNAVAILABLE") && attempt == 1) {
             return ResponseEntity.status(503).header("Retry-After", "1")
-                    .body(Json.object().put("error_code", "SERVICE_UNAVAILABLE").put("message", "try again later"));
+                    .body(SandboxJson.object().put("error_code", "SERVICE_UNAVAILABLE").put("message", "try again later"));
         }
         ResponseEntity<JsonNode> answer;
         try {
@@ -335,7 +330,7 @@ public class WaasSandbox {
         }
         if (narration.contains("SANDBOX:LOST")) {
             try {
-                Thread.sleep(timing.lostResponseDelay().toMillis());
+                Thread.sleep(account.lostResponseDelay().toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -354,16 +349,8 @@ public class WaasSandbox {
         return expiry != null && Instant.now().isBefore(expiry);
     }
 
-    private static JsonNode parse(String body) {
-        try {
-            return Json.toNode(body);
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
     private static JsonNode required(String body, String... fields) {
-        JsonNode r = parse(body);
+        JsonNode r = SandboxJson.tryParse(body);
         if (r == null || !r.isObject()) {
             throw new WaasLedger.Refused(400, "VALIDATION_ERROR", "the body must be a JSON object");
         }
@@ -392,7 +379,7 @@ public class WaasSandbox {
     }
 
     private static ObjectNode posting(WaasLedger.Posting p) {
-        ObjectNode out = Json.object();
+        ObjectNode out = SandboxJson.object();
         out.put("transaction_id", p.transactionId());
         out.put("account", p.account());
         out.put("client_service", p.service());
@@ -405,14 +392,14 @@ public class WaasSandbox {
         out.put("other_party_transaction_hash", "N/A");
         out.put("transaction_source", p.source());
         out.put("source_transaction_id", p.sourceTransactionId());
-        out.set("source_transaction_data", p.sourceData() == null ? Json.object() : p.sourceData());
+        out.set("source_transaction_data", p.sourceData() == null ? SandboxJson.object() : p.sourceData());
         out.put("transaction_narration", p.narration());
         out.put("transaction_date", p.date().toString());
         return out;
     }
 
     private static ObjectNode pair(WaasLedger.Posting[] legs) {
-        ObjectNode out = Json.object();
+        ObjectNode out = SandboxJson.object();
         out.set("source_transaction", posting(legs[0]));
         out.set("destination_transaction", posting(legs[1]));
         return out;
@@ -423,6 +410,6 @@ public class WaasSandbox {
     }
 
     private static ResponseEntity<JsonNode> error(int status, String code, String message) {
-        return ResponseEntity.status(status).body(Json.object().put("error_code", code).put("message", message));
+        return ResponseEntity.status(status).body(SandboxJson.object().put("error_code", code).put("message", message));
     }
 }

@@ -1,4 +1,4 @@
-package africa.payhub.sandbox;
+package africa.sandbox;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,15 +13,11 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.stereotype.Component;
 
 /**
  * Sends the simulators' webhooks to the hub over real HTTP, later, as providers do; a non-2xx answer or no
  * answer is retried a few times, as Monnify retries.
  */
-@Component
-@ConditionalOnProperty(name = "hub.sandbox.enabled", havingValue = "true")
 public class WebhookSender implements DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);

@@ -1,4 +1,4 @@
-package africa.payhub.sandbox.waas;
+package africa.sandbox.waas;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

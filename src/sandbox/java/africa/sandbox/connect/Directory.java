@@ -1,4 +1,4 @@
-package africa.payhub.sandbox.connect;
+package africa.sandbox.connect;
 
 import java.util.List;
 import java.util.Optional;
