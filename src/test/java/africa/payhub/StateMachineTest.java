@@ -10,11 +10,10 @@ import java.util.concurrent.Executors;
 import africa.payhub.canonical.Json;
 import africa.payhub.payment.Payment;
 import africa.payhub.payment.PaymentFlow;
+import africa.payhub.payment.Decision;
+import africa.payhub.payment.Outcome;
 import africa.payhub.payment.PaymentService;
 import africa.payhub.payment.PaymentStatus;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -33,9 +32,6 @@ class StateMachineTest extends HubTestSupport {
 
     @Autowired
     PaymentFlow flow;
-
-    @Autowired
-    CamelContext camel;
 
     @Test
     void theDatabaseAllowsExactlyTheTransitionsTheStateMachineAllows() {
@@ -69,11 +65,8 @@ class StateMachineTest extends HubTestSupport {
         for (int i = 0; i < 10; i++) {
             String providerStatus = i % 2 == 0 ? "SUCCESS" : "FAILED";
             news.add(() -> {
-                Exchange ex = new DefaultExchange(camel);
-                ex.setProperty(PaymentFlow.PAYMENT_ID, id);
-                ex.setProperty(PaymentFlow.PHASE, "WEBHOOK");
-                ex.getMessage().setBody(Json.object().put("outcome", "STATUS").put("providerStatus", providerStatus));
-                flow.applyOutcome(ex);
+                flow.applyOutcome(id, Decision.Phase.WEBHOOK,
+                        Outcome.from(Json.object().put("outcome", "STATUS").put("providerStatus", providerStatus)));
                 return null;
             });
         }

@@ -6,7 +6,7 @@ import java.util.HexFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
-import africa.payhub.provider.monnify.MonnifyAccount;
+import africa.sandbox.monnify.MonnifySignature;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Monnify webhooks as an attacker, a flaky network and Monnify itself send them. */
 class WebhookTest extends HubTestSupport {
 
-    private static final byte[] SECRET = "SANDBOXSECRETKEY00000000000000001".getBytes(StandardCharsets.UTF_8);
+    private static final String SECRET = "SANDBOXSECRETKEY00000000000000001";
 
     @Autowired
     JdbcClient jdbc;
@@ -30,13 +30,13 @@ class WebhookTest extends HubTestSupport {
         assertThat(unsigned.status()).isEqualTo(401);
         assertThat(unsigned.header("Content-Type")).startsWith("application/problem+json");
 
-        byte[] wrongKey = "not-the-secret".getBytes(StandardCharsets.UTF_8);
+        String wrongKey = "not-the-secret";
         Response forged = postBytes("/webhooks/monnify", body, "Content-Type", "application/json",
-                MonnifyAccount.SIGNATURE_HEADER, hex(MonnifyAccount.sign(body, wrongKey)));
+                MonnifySignature.HEADER, MonnifySignature.sign(body, wrongKey));
         assertThat(forged.status()).isEqualTo(401);
 
         Response garbage = postBytes("/webhooks/monnify", body, "Content-Type", "application/json",
-                MonnifyAccount.SIGNATURE_HEADER, "zz-not-hex");
+                MonnifySignature.HEADER, "zz-not-hex");
         assertThat(garbage.status()).isEqualTo(401);
 
         assertThat(payment(p.path("paymentId").asText()).path("status").asText()).isEqualTo("PENDING");
@@ -52,7 +52,7 @@ class WebhookTest extends HubTestSupport {
         // the same JSON value, re-serialised with other whitespace: a different MAC
         byte[] pretty = Json.toNode(compact).toPrettyString().getBytes(StandardCharsets.UTF_8);
         Response r = postBytes("/webhooks/monnify", pretty, "Content-Type", "application/json",
-                MonnifyAccount.SIGNATURE_HEADER, hex(MonnifyAccount.sign(compact, SECRET)));
+                MonnifySignature.HEADER, MonnifySignature.sign(compact, SECRET));
         assertThat(r.status()).isEqualTo(401);
         assertThat(payment(p.path("paymentId").asText()).path("status").asText()).isEqualTo("PENDING");
     }
@@ -124,7 +124,7 @@ class WebhookTest extends HubTestSupport {
 
     private static Response signed(byte[] body) {
         return postBytes("/webhooks/monnify", body, "Content-Type", "application/json",
-                MonnifyAccount.SIGNATURE_HEADER, hex(MonnifyAccount.sign(body, SECRET)));
+                MonnifySignature.HEADER, MonnifySignature.sign(body, SECRET));
     }
 
     static byte[] event(String type, String reference, String status, String amount) {

@@ -22,8 +22,8 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import africa.payhub.config.HubProperties;
-import africa.payhub.web.ApiException;
-import africa.payhub.web.FieldError;
+import africa.payhub.canonical.Refusal;
+import africa.payhub.canonical.FieldError;
 import org.springframework.stereotype.Component;
 
 /**
@@ -58,10 +58,10 @@ public class CanonicalValidator {
     /** The message as a JSON object, or a 400 listing every problem found. */
     public ObjectNode validate(byte[] body) {
         if (body == null || body.length == 0) {
-            throw ApiException.badRequest("body", "the request body is empty; send a canonical payment message as JSON");
+            throw Refusal.invalid("body", "the request body is empty; send a canonical payment message as JSON");
         }
         if (body.length > maxBodyBytes) {
-            throw ApiException.badRequest("body", "the request body is " + body.length + " bytes; the limit is " + maxBodyBytes);
+            throw Refusal.invalid("body", "the request body is " + body.length + " bytes; the limit is " + maxBodyBytes);
         }
         JsonNode node;
         try {
@@ -69,12 +69,12 @@ public class CanonicalValidator {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            throw ApiException.badRequest("body", "malformed JSON" + where + ": " + Sensitive.maskPans(e.getOriginalMessage()));
+            throw Refusal.invalid("body", "malformed JSON" + where + ": " + Sensitive.maskPans(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw ApiException.badRequest("body", "the request body could not be read as JSON");
+            throw Refusal.invalid("body", "the request body could not be read as JSON");
         }
         if (node == null || !node.isObject()) {
-            throw ApiException.badRequest("body", "must be a JSON object");
+            throw Refusal.invalid("body", "must be a JSON object");
         }
         List<FieldError> errors = new ArrayList<>(schemaErrors(node));
         errors.addAll(amountErrors(node));
@@ -82,7 +82,7 @@ public class CanonicalValidator {
         errors.addAll(sensitiveDataErrors(node));
         if (!errors.isEmpty()) {
             errors.sort(Comparator.comparing(FieldError::field));
-            throw ApiException.badRequest(errors);
+            throw Refusal.invalid(errors);
         }
         return (ObjectNode) node;
     }

@@ -1,10 +1,12 @@
 package africa.payhub.config;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import africa.payhub.provider.ProviderDeclaration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -13,19 +15,11 @@ import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * The {@code prod} profile refuses to start without what a production hub cannot run without: an
- * external database, no sandbox, provider credentials, and at least one configured enterprise client.
+ * external database, no sandbox, the settings each enabled provider's declaration marks required, and at
+ * least one configured enterprise client.
  * Runs before any bean (and before any database connection) so the operator gets one clear list.
  */
 public class ProductionChecks implements EnvironmentPostProcessor {
-
-    /** What each provider cannot run without, under {@code hub.providers.<provider>.}. */
-    static final Map<String, List<String>> REQUIRED = new java.util.LinkedHashMap<>();
-
-    static {
-        REQUIRED.put("monnify", List.of("base-url", "api-key", "secret-key", "contract-code", "source-account-number"));
-        REQUIRED.put("waas", List.of("base-url", "username", "password"));
-        REQUIRED.put("connect", List.of("base-url", "username", "password", "partner-username", "partner-password"));
-    }
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
@@ -70,20 +64,31 @@ public class ProductionChecks implements EnvironmentPostProcessor {
                         problems.add("hub.operators." + name + ".secret is not set");
                     }
                 });
-        REQUIRED.forEach((provider, keys) -> {
-            if (!env.getProperty("hub.providers." + provider + ".enabled", Boolean.class, true)) {
+        String home = env.getProperty("hub.home", ".");
+        Map<String, ProviderDeclaration> declared;
+        try {
+            declared = ProviderDeclaration.readAll(Path.of(home.isBlank() ? "." : home).toAbsolutePath().normalize());
+        } catch (IllegalStateException e) {
+            problems.add(e.getMessage());
+            declared = Map.of();
+        }
+        declared.forEach((provider, d) -> {
+            String prefix = "hub.providers." + provider + ".";
+            if (!env.getProperty(prefix + "enabled", Boolean.class, true)) {
                 return;
             }
-            for (String key : keys) {
-                if (blank(env.getProperty("hub.providers." + provider + "." + key))) {
-                    problems.add("hub.providers." + provider + "." + key + " is not set (credentials of every enabled"
-                            + " provider are required in production; or set hub.providers." + provider + ".enabled=false)");
+            d.properties().forEach((key, property) -> {
+                String value = env.getProperty(prefix + key);
+                boolean hasDefault = property.defaultValue() != null && !property.defaultValue().isNull()
+                        && !property.defaultValue().asText().isBlank();
+                if (property.required() && blank(value) && !hasDefault) {
+                    problems.add(prefix + key + " is not set (" + (property.secret() ? "a secret; " : "")
+                            + "required by " + provider + "'s declaration in production; or set " + prefix + "enabled=false)");
                 }
-            }
-            String baseUrl = env.getProperty("hub.providers." + provider + ".base-url", "");
-            if (!baseUrl.isBlank() && !baseUrl.startsWith("https://")) {
-                problems.add("hub.providers." + provider + ".base-url must be https in production (credentials travel on it)");
-            }
+                if ("uri".equals(property.format()) && !blank(value) && !value.startsWith("https://")) {
+                    problems.add(prefix + key + " must be https in production (credentials travel on it)");
+                }
+            });
         });
         return problems;
     }

@@ -30,19 +30,4 @@ public record Payment(
         String reversalOf,
         String lastOutcome,
         String routing) {
-
-    /** The Camel route that carries this payment's operation to its provider, e.g. monnify-payout. */
-    public String route() {
-        return africa.payhub.provider.ProviderCatalog.routeId(provider, operation);
-    }
-
-    /** The route that asks the provider for this payment's status, e.g. monnify-payout-status. */
-    public String statusRoute() {
-        return route() + "-status";
-    }
-
-    /** The provider-wide status query route, used when there is no route for the operation. */
-    public String providerStatusRoute() {
-        return provider + "-status";
-    }
 }

@@ -4,91 +4,75 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Redactor;
+import africa.payhub.canonical.Refusal;
 import africa.payhub.config.HubProperties;
-import africa.payhub.provider.Mappings;
-import africa.payhub.provider.Outcome;
-import africa.payhub.provider.ProviderCatalog;
-import org.apache.camel.Exchange;
+import africa.payhub.payment.Decision.Call;
+import africa.payhub.payment.Decision.Phase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
+import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The money rules, applied between the routes' provider calls. Routes call these methods by name:
+ * The money rules, between the provider calls. Plain values in, a {@link Decision} out:
  * <ul>
  *   <li>{@link #claimForSend}: ACCEPTED -> SUBMITTED, atomically, so one payment is sent by one sender;</li>
  *   <li>{@link #applyOutcome}: what a response, status query or webhook means for the payment;</li>
  *   <li>{@link #nextAction}: what the poller does with a due payment.</li>
  * </ul>
  * A payment whose outcome is unknown stays PENDING and is resolved by a status query with our reference;
- * it is sent again (with the same reference) only when the provider says it never saw it.
+ * it is sent again (with the same reference) only when the provider says it never saw it. Nothing here
+ * knows of Camel or HTTP: the provider layer's adapter carries the decisions to the routes.
  */
-@Component("paymentFlow")
+@Service("paymentRules")
 public class PaymentFlow {
-
-    public static final String PAYMENT_ID = "hubPaymentId";
-    public static final String PROVIDER = "hubProvider";
-    public static final String ROUTE = "hubRoute";
-    public static final String PHASE = "hubPhase";
-    public static final String CLAIMED = "hubClaimed";
-    public static final String ACTION = "hubAction";
 
     private static final Logger LOG = LoggerFactory.getLogger(PaymentFlow.class);
 
     private final PaymentStore store;
     private final PaymentService payments;
-    private final Mappings mappings;
-    private final ProviderCatalog providers;
+    private final Carriers carriers;
     private final HubProperties properties;
     private final Clock clock;
 
-    public PaymentFlow(PaymentStore store, PaymentService payments, Mappings mappings, ProviderCatalog providers,
-                       HubProperties properties, Clock clock) {
+    public PaymentFlow(PaymentStore store, PaymentService payments, Carriers carriers, HubProperties properties,
+                       Clock clock) {
         this.store = store;
         this.payments = payments;
-        this.mappings = mappings;
-        this.providers = providers;
+        this.carriers = carriers;
         this.properties = properties;
         this.clock = clock;
     }
 
-    /** Phases of a provider interaction, recorded in the timeline. */
-    public enum Phase { SEND, POLL, WEBHOOK }
-
-    /**
-     * Claims an ACCEPTED payment for sending (body: the payment id). When claimed, the body becomes the
-     * provider call's input and {@code hubClaimed} is true; otherwise someone else sent it already.
-     */
+    /** Claims an ACCEPTED payment for sending: the call to make, or empty when someone else sent it already. */
     @Transactional
-    public void claimForSend(Exchange exchange) {
-        String id = exchange.getMessage().getBody(String.class);
+    public Optional<Call> claimForSend(String id) {
         Payment p = store.lock(id).orElse(null);
         if (p == null || p.status() != PaymentStatus.ACCEPTED) {
-            exchange.setProperty(CLAIMED, false);
-            return;
+            return Optional.empty();
         }
-        if (!providers.supports(p.provider(), p.operation())) {
+        Optional<String> flow = carriers.flow(p.provider(), p.operation());
+        if (flow.isEmpty()) {
             payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "provider " + p.provider()
-                    + " can no longer carry " + p.operation() + " (route " + p.route() + " is not loaded)",
+                    + " can no longer carry " + p.operation() + " (disabled, or its flow is not running)",
                     "PROVIDER_UNAVAILABLE", "hub", null);
-            exchange.setProperty(CLAIMED, false);
-            return;
+            return Optional.empty();
         }
         payments.changeStatus(p, PaymentStatus.SUBMITTED, "sent to " + p.provider(), null, "hub", null);
         store.markSent(id, clock.instant().plus(properties.polling().firstDelay()));
-        prepareCall(exchange, p, Phase.SEND, p.route());
-        exchange.setProperty(CLAIMED, true);
+        return Optional.of(call(p, Phase.SEND, flow.get()));
     }
 
     /** The input every provider mapping receives: the payment, the canonical message and public settings. */
-    private void prepareCall(Exchange exchange, Payment p, Phase phase, String route) {
+    private Call call(Payment p, Phase phase, String flow) {
         ObjectNode input = Json.object();
         input.set("payment", Json.object()
                 .put("paymentId", p.id())
@@ -96,9 +80,9 @@ public class PaymentFlow {
                 .put("providerTransactionId", p.providerTransactionId())
                 .put("operation", p.operation())
                 .put("clientId", p.clientId())
-                .put("createdAt", p.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
+                .put("createdAt", p.createdAt().truncatedTo(ChronoUnit.SECONDS).toString()));
         input.set("message", Json.toNode(p.message()));
-        input.set("config", providers.require(p.provider()).publicSettings());
+        input.set("config", carriers.settings(p.provider()));
         if (p.reversalOf() != null) {
             Payment original = store.find(p.reversalOf()).orElseThrow();
             input.set("original", Json.object()
@@ -107,23 +91,15 @@ public class PaymentFlow {
                     .put("providerReference", original.providerReference())
                     .put("providerTransactionId", original.providerTransactionId()));
         }
-        exchange.getMessage().setBody(input);
-        exchange.setProperty(PAYMENT_ID, p.id());
-        exchange.setProperty(PROVIDER, p.provider());
-        exchange.setProperty(PHASE, phase.name());
-        exchange.setProperty(ROUTE, route);
+        return new Call(p.id(), p.provider(), flow, phase, input);
     }
 
     /**
-     * Applies the outcome in the body to the payment in {@code hubPaymentId}. When the provider proved it
-     * never saw the payment and a resend is allowed, sets {@code hubAction=RESEND} with the call prepared.
+     * Applies an outcome to the payment. When the provider proved it never saw the payment and a resend is
+     * allowed, or a routed payment falls back to its next provider, the decision is RESEND with the call.
      */
     @Transactional
-    public void applyOutcome(Exchange exchange) {
-        String id = exchange.getProperty(PAYMENT_ID, String.class);
-        Phase phase = Phase.valueOf(exchange.getProperty(PHASE, "SEND", String.class));
-        Outcome outcome = Outcome.from(exchange.getMessage().getBody());
-        exchange.setProperty(ACTION, "NONE");
+    public Decision applyOutcome(String id, Phase phase, Outcome outcome) {
         Payment p = store.lock(id).orElseThrow(() -> new IllegalStateException("no payment " + id));
         String actor = phase == Phase.WEBHOOK ? p.provider() + ":webhook" : phase == Phase.POLL ? "hub:poller" : "hub";
         store.addEvent(id, phase == Phase.SEND ? "SEND_OUTCOME" : phase == Phase.POLL ? "POLL_OUTCOME" : "WEBHOOK_OUTCOME",
@@ -131,10 +107,10 @@ public class PaymentFlow {
         if (phase != Phase.WEBHOOK) {
             store.recordOutcome(id, outcome.kind().name());
         }
-        apply(exchange, p, outcome, phase, actor);
+        return apply(p, outcome, phase, actor);
     }
 
-    private void apply(Exchange exchange, Payment p, Outcome outcome, Phase phase, String actor) {
+    private Decision apply(Payment p, Outcome outcome, Phase phase, String actor) {
         switch (outcome.kind()) {
             case STATUS -> applyStatus(p, outcome, phase, actor);
             case REJECTED -> {
@@ -145,21 +121,24 @@ public class PaymentFlow {
                 }
             }
             case UNKNOWN -> {
-                if (statusRoute(p) == null) {
+                if (carriers.statusFlow(p.provider(), p.operation()).isEmpty()) {
                     if (p.status().isUnresolved()) {
                         payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "outcome unknown (" + outcome.reason() + ") and "
                                 + p.provider() + " offers no status query: check reference " + p.providerReference()
                                 + " with the provider, then resolve", "OUTCOME_UNKNOWN", actor, outcome.json());
                         store.schedulePoll(p.id(), null, false);
                     }
-                    return;
+                    return Decision.none(p.id());
                 }
                 moveToPending(p, "outcome unknown (" + outcome.reason() + "); resolving by status query", actor, outcome);
                 keepWaiting(p, phase, null);
             }
             case NOT_SENT -> {
-                if (phase == Phase.SEND && fallBack(exchange, p, outcome, actor)) {
-                    return;
+                if (phase == Phase.SEND) {
+                    Optional<Call> fallback = fallBack(p, outcome);
+                    if (fallback.isPresent()) {
+                        return Decision.resend(fallback.get());
+                    }
                 }
                 moveToPending(p, "not sent (" + outcome.reason() + "); will check with the provider and send again",
                         actor, outcome);
@@ -169,16 +148,17 @@ public class PaymentFlow {
                 if (phase == Phase.SEND) {
                     payments.changeStatus(p, PaymentStatus.FAILED, outcome.reason(), outcome.reasonCode(), actor, outcome.json());
                 } else {
-                    onNotFound(exchange, p, actor, outcome);
+                    return onNotFound(p, actor, outcome);
                 }
             }
             case IGNORED -> {
             }
         }
+        return Decision.none(p.id());
     }
 
     private void applyStatus(Payment p, Outcome outcome, Phase phase, String actor) {
-        Mappings.StatusRule rule = mappings.status(p.provider(), outcome.providerStatus());
+        Carriers.StatusRule rule = carriers.status(p.provider(), outcome.providerStatus());
         PaymentStatus target = rule.status();
         String mismatch = amountMismatch(p, outcome.amount());
         if (mismatch != null && target != PaymentStatus.PENDING) {
@@ -233,25 +213,25 @@ public class PaymentFlow {
         store.schedulePoll(p.id(), clock.instant().plus(delay), phase == Phase.POLL);
     }
 
-    private void onNotFound(Exchange exchange, Payment p, String actor, Outcome outcome) {
+    private Decision onNotFound(Payment p, String actor, Outcome outcome) {
         if (!p.status().isUnresolved()) {
-            return;
+            return Decision.none(p.id());
         }
         int max = properties.dispatch().maxSendAttempts();
         if (p.sendAttempts() >= max) {
             payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, p.provider() + " has no record of reference "
                     + p.providerReference() + " after " + p.sendAttempts() + " sends", "NOT_FOUND_AT_PROVIDER", actor, outcome.json());
             store.schedulePoll(p.id(), null, false);
-            return;
+            return Decision.none(p.id());
         }
         Instant guard = p.lastSentAt() == null ? Instant.EPOCH : p.lastSentAt().plus(properties.dispatch().resendGuard());
         if (clock.instant().isBefore(guard)) {
             keepWaiting(p, Phase.POLL, null);
-            return;
+            return Decision.none(p.id());
         }
         // the provider says it never saw our reference, and no send can still be in flight: send again,
         // with the same reference
-        resend(exchange, p, actor, "re-sent: " + p.provider() + " had no record of reference " + p.providerReference(),
+        return resend(p, actor, "re-sent: " + p.provider() + " had no record of reference " + p.providerReference(),
                 outcome.json());
     }
 
@@ -259,122 +239,111 @@ public class PaymentFlow {
      * A routed payment that never reached its provider goes to the next candidate of its routing rule, at
      * once. Never after anything may have been sent: only a NOT_SENT outcome gets here.
      */
-    private boolean fallBack(Exchange exchange, Payment p, Outcome outcome, String actor) {
+    private Optional<Call> fallBack(Payment p, Outcome outcome) {
         if (p.routing() == null || !p.status().isUnresolved()) {
-            return false;
+            return Optional.empty();
         }
         JsonNode routing = Json.toNode(p.routing());
         int next = routing.path("current").asInt(0) + 1;
         JsonNode candidates = routing.path("candidates");
         if (next >= candidates.size()) {
-            return false;
+            return Optional.empty();
         }
         String provider = candidates.get(next).asText();
+        Optional<String> flow = carriers.flow(provider, p.operation());
+        if (flow.isEmpty()) {
+            return Optional.empty();
+        }
         store.switchProvider(p.id(), provider, next);
         store.addEvent(p.id(), "FALLBACK", "hub:router", null, null, Json.write(Json.object()
                 .put("rule", routing.path("rule").asText()).put("from", p.provider()).put("to", provider)
                 .put("reason", p.provider() + " was not reached: " + outcome.reason())));
         store.markSent(p.id(), clock.instant().plus(properties.polling().firstDelay()));
-        Payment moved = store.find(p.id()).orElseThrow();
-        prepareCall(exchange, moved, Phase.SEND, moved.route());
-        exchange.setProperty(ACTION, "RESEND");
-        return true;
+        return Optional.of(call(store.find(p.id()).orElseThrow(), Phase.SEND, flow.get()));
     }
 
-    private void resend(Exchange exchange, Payment p, String actor, String reason, JsonNode evidence) {
+    private Decision resend(Payment p, String actor, String reason, JsonNode evidence) {
+        Optional<String> flow = carriers.flow(p.provider(), p.operation());
+        if (flow.isEmpty()) {
+            payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "would re-send, but provider " + p.provider()
+                    + " can no longer carry " + p.operation(), "PROVIDER_UNAVAILABLE", actor, evidence);
+            store.schedulePoll(p.id(), null, false);
+            return Decision.none(p.id());
+        }
         payments.changeStatus(p, PaymentStatus.SUBMITTED, reason, null, actor, evidence);
         store.markSent(p.id(), clock.instant().plus(properties.polling().firstDelay()));
-        prepareCall(exchange, store.find(p.id()).orElseThrow(), Phase.SEND, p.route());
-        exchange.setProperty(ACTION, "RESEND");
-    }
-
-    /** The route to ask the provider about this payment: per operation, else provider-wide, else none. */
-    private String statusRoute(Payment p) {
-        if (providers.hasRoute(p.statusRoute())) {
-            return p.statusRoute();
-        }
-        return providers.hasRoute(p.providerStatusRoute()) ? p.providerStatusRoute() : null;
+        return Decision.resend(call(store.find(p.id()).orElseThrow(), Phase.SEND, flow.get()));
     }
 
     /**
-     * What the poller does with a claimed payment (body: its id): SEND a payment left ACCEPTED, QUERY the
-     * provider about one SUBMITTED or PENDING (the call is prepared), or NONE.
+     * What the poller does with a claimed payment: SEND a payment left ACCEPTED, QUERY the provider about
+     * one SUBMITTED or PENDING (the call is prepared), RESEND one that certainly never arrived, or NONE.
      */
     @Transactional
-    public void nextAction(Exchange exchange) {
-        String id = exchange.getMessage().getBody(String.class);
+    public Decision nextAction(String id) {
         Payment p = store.lock(id).orElse(null);
-        exchange.setProperty(ACTION, "NONE");
-        exchange.setProperty(PAYMENT_ID, id);
         if (p == null || !p.status().isUnresolved()) {
-            return;
+            return Decision.none(id);
         }
         if (p.status() == PaymentStatus.ACCEPTED) {
             store.addEvent(id, "RECOVERED", "hub:poller", null, null,
                     Json.write(Json.object().put("reason", "accepted but never sent (hub restarted?); sending now")));
-            exchange.setProperty(ACTION, "SEND");
-            return;
+            return Decision.send(id);
         }
         if (tooOld(p)) {
             payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "unresolved after "
                     + properties.polling().reviewAfter() + "; a person decides", "UNRESOLVED", "hub:poller", null);
             store.schedulePoll(id, null, false);
-            return;
+            return Decision.none(id);
         }
-        String statusRoute = statusRoute(p);
-        if (statusRoute == null) {
+        Optional<String> statusFlow = carriers.statusFlow(p.provider(), p.operation());
+        if (statusFlow.isEmpty()) {
             Instant settled = p.lastSentAt() == null ? Instant.EPOCH : p.lastSentAt().plus(properties.dispatch().resendGuard());
             if (p.status() == PaymentStatus.SUBMITTED && clock.instant().isBefore(settled)) {
                 // the send may still be in flight: its own outcome will come; look again once it cannot
                 store.schedulePoll(id, settled, false);
-                return;
+                return Decision.none(id);
             }
             if ("NOT_SENT".equals(p.lastOutcome()) && p.sendAttempts() < properties.dispatch().maxSendAttempts()) {
                 // nothing to ask, but certain that the provider never received it: send it again, same reference
-                resend(exchange, p, "hub:poller", "re-sent: the last attempt never reached " + p.provider(), null);
-                return;
+                return resend(p, "hub:poller", "re-sent: the last attempt never reached " + p.provider(), null);
             }
             payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, p.provider() + " offers no status query for "
                     + p.operation() + "; check reference " + p.providerReference() + " with the provider, then resolve",
                     "STATUS_UNKNOWN", "hub:poller", null);
             store.schedulePoll(id, null, false);
-            return;
+            return Decision.none(id);
         }
-        prepareCall(exchange, p, Phase.POLL, statusRoute);
-        exchange.setProperty(ACTION, "QUERY");
+        return Decision.query(call(p, Phase.POLL, statusFlow.get()));
     }
 
-    /**
-     * Applies a verified provider webhook (body: the webhook mapping's outcome, with our reference).
-     * Sets {@code hubWebhookResult}: APPLIED, NO_CHANGE, UNMATCHED or IGNORED.
-     */
+    /** What a verified webhook did: APPLIED, NO_CHANGE, UNMATCHED or IGNORED, and to which payment. */
+    public record WebhookResult(String result, String paymentId, Decision decision) {
+    }
+
+    /** Applies a verified provider webhook's outcome (it names our reference). */
     @Transactional
-    public void applyWebhook(String provider, Exchange exchange) {
-        Outcome outcome = Outcome.from(exchange.getMessage().getBody());
+    public WebhookResult applyWebhook(String provider, Outcome outcome) {
         if (outcome.kind() == Outcome.Kind.IGNORED || outcome.reference() == null) {
-            exchange.setProperty("hubWebhookResult", "IGNORED");
-            return;
+            return new WebhookResult("IGNORED", null, null);
         }
         Payment p = store.findByProviderReference(provider, outcome.reference()).orElse(null);
         if (p == null) {
-            exchange.setProperty("hubWebhookResult", "UNMATCHED");
             LOG.warn("Verified {} webhook for unknown reference {}", provider, outcome.reference());
-            return;
+            return new WebhookResult("UNMATCHED", null, null);
         }
-        exchange.setProperty(PAYMENT_ID, p.id());
-        exchange.setProperty(PHASE, Phase.WEBHOOK.name());
         PaymentStatus before = p.status();
-        applyOutcome(exchange);
+        Decision decision = applyOutcome(p.id(), Phase.WEBHOOK, outcome);
         PaymentStatus after = store.find(p.id()).orElseThrow().status();
-        exchange.setProperty("hubWebhookResult", before == after ? "NO_CHANGE" : "APPLIED");
+        return new WebhookResult(before == after ? "NO_CHANGE" : "APPLIED", p.id(), decision);
     }
 
     /** An operator's decision on a payment in NEEDS_REVIEW. */
     @Transactional
     public Payment resolve(String paymentId, PaymentStatus decision, String reason, String operator) {
-        Payment p = store.lock(paymentId).orElseThrow(() -> africa.payhub.web.ApiException.notFound("no payment " + paymentId));
+        Payment p = store.lock(paymentId).orElseThrow(() -> Refusal.notFound("no payment " + paymentId));
         if (p.status() != PaymentStatus.NEEDS_REVIEW) {
-            throw africa.payhub.web.ApiException.conflict("payment " + paymentId + " is " + p.status()
+            throw Refusal.conflict("payment " + paymentId + " is " + p.status()
                     + "; only a NEEDS_REVIEW payment can be resolved by an operator");
         }
         payments.changeStatus(p, decision, reason, "OPERATOR_DECISION", "operator:" + operator,

@@ -18,7 +18,7 @@ import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Redactor;
 import africa.payhub.config.ClientRegistry;
 import africa.payhub.config.HubProperties;
-import africa.payhub.web.ApiException;
+import africa.payhub.canonical.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -104,7 +104,7 @@ public class PaymentService {
             inserted = store.insertIfAbsent(candidate, due);
         } catch (DuplicateKeyException e) {
             // the only other unique index: a second live reversal of the same payment
-            throw ApiException.unprocessable("payment " + reversalOf + " already has a reversal that did not fail");
+            throw Refusal.unprocessable("payment " + reversalOf + " already has a reversal that did not fail");
         }
         if (inserted) {
             store.addEvent(id, "ACCEPTED", "client:" + clientId, null, PaymentStatus.ACCEPTED,
@@ -116,13 +116,13 @@ public class PaymentService {
             return new Accepted(store.find(id).orElseThrow(), true);
         }
         Payment existing = store.findByMessage(clientId, messageId).orElseThrow(
-                () -> ApiException.conflict("message " + messageId + " is being accepted by another request; retry"));
+                () -> Refusal.conflict("message " + messageId + " is being accepted by another request; retry"));
         return replay(existing, hash, messageId);
     }
 
     private static Accepted replay(Payment existing, String hash, String messageId) {
         if (!existing.contentHash().equals(hash)) {
-            throw ApiException.unprocessable("messageId " + messageId + " was already used for a different message"
+            throw Refusal.unprocessable("messageId " + messageId + " was already used for a different message"
                     + " (payment " + existing.id() + "); a message id can be used once, for one content");
         }
         return new Accepted(existing, false);
@@ -131,23 +131,23 @@ public class PaymentService {
     /** The payment a REVERSAL names, if this client may reverse it now; otherwise a 422 saying why. */
     private Payment reversible(String clientId, String originalId, String provider) {
         Payment original = store.find(originalId).filter(p -> p.clientId().equals(clientId))
-                .orElseThrow(() -> ApiException.unprocessable("reversalOf: no payment " + originalId));
+                .orElseThrow(() -> Refusal.unprocessable("reversalOf: no payment " + originalId));
         if (!original.provider().equals(provider)) {
-            throw ApiException.unprocessable("reversalOf: payment " + originalId + " was carried by " + original.provider()
+            throw Refusal.unprocessable("reversalOf: payment " + originalId + " was carried by " + original.provider()
                     + ", not " + provider);
         }
         if (original.status() != PaymentStatus.SUCCEEDED) {
-            throw ApiException.unprocessable("reversalOf: payment " + originalId + " is " + original.status()
+            throw Refusal.unprocessable("reversalOf: payment " + originalId + " is " + original.status()
                     + "; only a SUCCEEDED payment can be reversed");
         }
         if (original.providerTransactionId() == null) {
-            throw ApiException.unprocessable("reversalOf: payment " + originalId + " has no provider transaction to reverse");
+            throw Refusal.unprocessable("reversalOf: payment " + originalId + " has no provider transaction to reverse");
         }
         if ("REVERSAL".equals(original.operation())) {
-            throw ApiException.unprocessable("reversalOf: payment " + originalId + " is itself a reversal");
+            throw Refusal.unprocessable("reversalOf: payment " + originalId + " is itself a reversal");
         }
         store.findReversalOf(originalId).ifPresent(r -> {
-            throw ApiException.unprocessable("reversalOf: payment " + originalId + " already has reversal " + r.id()
+            throw Refusal.unprocessable("reversalOf: payment " + originalId + " already has reversal " + r.id()
                     + " (" + r.status() + ")");
         });
         return original;
@@ -165,7 +165,7 @@ public class PaymentService {
     public Payment visible(String paymentId, String clientScope) {
         return store.find(paymentId)
                 .filter(p -> clientScope == null || p.clientId().equals(clientScope))
-                .orElseThrow(() -> ApiException.notFound("no payment " + paymentId));
+                .orElseThrow(() -> Refusal.notFound("no payment " + paymentId));
     }
 
     /**
@@ -302,7 +302,7 @@ public class PaymentService {
 
     public List<Payment> listByMessage(String clientScope, String messageId) {
         if (clientScope == null) {
-            throw ApiException.badRequest("clientId", "operators search by messageId with a clientId query parameter");
+            throw Refusal.invalid("clientId", "operators search by messageId with a clientId query parameter");
         }
         return store.findByMessage(clientScope, messageId).stream().toList();
     }

@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
-import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.beans.factory.annotation.Value;
@@ -24,7 +23,7 @@ import org.springframework.stereotype.Component;
  * and before a payment is sent, where a missing or inactive account fails the payment before money moves.
  */
 @Component("lookups")
-public class Lookups implements AggregationStrategy {
+public class Lookups {
 
     /** The cache holds at most this many answers; expired ones are dropped when it is full. */
     static final int MAX_CACHED = 10_000;
@@ -85,34 +84,24 @@ public class Lookups implements AggregationStrategy {
     }
 
     /**
-     * In a payment flow, after the lookup: the account must be ACTIVE, or the payment fails here, before
-     * any money moves (reason code ACCOUNT_INACTIVE through the provider's errors.yaml).
+     * Before a payment is sent: looks its destination up (never from the cache) and adds the answer to the
+     * call input as {@code lookup}; a missing or inactive account fails the payment here, before any money
+     * moves (reason code ACCOUNT_INACTIVE, or the provider's refusal through its errors.yaml).
      */
-    public void requireActive(String provider, Exchange exchange) {
-        JsonNode input = Json.toNode(exchange.getMessage().getBody());
-        String status = input.path("lookup").path("accountStatus").asText("");
+    public ObjectNode beforeSending(String provider, ObjectNode input) {
+        Exchange result = template.send("direct:" + provider + "-lookup", ex -> ex.getMessage().setBody(input));
+        if (result.getException() != null) {
+            Exception e = result.getException();
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        }
+        JsonNode answer = Json.toNode(result.getMessage().getBody());
+        String status = answer.path("accountStatus").asText("");
         if (!"ACTIVE".equals(status)) {
-            throw new ProviderRejectedException(provider, 422, Json.write(Json.object().set("error", Json.object()
-                    .put("code", "ACCOUNT_INACTIVE").put("message", "the destination account is " + status.toLowerCase(Locale.ROOT)
-                            + "; nothing was sent"))));
+            throw ProviderRejectedException.beforeSending(provider, "ACCOUNT_INACTIVE", "the destination account is "
+                    + status.toLowerCase(Locale.ROOT) + "; nothing was sent");
         }
-        exchange.getMessage().setBody(input);
-    }
-
-    /** As an enrich strategy: puts the lookup's answer into the payment's call input as {@code lookup}. */
-    @Override
-    public Exchange aggregate(Exchange original, Exchange lookup) {
-        if (lookup == null) {
-            return original;
-        }
-        if (lookup.getException() != null) {
-            original.setException(lookup.getException());
-            return original;
-        }
-        ObjectNode input = (ObjectNode) Json.toNode(original.getMessage().getBody());
-        input.set("lookup", Json.toNode(lookup.getMessage().getBody()));
-        original.getMessage().setBody(input);
-        return original;
+        input.set("lookup", answer);
+        return input;
     }
 
     private void audit(String clientId, String provider, JsonNode account, String outcome, String status, boolean cached) {

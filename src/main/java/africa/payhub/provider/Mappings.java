@@ -1,5 +1,6 @@
 package africa.payhub.provider;
 
+import africa.payhub.payment.Outcome;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import com.schibsted.spt.data.jslt.JsltException;
 import com.schibsted.spt.data.jslt.Parser;
 import africa.payhub.canonical.Json;
 import africa.payhub.config.HubProperties;
+import africa.payhub.payment.Carriers;
 import africa.payhub.payment.PaymentStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,7 @@ public class Mappings {
     private final Path root;
     private final Map<Path, Loaded<?>> cache = new ConcurrentHashMap<>();
     private final Map<Path, String> broken = new ConcurrentHashMap<>();
+    private final Map<String, Expression> expressions = new ConcurrentHashMap<>();
     private final Collection<Function> functions = List.of(new DecimalFunction(), new DecimalTextFunction());
 
     public Mappings(HubProperties properties) {
@@ -66,22 +69,42 @@ public class Mappings {
         }
     }
 
+    /**
+     * A JSLT expression written in a provider declaration (a resource's key, a recorded detail), compiled
+     * once, run on {@code input}.
+     */
+    public JsonNode evaluate(String expression, JsonNode input) {
+        Expression compiled = expressions.computeIfAbsent(expression, text -> {
+            try {
+                return new Parser(new java.io.StringReader(text)).withSource("declaration").withFunctions(functions).compile();
+            } catch (JsltException e) {
+                throw new MappingException("expression '" + text + "' does not compile: " + e.getMessage(), e);
+            }
+        });
+        try {
+            JsonNode out = compiled.apply(input);
+            return out == null ? Json.NODES.nullNode() : out;
+        } catch (JsltException e) {
+            throw new MappingException("expression '" + expression + "' failed: " + e.getMessage(), e);
+        }
+    }
+
     /** A rules file under the mappings folder (e.g. routing.yaml), re-read when it changes. */
     public JsonNode rules(Path relative) {
         return load(root.resolve(relative), Mappings::readYaml);
     }
 
     /** The canonical status for a provider status; anything not listed stays PENDING. */
-    public StatusRule status(String provider, String providerStatus) {
+    public Carriers.StatusRule status(String provider, String providerStatus) {
         JsonNode rules = load(root.resolve(provider).resolve("statuses.yaml"), Mappings::readYaml);
         JsonNode rule = providerStatus == null ? null : rules.get(providerStatus);
         if (rule == null || rule.isNull()) {
-            return new StatusRule(PaymentStatus.PENDING, null, null);
+            return new Carriers.StatusRule(PaymentStatus.PENDING, null, null);
         }
         if (rule.isTextual()) {
-            return new StatusRule(PaymentStatus.valueOf(rule.asText()), null, null);
+            return new Carriers.StatusRule(PaymentStatus.valueOf(rule.asText()), null, null);
         }
-        return new StatusRule(PaymentStatus.valueOf(rule.path("status").asText()),
+        return new Carriers.StatusRule(PaymentStatus.valueOf(rule.path("status").asText()),
                 rule.hasNonNull("reasonCode") ? rule.get("reasonCode").asText() : null,
                 rule.hasNonNull("reason") ? rule.get("reason").asText() : null);
     }
@@ -200,10 +223,6 @@ public class Mappings {
             cache.put(file, new Loaded<>(current.value, stamp, now));
             return current.value;
         }
-    }
-
-    /** Canonical status for a provider status, with an optional reason code and text. */
-    public record StatusRule(PaymentStatus status, String reasonCode, String reason) {
     }
 
     /** What to do with a provider refusal. */

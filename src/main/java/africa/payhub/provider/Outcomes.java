@@ -1,5 +1,6 @@
 package africa.payhub.provider;
 
+import africa.payhub.payment.Outcome;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -69,6 +70,10 @@ public class Outcomes {
 
     /** Reads a refusal through {@code <provider>/error.jslt} and {@code <provider>/errors.yaml}. */
     public Refusal classify(ProviderRejectedException e) {
+        if (e.hubReasonCode() != null) {
+            return new Refusal(e.hubReasonCode(), e.getMessage(),
+                    new Mappings.ErrorRule(Outcome.Kind.REJECTED, e.hubReasonCode(), null), e.getMessage());
+        }
         String code = null;
         String message = null;
         try {

@@ -3,14 +3,12 @@ package africa.payhub.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
-import africa.payhub.config.ConnectProperties;
 import africa.payhub.payment.Payment;
 import africa.payhub.payment.PaymentService;
 import africa.payhub.payment.PaymentStore;
 import africa.payhub.payment.Timeline;
 import africa.payhub.security.BasicCredentials;
-import africa.payhub.web.ApiException;
-import africa.payhub.web.Problem;
+import africa.payhub.canonical.Refusal;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -24,15 +22,15 @@ import org.springframework.stereotype.Component;
 @Component("partnerStatusCheck")
 public class PartnerStatusCheck {
 
-    private final ConnectProperties connect;
+    private final ProviderCatalog providers;
     private final PaymentStore store;
     private final PaymentService payments;
     private final Mappings mappings;
     private final Timeline timeline;
 
-    public PartnerStatusCheck(ConnectProperties connect, PaymentStore store, PaymentService payments, Mappings mappings,
+    public PartnerStatusCheck(ProviderCatalog providers, PaymentStore store, PaymentService payments, Mappings mappings,
                               Timeline timeline) {
-        this.connect = connect;
+        this.providers = providers;
         this.store = store;
         this.payments = payments;
         this.mappings = mappings;
@@ -40,16 +38,16 @@ public class PartnerStatusCheck {
     }
 
     public void check(String provider, Exchange exchange) {
-        authenticate(exchange.getMessage().getHeader("Authorization", String.class));
+        authenticate(provider, exchange.getMessage().getHeader("Authorization", String.class));
         JsonNode request;
         try {
             request = mappings.transform(provider + "/status-check.request", exchange.getMessage().getBody(byte[].class));
         } catch (RuntimeException e) {
-            throw ApiException.badRequest("body", "must be JSON naming a reference");
+            throw Refusal.invalid("body", "must be JSON naming a reference");
         }
         String reference = request.path("reference").asText("");
         if (reference.isBlank()) {
-            throw ApiException.badRequest("reference", "is required");
+            throw Refusal.invalid("reference", "is required");
         }
         Payment p = store.findByProviderReference(provider, reference).orElse(null);
         ObjectNode record = Json.object();
@@ -67,9 +65,14 @@ public class PartnerStatusCheck {
         exchange.getMessage().setBody(Json.write(answer));
     }
 
-    private void authenticate(String header) {
-        if (!BasicCredentials.matches(header, connect.partnerUsername(), connect.partnerPassword())) {
-            throw new ApiException(Problem.of(401, "Unauthorized", "status check credentials are missing or wrong"));
+    /** The credentials the provider's declaration names under {@code inbound.basic}, compared in constant time. */
+    private void authenticate(String provider, String header) {
+        Provider p = providers.provider(provider).orElse(null);
+        ProviderDeclaration.Basic inbound = p == null || p.declaration().inbound() == null ? null
+                : p.declaration().inbound().basic();
+        if (inbound == null || !BasicCredentials.matches(header, p.credential(inbound.username()).reveal(),
+                p.credential(inbound.password()))) {
+            throw Refusal.unauthenticated("status check credentials are missing or wrong");
         }
     }
 }

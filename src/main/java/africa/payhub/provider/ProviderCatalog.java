@@ -1,54 +1,103 @@
 package africa.payhub.provider;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import africa.payhub.config.HubProperties;
+import africa.payhub.payment.Carriers;
 import org.apache.camel.CamelContext;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * The providers the hub can use and what each can do. A provider supports an operation when its route
- * {@code <provider>-<operation>} is loaded (e.g. monnify-payout): adding a route file adds the capability.
+ * The providers the hub can use, each from its declaration ({@code routes/providers/<name>/<name>.provider.yaml})
+ * and its settings, and what each can do: an operation is carried when the declaration names it and its
+ * flow route is running.
  */
 @Component("providers")
-public class ProviderCatalog {
+public class ProviderCatalog implements Carriers {
 
-    private final Map<String, ProviderAccount> accounts = new TreeMap<>();
+    private final Map<String, Provider> providers = new TreeMap<>();
     private final CamelContext camel;
+    private final Mappings mappings;
 
-    public ProviderCatalog(List<ProviderAccount> accounts, CamelContext camel) {
-        accounts.forEach(a -> this.accounts.put(a.name(), a));
+    public ProviderCatalog(HubProperties hub, Environment env, CamelContext camel, Mappings mappings) {
+        ProviderDeclaration.readAll(hub.homeDir()).forEach((name, d) -> providers.put(name, new Provider(d, env)));
         this.camel = camel;
+        this.mappings = mappings;
     }
 
-    public Optional<ProviderAccount> account(String provider) {
-        return Optional.ofNullable(accounts.get(provider)).filter(ProviderAccount::enabled);
+    @Override
+    public StatusRule status(String provider, String providerStatus) {
+        return mappings.status(provider, providerStatus);
     }
 
-    public ProviderAccount require(String provider) {
-        return account(provider).orElseThrow(() -> new IllegalStateException("provider " + provider + " is not enabled"));
+    @Override
+    public ObjectNode settings(String provider) {
+        return require(provider).publicSettings();
     }
 
-    /** Sets the login credentials of the provider's account (used by each {@code <provider>-login} route). */
-    public void login(String provider, org.apache.camel.Exchange exchange) {
-        require(provider).applyLoginCredentials(exchange);
+    public Optional<Provider> provider(String name) {
+        return Optional.ofNullable(providers.get(name)).filter(Provider::enabled);
+    }
+
+    public Provider require(String name) {
+        return provider(name).orElseThrow(() -> new IllegalStateException("provider " + name + " is not enabled"));
+    }
+
+    /** Every declared provider, enabled or not. */
+    public List<Provider> declared() {
+        return List.copyOf(providers.values());
     }
 
     public List<String> enabledProviders() {
-        return accounts.values().stream().filter(ProviderAccount::enabled).map(ProviderAccount::name).toList();
+        return providers.values().stream().filter(Provider::enabled).map(Provider::name).toList();
     }
 
+    /** Whether the provider is enabled, declares the operation, and its flow is running. */
     public boolean supports(String provider, String operation) {
-        return account(provider).isPresent() && camel.getRoute(routeId(provider, operation)) != null;
+        return flow(provider, operation).isPresent();
+    }
+
+    /** The running route that carries the operation to the provider, e.g. monnify-payout. */
+    @Override
+    public Optional<String> flow(String provider, String operation) {
+        return provider(provider).flatMap(p -> Optional.ofNullable(p.declaration().operations().get(operation))
+                .map(op -> op.flow() != null ? op.flow() : routeId(provider, operation))).filter(this::hasRoute);
+    }
+
+    /** The route that asks the provider for a payment's status: the operation's own, else the provider's, else none. */
+    @Override
+    public Optional<String> statusFlow(String provider, String operation) {
+        Optional<Provider> p = provider(provider);
+        if (p.isEmpty()) {
+            return Optional.empty();
+        }
+        ProviderDeclaration d = p.get().declaration();
+        ProviderDeclaration.Operation op = d.operations().get(operation);
+        String route = null;
+        ProviderDeclaration.Call call = op != null && op.status() != null ? op.status() : d.status();
+        if (call != null && call.enabledBy() != null && !p.get().flag(call.enabledBy())) {
+            return Optional.empty();
+        }
+        if (op != null && op.status() != null) {
+            route = op.status().flow() != null ? op.status().flow() : routeId(provider, operation) + "-status";
+        } else if (d.status() != null) {
+            route = d.status().flow() != null ? d.status().flow() : provider + "-status";
+        }
+        return Optional.ofNullable(route).filter(this::hasRoute);
     }
 
     public boolean hasRoute(String routeId) {
         return camel.getRoute(routeId) != null;
     }
 
+    /** The id of a declared flow's route: {@code <provider>-<operation>}, e.g. monnify-payout, waas-wallet-open. */
     public static String routeId(String provider, String operation) {
-        return provider + "-" + operation.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return provider + "-" + operation.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

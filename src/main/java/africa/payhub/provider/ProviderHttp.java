@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Redactor;
-import africa.payhub.payment.PaymentFlow;
 import africa.payhub.payment.Timeline;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -63,7 +62,7 @@ public class ProviderHttp {
         }
         exchange.setProperty(HTTP_PATH, saved.path);
         exchange.setProperty(STARTED, System.nanoTime());
-        String paymentId = exchange.getProperty(PaymentFlow.PAYMENT_ID, String.class);
+        String paymentId = exchange.getProperty(FlowAdapter.PAYMENT_ID, String.class);
         if (paymentId != null) {
             ObjectNode detail = Json.object().put("provider", provider).put("method", saved.method)
                     .put("path", saved.path + (saved.query == null ? "" : "?" + saved.query));
@@ -128,7 +127,7 @@ public class ProviderHttp {
         int status = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = msg.getBody(String.class);
         Long started = exchange.getProperty(STARTED, Long.class);
-        String paymentId = exchange.getProperty(PaymentFlow.PAYMENT_ID, String.class);
+        String paymentId = exchange.getProperty(FlowAdapter.PAYMENT_ID, String.class);
         if (paymentId != null) {
             ObjectNode detail = Json.object().put("provider", provider).put("httpStatus", status);
             if (started != null) {

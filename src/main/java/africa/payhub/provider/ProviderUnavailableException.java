@@ -13,6 +13,12 @@ public class ProviderUnavailableException extends ProviderException {
         this.retryAfter = retryAfter;
     }
 
+    /** Not sent for a reason of the hub's own (e.g. a resource the call needs is still being created). */
+    public ProviderUnavailableException(String provider, int status, Duration retryAfter, String message) {
+        super(provider, message);
+        this.retryAfter = retryAfter;
+    }
+
     public Duration retryAfter() {
         return retryAfter;
     }

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
-import africa.payhub.web.ApiException;
+import africa.payhub.canonical.Refusal;
 import org.springframework.stereotype.Component;
 
 /**
@@ -59,13 +59,13 @@ public class Router {
                 }
                 String name = rule.path("name").asText("rule");
                 if (candidates.isEmpty()) {
-                    throw ApiException.unprocessable("routing rule '" + name + "' matches, but none of its providers "
+                    throw Refusal.unprocessable("routing rule '" + name + "' matches, but none of its providers "
                             + rule.path("providers") + " is enabled for " + operation);
                 }
                 return new Decision(name, candidates);
             }
         }
-        throw ApiException.unprocessable("no routing rule matches operation " + operation
+        throw Refusal.unprocessable("no routing rule matches operation " + operation
                 + (currency == null ? "" : ", currency " + currency)
                 + (destinationType == null ? "" : ", destination " + destinationType)
                 + (amount == null ? "" : ", amount " + amount.toPlainString())

@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
 /**
  * Bearer tokens, cached per provider account. A token is refreshed before it expires, by one caller at a
  * time (the others wait for that refresh instead of logging in too), and dropped when the provider
- * rejects it. The login itself is the provider's route {@code <provider>-login}, which answers
- * {@code {"accessToken", "expiresIn"}}. Tokens never reach a log or the timeline.
+ * rejects it. The login itself is the route {@code provider-login}, made from the provider's declaration
+ * ({@code auth.login}), which answers {@code {"accessToken", "expiresIn"}} in seconds. Tokens never reach a log or the timeline.
  */
 @Component("tokens")
 public class TokenCache {
@@ -38,20 +38,6 @@ public class TokenCache {
         this.providers = providers;
         this.template = template;
         this.clock = clock;
-    }
-
-    /**
-     * Sets {@code Authorization: Bearer <token>} for the provider's account ({@code mode} "bearer"); with
-     * "none" the provider authenticates its calls another way and nothing is set.
-     */
-    public void authorize(String provider, String mode, Exchange exchange) {
-        if ("none".equals(mode)) {
-            providers.require(provider).applyCallCredentials(exchange);
-            return;
-        }
-        String token = token(provider);
-        exchange.getMessage().setHeader("Authorization", "Bearer " + token);
-        exchange.setProperty(TOKEN_USED, token);
     }
 
     public String token(String provider) {
@@ -86,8 +72,14 @@ public class TokenCache {
     private Token login(String provider) {
         JsonNode answer;
         try {
-            Object body = template.requestBody("direct:" + provider + "-login", (Object) "");
-            answer = Json.toNode(body);
+            Exchange result = template.send("direct:provider-login", ex -> {
+                ex.setProperty(FlowAdapter.PROVIDER, provider);
+                ex.getMessage().setBody("");
+            });
+            if (result.getException() != null) {
+                throw result.getException();
+            }
+            answer = Json.toNode(result.getMessage().getBody());
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             if (cause instanceof ProviderAuthenticationException pae) {

@@ -1,5 +1,8 @@
 package africa.payhub.provider;
 
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -8,11 +11,16 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Redactor;
-import africa.payhub.payment.PaymentFlow;
 import africa.payhub.payment.Timeline;
-import africa.payhub.web.ApiException;
-import africa.payhub.web.Problem;
+import africa.payhub.canonical.Refusal;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import africa.payhub.config.Secret;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
+import org.springframework.context.ApplicationContext;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +29,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Provider webhooks: verified over the raw request bytes (constant-time comparison, by the provider's
- * {@link ProviderAccount}), then recorded in {@code provider_webhooks} with what they did.
+ * Provider webhooks: verified over the raw request bytes as the provider's declaration says (constant-time
+ * comparison), then recorded in {@code provider_webhooks} with what they did.
  */
 @Component("webhooks")
 public class Webhooks {
@@ -38,10 +46,12 @@ public class Webhooks {
     private final Timeline timeline;
     private final Environment env;
     private final africa.payhub.payment.PaymentStore payments;
+    private final ApplicationContext context;
 
     public Webhooks(ProviderCatalog providers, JdbcClient jdbc, Timeline timeline, Environment env,
-                    africa.payhub.payment.PaymentStore payments) {
+                    africa.payhub.payment.PaymentStore payments, ApplicationContext context) {
         this.providers = providers;
+        this.context = context;
         this.payments = payments;
         this.jdbc = jdbc;
         this.timeline = timeline;
@@ -60,17 +70,17 @@ public class Webhooks {
         exchange.setProperty(SHA, Json.sha256(body));
         Map<String, String> headers = new TreeMap<>();
         msg.getHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v == null ? null : v.toString()));
-        ProviderAccount account = providers.account(provider)
-                .orElseThrow(() -> ApiException.notFound("no provider " + provider));
+        Provider account = providers.provider(provider)
+                .orElseThrow(() -> Refusal.notFound("no provider " + provider));
         Set<String> allowed = allowedIps(provider);
         if (!allowed.isEmpty() && !allowed.contains(remote)) {
             save(provider, false, "REJECTED_SOURCE", null, null, exchange, null);
-            throw new ApiException(Problem.of(403, "Forbidden", "webhooks for " + provider + " are not accepted from this address"));
+            throw Refusal.forbidden("webhooks for " + provider + " are not accepted from this address");
         }
-        if (!account.verifyWebhook(body, headers)) {
+        if (!verified(account, body, headers)) {
             save(provider, false, "REJECTED_SIGNATURE", null, null, exchange, null);
             LOG.warn("Refused a {} webhook with a missing or wrong signature from {}", provider, remote);
-            throw new ApiException(Problem.of(401, "Unauthorized", "webhook signature missing or invalid"));
+            throw Refusal.unauthenticated("webhook signature missing or invalid");
         }
         JsonNode event;
         try {
@@ -80,7 +90,7 @@ public class Webhooks {
         }
         if (event == null || !event.isObject()) {
             save(provider, true, "REJECTED_MALFORMED", null, null, exchange, null);
-            throw ApiException.badRequest("body", "a signed " + provider + " webhook must be a JSON object");
+            throw Refusal.invalid("body", "a signed " + provider + " webhook must be a JSON object");
         }
         // verified: from here on the parsed event travels, the bytes were only needed for the signature
         msg.setBody(event);
@@ -100,9 +110,9 @@ public class Webhooks {
     /** Records the verified webhook (body: the mapping's outcome) and what it did to the payment. */
     public void record(String provider, Exchange exchange) {
         boolean duplicate = exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class);
-        String result = duplicate ? "DUPLICATE" : exchange.getProperty(RESULT, "IGNORED", String.class);
+        String result = duplicate ? "DUPLICATE" : exchange.getProperty(FlowAdapter.WEBHOOK_RESULT, "IGNORED", String.class);
         JsonNode outcome = Json.toNode(exchange.getMessage().getBody());
-        String paymentId = exchange.getProperty(PaymentFlow.PAYMENT_ID, String.class);
+        String paymentId = exchange.getProperty(FlowAdapter.PAYMENT_ID, String.class);
         if (paymentId == null && outcome.hasNonNull("reference")) {
             paymentId = payments.findByProviderReference(provider, outcome.get("reference").asText())
                     .map(africa.payhub.payment.Payment::id).orElse(null);
@@ -133,13 +143,66 @@ public class Webhooks {
                 .update();
     }
 
+    /**
+     * The declared check ({@code webhooks.verification}): an HMAC of the raw bytes with a setting as key,
+     * compared in constant time; a named bean; or none, when the provider sends no webhooks.
+     */
+    private boolean verified(Provider provider, byte[] body, Map<String, String> headers) {
+        ProviderDeclaration.Webhooks w = provider.declaration().webhooks();
+        switch (w.verification()) {
+            case "hmac" -> {
+                ProviderDeclaration.Hmac h = w.hmac();
+                String presented = headers.get(h.header().toLowerCase(Locale.ROOT));
+                if (presented == null || presented.isBlank()) {
+                    return false;
+                }
+                presented = presented.trim();
+                String prefix = h.prefix() == null ? "" : h.prefix();
+                if (!presented.startsWith(prefix)) {
+                    return false;
+                }
+                byte[] given;
+                try {
+                    given = "base64".equals(h.encoding()) ? Base64.getDecoder().decode(presented.substring(prefix.length()))
+                            : HexFormat.of().parseHex(presented.substring(prefix.length()).toLowerCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    return false;
+                }
+                Secret key = provider.credential(h.key());
+                if (key.isBlank()) {
+                    return false;
+                }
+                return MessageDigest.isEqual(hmac(h.algorithm(), key.bytes(), body), given);
+            }
+            case "bean" -> {
+                return context.getBean(w.bean(), WebhookVerifier.class).verify(provider, body, headers);
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    static byte[] hmac(String algorithm, byte[] key, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance(algorithm);
+            mac.init(new SecretKeySpec(key, algorithm));
+            return mac.doFinal(body);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(algorithm + " unavailable", e);
+        }
+    }
+
     private Set<String> allowedIps(String provider) {
         String list = env.getProperty("hub.webhooks." + provider + ".allowed-ips", "");
         return list.isBlank() ? Set.of() : Set.of(list.trim().split("\\s*,\\s*"));
     }
 
     private static String remoteAddress(Exchange exchange) {
-        var request = africa.payhub.web.PaymentApi.request(exchange);
+        if (exchange.getIn() instanceof PlatformHttpMessage m && m.getRequest() != null) {
+            return m.getRequest().getRemoteAddr();
+        }
+        HttpServletRequest request = exchange.getIn().getHeader("CamelHttpServletRequest", HttpServletRequest.class);
         return request == null ? null : request.getRemoteAddr();
     }
 }

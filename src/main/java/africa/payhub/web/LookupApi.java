@@ -6,7 +6,9 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import africa.payhub.canonical.FieldError;
 import africa.payhub.canonical.Json;
+import africa.payhub.canonical.Refusal;
 import africa.payhub.provider.Lookups;
 import africa.payhub.provider.Outcomes;
 import africa.payhub.provider.ProviderCatalog;
@@ -40,16 +42,16 @@ public class LookupApi {
         try {
             body = Json.parse(exchange.getMessage().getBody(byte[].class));
         } catch (IOException | RuntimeException e) {
-            throw ApiException.badRequest("body", "must be JSON: {\"provider\": \"connect\", \"account\": {...}}");
+            throw Refusal.invalid("body", "must be JSON: {\"provider\": \"connect\", \"account\": {...}}");
         }
         if (body == null || !body.isObject()) {
-            throw ApiException.badRequest("body", "must be a JSON object");
+            throw Refusal.invalid("body", "must be a JSON object");
         }
         String provider = body.path("provider").asText("");
         JsonNode account = body.path("account");
         List<FieldError> errors = validate(provider, account);
         if (!errors.isEmpty()) {
-            throw ApiException.badRequest(errors);
+            throw Refusal.invalid(errors);
         }
         Lookups.Found found;
         try {
@@ -57,8 +59,8 @@ public class LookupApi {
         } catch (ProviderRejectedException refused) {
             throw refusal(caller, provider, account, refused);
         } catch (ProviderException | IllegalStateException unreachable) {
-            throw new ApiException(Problem.of(503, "Service Unavailable", provider + " could not be asked right now: "
-                    + unreachable.getMessage() + "; try again"));
+            throw Refusal.unavailable(provider + " could not be asked right now: "
+                    + unreachable.getMessage() + "; try again");
         }
         ObjectNode out = Json.object();
         out.put("provider", provider);
@@ -72,13 +74,13 @@ public class LookupApi {
         exchange.getMessage().setBody(Json.write(out));
     }
 
-    private ApiException refusal(Caller caller, String provider, JsonNode account, ProviderRejectedException refused) {
+    private Refusal refusal(Caller caller, String provider, JsonNode account, ProviderRejectedException refused) {
         Outcomes.Refusal refusal = outcomes.classify(refused);
         if ("INVALID_ACCOUNT".equals(refusal.rule().reasonCode())) {
             lookups.notFound(caller.name(), provider, account);
-            return ApiException.notFound(provider + " knows no such account");
+            return Refusal.notFound(provider + " knows no such account");
         }
-        return ApiException.unprocessable(provider + " refused the lookup (" + refusal.rule().reasonCode() + ")"
+        return Refusal.unprocessable(provider + " refused the lookup (" + refusal.rule().reasonCode() + ")"
                 + (refusal.message() == null ? "" : ": " + refusal.message()));
     }
 
@@ -86,7 +88,7 @@ public class LookupApi {
         List<FieldError> errors = new ArrayList<>();
         if (provider.isBlank()) {
             errors.add(new FieldError("provider", "is required"));
-        } else if (providers.account(provider).isEmpty()) {
+        } else if (providers.provider(provider).isEmpty()) {
             errors.add(new FieldError("provider", "unknown provider '" + provider + "'"));
         } else if (!providers.hasRoute(provider + "-lookup")) {
             errors.add(new FieldError("provider", provider + " offers no account lookups"));

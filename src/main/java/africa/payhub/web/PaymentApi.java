@@ -8,9 +8,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.callback.CallbackDelivery;
 import africa.payhub.canonical.CanonicalValidator;
+import africa.payhub.canonical.FieldError;
 import africa.payhub.canonical.Json;
+import africa.payhub.canonical.Refusal;
 import africa.payhub.payment.Payment;
 import africa.payhub.payment.PaymentFlow;
+import africa.payhub.provider.FlowAdapter;
 import africa.payhub.payment.PaymentService;
 import africa.payhub.payment.PaymentStatus;
 import africa.payhub.provider.ProviderCatalog;
@@ -50,12 +53,12 @@ public class PaymentApi {
     public void create(Exchange exchange) {
         Caller caller = caller(exchange);
         if (caller.operator()) {
-            throw ApiException.forbidden("operators cannot submit payments; use an enterprise client's credentials");
+            throw Refusal.forbidden("operators cannot submit payments; use an enterprise client's credentials");
         }
         ObjectNode message = validator.validate(exchange.getMessage().getBody(byte[].class));
         String operation = message.path("operation").asText();
-        if (message.hasNonNull("provider") && providers.account(message.get("provider").asText()).isEmpty()) {
-            throw ApiException.badRequest("provider", "unknown provider '" + message.get("provider").asText()
+        if (message.hasNonNull("provider") && providers.provider(message.get("provider").asText()).isEmpty()) {
+            throw Refusal.invalid("provider", "unknown provider '" + message.get("provider").asText()
                     + "'; this hub offers " + providers.enabledProviders());
         }
         PaymentService.Accepted accepted = payments.accept(caller.name(), message, () -> {
@@ -65,7 +68,7 @@ public class PaymentApi {
             }
             String provider = message.get("provider").asText();
             if (!providers.supports(provider, operation)) {
-                throw ApiException.unprocessable("provider " + provider + " does not support operation " + operation);
+                throw Refusal.unprocessable("provider " + provider + " does not support operation " + operation);
             }
             return new PaymentService.Carrier(provider, null);
         });
@@ -75,7 +78,7 @@ public class PaymentApi {
         if (!accepted.created()) {
             msg.setHeader("Idempotent-Replayed", "true");
         }
-        exchange.setProperty(PaymentFlow.PAYMENT_ID, p.id());
+        exchange.setProperty(FlowAdapter.PAYMENT_ID, p.id());
         exchange.setProperty(DISPATCH, accepted.created());
     }
 
@@ -90,7 +93,7 @@ public class PaymentApi {
         Caller caller = caller(exchange);
         String messageId = exchange.getMessage().getHeader("messageId", String.class);
         if (messageId == null || messageId.isBlank()) {
-            throw ApiException.badRequest("messageId", "query parameter messageId is required");
+            throw Refusal.invalid("messageId", "query parameter messageId is required");
         }
         String scope = caller.operator() ? exchange.getMessage().getHeader("clientId", String.class) : caller.name();
         ArrayNode list = Json.NODES.arrayNode();
@@ -114,10 +117,10 @@ public class PaymentApi {
         try {
             eventId = UUID.fromString(header(exchange, "eventId"));
         } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("no callback event " + header(exchange, "eventId"));
+            throw Refusal.notFound("no callback event " + header(exchange, "eventId"));
         }
         if (!callbacks.redeliver(p.id(), eventId, (caller.operator() ? "operator:" : "client:") + caller.name())) {
-            throw ApiException.notFound("no callback event " + eventId + " for payment " + p.id());
+            throw Refusal.notFound("no callback event " + eventId + " for payment " + p.id());
         }
         respond(exchange, 202, Json.object().put("eventId", eventId.toString()).put("status", "PENDING"));
     }
@@ -126,13 +129,13 @@ public class PaymentApi {
     public void resolve(Exchange exchange) {
         Caller caller = caller(exchange);
         if (!caller.operator()) {
-            throw ApiException.forbidden("only operators resolve payments");
+            throw Refusal.forbidden("only operators resolve payments");
         }
         JsonNode body;
         try {
             body = Json.parse(exchange.getMessage().getBody(byte[].class));
         } catch (Exception e) {
-            throw ApiException.badRequest("body", "must be JSON: {\"status\": \"SUCCEEDED|FAILED\", \"reason\": \"...\"}");
+            throw Refusal.invalid("body", "must be JSON: {\"status\": \"SUCCEEDED|FAILED\", \"reason\": \"...\"}");
         }
         String status = body == null ? "" : body.path("status").asText("").toUpperCase(Locale.ROOT);
         String reason = body == null ? "" : body.path("reason").asText("");
@@ -144,7 +147,7 @@ public class PaymentApi {
             errors.add(new FieldError("reason", "is required (at most 500 characters): say what the provider confirmed"));
         }
         if (!errors.isEmpty()) {
-            throw ApiException.badRequest(errors);
+            throw Refusal.invalid(errors);
         }
         Payment p = flow.resolve(header(exchange, "paymentId"), PaymentStatus.valueOf(status), reason, caller.name());
         respond(exchange, 200, payments.view(p));
@@ -153,7 +156,7 @@ public class PaymentApi {
     private static String header(Exchange exchange, String name) {
         String v = exchange.getMessage().getHeader(name, String.class);
         if (v == null || v.isBlank()) {
-            throw ApiException.badRequest(name, "is required");
+            throw Refusal.invalid(name, "is required");
         }
         return v;
     }
@@ -182,6 +185,6 @@ public class PaymentApi {
             return c;
         }
 
-        throw new ApiException(Problem.of(401, "Unauthorized", "HTTP Basic credentials are missing or wrong"));
+        throw Refusal.unauthenticated("HTTP Basic credentials are missing or wrong");
     }
 }

@@ -3,6 +3,8 @@ package africa.payhub.web;
 import java.io.IOException;
 import java.util.List;
 
+import africa.payhub.canonical.FieldError;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -1,6 +1,7 @@
 package africa.payhub.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import africa.payhub.canonical.Refusal;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -8,7 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns whatever an API route threw into the HTTP answer: the problem an {@link ApiException} carries,
+ * Turns whatever an API route threw into the HTTP answer: the problem for a {@link Refusal} of the domain,
  * or a bare 500 that names no internals (the exception goes to the log, the request body never does).
  */
 @Component("problems")
@@ -25,9 +26,9 @@ public class Problems {
     public void render(Exchange exchange) throws Exception {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Problem problem;
-        ApiException api = find(caught);
-        if (api != null) {
-            problem = api.problem();
+        Refusal refusal = find(caught);
+        if (refusal != null) {
+            problem = problem(refusal);
         } else {
             LOG.error("Unexpected error in route {} (exchange {})", exchange.getFromRouteId(),
                     exchange.getExchangeId(), caught);
@@ -46,10 +47,23 @@ public class Problems {
         msg.setBody(mapper.writeValueAsBytes(problem.toJson()));
     }
 
-    private static ApiException find(Throwable t) {
+    /** The problem document for a refusal: its kind decides the status. */
+    public static Problem problem(Refusal r) {
+        return switch (r.kind()) {
+            case INVALID -> new Problem(400, "Bad Request", r.getMessage(), r.errors());
+            case UNAUTHENTICATED -> Problem.of(401, "Unauthorized", r.getMessage());
+            case FORBIDDEN -> Problem.of(403, "Forbidden", r.getMessage());
+            case NOT_FOUND -> Problem.of(404, "Not Found", r.getMessage());
+            case CONFLICT -> Problem.of(409, "Conflict", r.getMessage());
+            case UNPROCESSABLE -> Problem.of(422, "Unprocessable Content", r.getMessage());
+            case UNAVAILABLE -> Problem.of(503, "Service Unavailable", r.getMessage());
+        };
+    }
+
+    private static Refusal find(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ApiException api) {
-                return api;
+            if (c instanceof Refusal r) {
+                return r;
             }
         }
         return null;

@@ -1,0 +1,29 @@
+package africa.payhub.payment;
+
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * What the money rules need to know about the providers, as plain values: which flow carries an
+ * operation, which asks for a status, what a provider's status means, and the settings its mappings
+ * read. The provider layer implements it; the rules never see a route, an exchange or an HTTP call.
+ */
+public interface Carriers {
+
+    /** The flow that sends this operation to this provider, when the provider carries it now. */
+    Optional<String> flow(String provider, String operation);
+
+    /** The flow that asks the provider for a payment's status, when it offers one. */
+    Optional<String> statusFlow(String provider, String operation);
+
+    /** The canonical status for a provider's status; anything not listed stays PENDING. */
+    StatusRule status(String provider, String providerStatus);
+
+    /** The provider's settings that its mappings may read ({@code .config}); no secrets. */
+    ObjectNode settings(String provider);
+
+    /** A canonical status for a provider status, with an optional reason code and text. */
+    record StatusRule(PaymentStatus status, String reasonCode, String reason) {
+    }
+}

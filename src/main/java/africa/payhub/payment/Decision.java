@@ -1,0 +1,42 @@
+package africa.payhub.payment;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * What the money rules decided for a payment: nothing more to do, or a provider call to make now.
+ *
+ * @param action NONE; SEND (a payment left ACCEPTED: claim and send it); RESEND (send the prepared call
+ *               again, same reference); QUERY (ask the provider with the prepared call)
+ * @param call   the provider call, for RESEND and QUERY
+ */
+public record Decision(Action action, String paymentId, Call call) {
+
+    public enum Action { NONE, SEND, RESEND, QUERY }
+
+    /** Phases of a provider interaction, recorded in the timeline. */
+    public enum Phase { SEND, POLL, WEBHOOK }
+
+    /**
+     * A provider call: which payment, which provider, which flow, in which phase, with the input every
+     * provider mapping receives ({@code payment}, {@code message}, {@code config}, and {@code original}
+     * for a reversal).
+     */
+    public record Call(String paymentId, String provider, String flow, Phase phase, ObjectNode input) {
+    }
+
+    public static Decision none(String paymentId) {
+        return new Decision(Action.NONE, paymentId, null);
+    }
+
+    public static Decision send(String paymentId) {
+        return new Decision(Action.SEND, paymentId, null);
+    }
+
+    public static Decision resend(Call call) {
+        return new Decision(Action.RESEND, call.paymentId(), call);
+    }
+
+    public static Decision query(Call call) {
+        return new Decision(Action.QUERY, call.paymentId(), call);
+    }
+}

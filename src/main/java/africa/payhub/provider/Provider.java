@@ -1,0 +1,147 @@
+package africa.payhub.provider;
+
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import africa.payhub.canonical.Json;
+import africa.payhub.config.Secret;
+import org.springframework.core.env.PropertyResolver;
+
+/**
+ * A declared provider with its settings read from {@code hub.providers.<name>.*} (any relaxed form, e.g.
+ * the environment variable {@code HUB_PROVIDERS_MONNIFY_SECRETKEY}), defaults from the declaration.
+ * Secrets come out only as {@link Secret}; mappings see the other settings as {@code .config}.
+ */
+public final class Provider {
+
+    private final ProviderDeclaration declaration;
+    private final PropertyResolver env;
+
+    public Provider(ProviderDeclaration declaration, PropertyResolver env) {
+        this.declaration = declaration;
+        this.env = env;
+    }
+
+    public String name() {
+        return declaration.name();
+    }
+
+    public ProviderDeclaration declaration() {
+        return declaration;
+    }
+
+    public boolean enabled() {
+        return Boolean.parseBoolean(text("enabled").orElse("true"));
+    }
+
+    /** A non-secret setting, or its declared default. */
+    public Optional<String> text(String key) {
+        ProviderDeclaration.Property p = declaration.properties().get(key);
+        if (p != null && p.secret()) {
+            throw new IllegalArgumentException(name() + "." + key + " is a secret: read it with secret()");
+        }
+        return raw(key, p);
+    }
+
+    public boolean flag(String key) {
+        return Boolean.parseBoolean(text(key).orElse("false"));
+    }
+
+    /** A secret setting (declared {@code format: password}). */
+    public Secret secret(String key) {
+        ProviderDeclaration.Property p = declaration.properties().get(key);
+        if (p == null || !p.secret()) {
+            throw new IllegalArgumentException(name() + "." + key + " is not declared as a secret (format: password)");
+        }
+        return Secret.of(raw(key, p).orElse(""));
+    }
+
+    /** A setting named by the declaration (auth, webhooks), secret or not, as a secret value. */
+    public Secret credential(String key) {
+        ProviderDeclaration.Property p = declaration.properties().get(key);
+        if (p == null) {
+            throw new IllegalArgumentException(name() + " declares no property '" + key + "'");
+        }
+        return Secret.of(raw(key, p).orElse(""));
+    }
+
+    public String baseUrl() {
+        return text("base-url").orElse("");
+    }
+
+    /** The key tokens are cached under: per provider account (base URL and who logs in), never global. */
+    public String accountKey() {
+        StringBuilder who = new StringBuilder(baseUrl());
+        ProviderDeclaration.Login login = declaration.auth().login();
+        if (login != null && login.credentials() != null && login.credentials().basic() != null) {
+            who.append('|').append(credential(login.credentials().basic().username()).reveal());
+        } else if (login != null && login.credentials() != null) {
+            Map<String, String> fields = login.credentials().body() != null ? login.credentials().body() : login.credentials().form();
+            if (fields != null && !fields.isEmpty()) {
+                who.append('|').append(credential(fields.values().iterator().next()).reveal());
+            }
+        }
+        return name() + ":" + Json.sha256(who.toString()).substring(0, 16);
+    }
+
+    /**
+     * The settings a mapping may read, as {@code .config}: every declared property that is not a secret,
+     * nested by its dotted key and in camelCase ({@code wallets.account-type-code} ->
+     * {@code .config.wallets.accountTypeCode}); booleans and numbers typed, numbers exact.
+     */
+    public ObjectNode publicSettings() {
+        ObjectNode config = Json.object();
+        declaration.properties().forEach((key, p) -> {
+            if (p.secret() || key.equals("enabled")) {
+                return;
+            }
+            Optional<String> value = raw(key, p);
+            String[] parts = key.split("\\.");
+            ObjectNode at = config;
+            for (int i = 0; i < parts.length - 1; i++) {
+                at = at.with(camel(parts[i]));
+            }
+            String field = camel(parts[parts.length - 1]);
+            if (value.isEmpty()) {
+                at.putNull(field);
+                return;
+            }
+            String v = value.get();
+            switch (p.type() == null ? "string" : p.type()) {
+                case "boolean" -> at.put(field, Boolean.parseBoolean(v));
+                case "number", "integer" -> at.set(field, v.isBlank() ? Json.NODES.nullNode() : Json.NODES.numberNode(new BigDecimal(v.trim())));
+                default -> at.put(field, v);
+            }
+        });
+        return config;
+    }
+
+    private Optional<String> raw(String key, ProviderDeclaration.Property p) {
+        String v = env.getProperty("hub.providers." + name() + "." + key);
+        if (v == null && p != null && p.defaultValue() != null && !p.defaultValue().isNull()) {
+            v = p.defaultValue().asText();
+        }
+        return Optional.ofNullable(v);
+    }
+
+    static String camel(String kebab) {
+        StringBuilder out = new StringBuilder();
+        boolean up = false;
+        for (char c : kebab.toCharArray()) {
+            if (c == '-' || c == '_') {
+                up = true;
+            } else {
+                out.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "Provider[" + name() + "]";
+    }
+}

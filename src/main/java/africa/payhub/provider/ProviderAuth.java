@@ -1,0 +1,141 @@
+package africa.payhub.provider;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import africa.payhub.canonical.Json;
+import africa.payhub.security.BasicCredentials;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * Authenticates provider calls as each provider's declaration says ({@code auth.kind}): HTTP Basic on
+ * every call, a bearer token from a login call (cached by {@link TokenCache}), settings merged into the
+ * request body, or nothing. Also builds and reads the login call itself (route {@code provider-login}).
+ * Credentials are added after the request was recorded in the timeline, so they never reach it.
+ */
+@Component("providerAuth")
+public class ProviderAuth {
+
+    static final String LOGIN_URL = "hubLoginUrl";
+
+    private final ProviderCatalog providers;
+    private final TokenCache tokens;
+
+    public ProviderAuth(ProviderCatalog providers, TokenCache tokens) {
+        this.providers = providers;
+        this.tokens = tokens;
+    }
+
+    /** Adds the provider's credentials to the request about to be sent. */
+    public void authorize(String provider, Exchange exchange) {
+        Provider p = providers.require(provider);
+        ProviderDeclaration.Auth auth = p.declaration().auth();
+        Message msg = exchange.getMessage();
+        switch (auth.kind()) {
+            case "basic" -> msg.setHeader("Authorization", BasicCredentials.header(
+                    p.credential(auth.basic().username()).reveal(), p.credential(auth.basic().password())));
+            case "bearer" -> {
+                String token = tokens.token(provider);
+                ProviderDeclaration.Login login = auth.login();
+                msg.setHeader(login.header(), login.scheme().isBlank() ? token : login.scheme() + " " + token);
+                exchange.setProperty(TokenCache.TOKEN_USED, token);
+            }
+            case "body" -> {
+                JsonNode body = msg.getBody() == null ? Json.object() : Json.toNode(msg.getBody(String.class));
+                ObjectNode withCredentials = body.isObject() ? (ObjectNode) body : Json.object();
+                auth.body().forEach((field, setting) -> withCredentials.put(field, p.credential(setting).reveal()));
+                msg.setBody(Json.write(withCredentials));
+                msg.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            }
+            case "none" -> {
+            }
+            default -> throw new IllegalStateException(provider + ": unknown auth kind " + auth.kind());
+        }
+    }
+
+    /** Builds the login request of the provider in {@code hubProvider}: method, URL, credentials. */
+    public void loginRequest(Exchange exchange) {
+        Provider p = providers.require(exchange.getProperty(FlowAdapter.PROVIDER, String.class));
+        ProviderDeclaration.Login login = p.declaration().auth().login();
+        Message msg = exchange.getMessage();
+        msg.removeHeaders("*");
+        msg.setHeader(Exchange.HTTP_METHOD, login.method());
+        msg.setHeader("Accept", "application/json");
+        ProviderDeclaration.Credentials c = login.credentials();
+        String body = "{}";
+        String type = "application/json";
+        if (c != null && c.basic() != null) {
+            msg.setHeader("Authorization", BasicCredentials.header(p.credential(c.basic().username()).reveal(),
+                    p.credential(c.basic().password())));
+        } else if (c != null && c.body() != null) {
+            ObjectNode fields = Json.object();
+            c.body().forEach((field, setting) -> fields.put(field, p.credential(setting).reveal()));
+            body = Json.write(fields);
+        } else if (c != null && c.form() != null) {
+            StringJoiner form = new StringJoiner("&");
+            for (Map.Entry<String, String> f : c.form().entrySet()) {
+                form.add(URLEncoder.encode(f.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(p.credential(f.getValue()).reveal(), StandardCharsets.UTF_8));
+            }
+            body = form.toString();
+            type = "application/x-www-form-urlencoded";
+        }
+        msg.setHeader(Exchange.CONTENT_TYPE, type);
+        msg.setBody(body);
+        exchange.setProperty(LOGIN_URL, p.baseUrl() + login.path());
+    }
+
+    /**
+     * Reads the login answer into {@code {"accessToken", "expiresIn"}} (seconds), by the declared paths
+     * and unit; any non-2xx means no token (and nothing was sent for a payment).
+     */
+    public void loginAnswer(Exchange exchange) {
+        String provider = exchange.getProperty(FlowAdapter.PROVIDER, String.class);
+        Message msg = exchange.getMessage();
+        int status = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        if (status < 200 || status >= 300) {
+            throw new ProviderAuthenticationException(provider, provider + " login refused with HTTP " + status
+                    + (status == 401 ? " (check the configured credentials)" : ""));
+        }
+        ProviderDeclaration.Login login = providers.require(provider).declaration().auth().login();
+        JsonNode answer = Json.toNode(msg.getBody(String.class));
+        JsonNode token = first(answer, login.token());
+        JsonNode expires = first(answer, login.expiresIn());
+        long expiresIn = expires != null && expires.canConvertToLong() ? expires.asLong()
+                : expires != null && expires.isTextual() ? parse(expires.asText())
+                : login.defaultExpiresIn() == null ? 0 : login.defaultExpiresIn();
+        if ("minutes".equals(login.expiresUnit()) && (expires != null)) {
+            expiresIn = expiresIn * 60;
+        }
+        msg.setBody(Json.object().put("accessToken", token == null ? null : token.asText())
+                .put("expiresIn", expiresIn));
+    }
+
+    private static long parse(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The first of the dotted paths present in the answer. */
+    private static JsonNode first(JsonNode answer, Iterable<String> paths) {
+        for (String path : paths) {
+            JsonNode at = answer;
+            for (String part : path.split("\\.")) {
+                at = at.path(part);
+            }
+            if (!at.isMissingNode() && !at.isNull()) {
+                return at;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,104 @@
+package africa.payhub.provider;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes each declared provider's routes from the shared templates in {@code routes/core/}, once the route
+ * files are loaded: {@code <p>-http} (provider-http: transport, credentials, circuit breaker), one
+ * {@code <p>-<operation>} per declared operation of the common shape (provider-call: declared steps,
+ * request mapping, HTTP, response mapping), {@code <p>-<operation>-status} and {@code <p>-status}
+ * (status queries), {@code <p>-lookup} and {@code <p>-<resource>-create} (provider-fetch: failures go back
+ * to the caller), and {@code <p>-webhook} (provider-webhook) when it sends webhooks. An operation whose
+ * declaration names a {@code flow} is carried by that route file instead.
+ */
+@Component
+public class ProviderRoutes implements CamelContextConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderRoutes.class);
+
+    private final ProviderCatalog providers;
+
+    public ProviderRoutes(ProviderCatalog providers) {
+        this.providers = providers;
+    }
+
+    @Override
+    public void beforeApplicationStart(CamelContext camelContext) {
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext camel) {
+        for (Provider p : providers.declared()) {
+            if (!p.enabled()) {
+                continue;
+            }
+            List<String> made = new ArrayList<>();
+            try {
+                for (Route r : routes(p)) {
+                    TemplatedRouteBuilder b = TemplatedRouteBuilder.builder(camel, r.template()).routeId(r.id());
+                    r.parameters().forEach(b::parameter);
+                    b.add();
+                    made.add(r.id());
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("provider " + p.name() + ": its routes could not be made from "
+                        + p.declaration().file() + ": " + e.getMessage(), e);
+            }
+            LOG.info("Provider {}: routes {}", p.name(), made);
+        }
+    }
+
+    /** A route to make: its id, the template, the template's parameters. */
+    record Route(String id, String template, Map<String, String> parameters) {
+    }
+
+    static List<Route> routes(Provider p) {
+        String name = p.name();
+        ProviderDeclaration d = p.declaration();
+        List<Route> out = new ArrayList<>();
+        out.add(new Route(name + "-http", "provider-http", Map.of("provider", name, "baseUrl", p.baseUrl())));
+        d.operations().forEach((operation, op) -> {
+            String id = ProviderCatalog.routeId(name, operation);
+            if (op.flow() == null) {
+                out.add(call(id, name, operation, op.request(), op.response()));
+            }
+            if (op.status() != null && op.status().templated()) {
+                out.add(call(id + "-status", name, "", op.status().request(), op.status().response()));
+            }
+        });
+        if (d.status() != null && d.status().templated()) {
+            out.add(call(name + "-status", name, "", d.status().request(), d.status().response()));
+        }
+        if (d.lookup() != null && d.lookup().templated()) {
+            out.add(fetch(name + "-lookup", name, d.lookup().request(), d.lookup().response()));
+        }
+        d.resources().forEach((resource, r) -> {
+            if (r.flow() == null) {
+                out.add(fetch(name + "-" + resource + "-create", name, r.request(), r.response()));
+            }
+        });
+        if (d.webhooks().mapping() != null) {
+            out.add(new Route(name + "-webhook", "provider-webhook", Map.of("provider", name, "mapping", d.webhooks().mapping())));
+        }
+        return out;
+    }
+
+    private static Route call(String id, String provider, String operation, String request, String response) {
+        return new Route(id, "provider-call", Map.of("flow", id, "provider", provider, "operation", operation,
+                "request", request, "response", response));
+    }
+
+    private static Route fetch(String id, String provider, String request, String response) {
+        return new Route(id, "provider-fetch", Map.of("flow", id, "provider", provider, "request", request,
+                "response", response));
+    }
+}
