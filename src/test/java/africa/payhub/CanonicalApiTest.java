@@ -1,7 +1,11 @@
 package africa.payhub;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -204,6 +208,79 @@ class CanonicalApiTest extends HubTestSupport {
         Response byClient = post("/api/v1/payments/" + id + "/resolution", "{\"status\":\"FAILED\",\"reason\":\"x\"}", CLIENT);
         assertThat(byClient.status()).isEqualTo(403);
         assertThat(byClient.header("Content-Type")).startsWith("application/problem+json");
+    }
+
+    @Test
+    void aTrailingNewlineOrANulCharacterIsA400NamingTheField() {
+        ObjectNode id = payout(messageId("nl") + "\n", "2085886393", "10.00");
+        assertThat(fields(post("/api/v1/payments", Json.write(id), CLIENT))).containsExactly("messageId");
+
+        ObjectNode currency = payout(messageId("nl"), "2085886393", "10.00");
+        ((ObjectNode) currency.get("amount")).put("currency", "NGN\n");
+        assertThat(fields(post("/api/v1/payments", Json.write(currency), CLIENT))).containsExactly("amount.currency");
+
+        ObjectNode amount = payout(messageId("nl"), "2085886393", "10.00\n");
+        assertThat(message(post("/api/v1/payments", Json.write(amount), CLIENT), "amount.value"))
+                .isEqualTo("must be a positive decimal string such as \"2500.00\"");
+
+        ObjectNode nul = payout(messageId("nul"), "2085886393", "10.00");
+        nul.put("narration", "salary\u0000; DROP");
+        ((ObjectNode) nul.get("metadata")).put("note", "x\u0000");
+        Response r = post("/api/v1/payments", Json.write(nul), CLIENT);
+        assertThat(fields(r)).containsExactly("metadata.note", "narration");
+        assertThat(message(r, "narration")).contains("NUL");
+    }
+
+    @Test
+    void everyOperationIsAnEntryOfTheSchemaAndNoneIsNamedInTheValidator() throws Exception {
+        JsonNode schema = Json.parse(Files.readAllBytes(Path.of(SCHEMA)));
+        List<String> operations = schemaOperations();
+        List<String> entries = new ArrayList<>();
+        schema.path("allOf").forEach(e -> entries.add(e.at("/if/properties/operation/const").asText()));
+        assertThat(entries).containsExactlyInAnyOrderElementsOf(operations);
+        schema.path("allOf").forEach(e -> assertThat(e.at("/then/required")).as(e.toString()).isNotEmpty());
+        String validator = Files.readString(Path.of("src/main/java/africa/payhub/canonical/CanonicalValidator.java"));
+        operations.forEach(o -> assertThat(validator).doesNotContain("\"" + o + "\""));
+    }
+
+    @Test
+    void eachOperationIsRefusedWithoutWhatItsSchemaEntryRequires() throws Exception {
+        // operation -> the message without one thing its entry requires, and the field the 400 names
+        Map<String, String[]> cases = new LinkedHashMap<>();
+        cases.put("PAYOUT", new String[] {"{\"destination\": {\"type\": \"WALLET\", \"accountNumber\": \"1\", \"bankCode\": \"057\"},"
+                + " \"amount\": {\"value\": \"1.00\", \"currency\": \"NGN\"}}", "destination.type", "must be BANK_ACCOUNT for PAYOUT"});
+        cases.put("WALLET_OPEN", new String[] {"{\"currency\": \"KES\"}", "customer", "is required"});
+        cases.put("WALLET_CREDIT", new String[] {"{\"amount\": {\"value\": \"1.00\", \"currency\": \"KES\"}}", "destination", "is required"});
+        cases.put("WALLET_DEBIT", new String[] {"{\"amount\": {\"value\": \"1.00\", \"currency\": \"KES\"}}", "source", "is required"});
+        cases.put("WALLET_TRANSFER", new String[] {"{\"amount\": {\"value\": \"1.00\", \"currency\": \"KES\"},"
+                + " \"destination\": {\"type\": \"WALLET\", \"accountNumber\": \"1\"}}", "source", "is required"});
+        cases.put("WALLET_TOPUP", new String[] {"{\"amount\": {\"value\": \"1.00\", \"currency\": \"ETB\"},"
+                + " \"destination\": {\"type\": \"WALLET\"}}", "destination", "phone or email"});
+        cases.put("REVERSAL", new String[] {"{\"amount\": {\"value\": \"1.00\", \"currency\": \"KES\"}}", "reversalOf", "is required"});
+        cases.forEach((operation, c) -> {
+            ObjectNode m = (ObjectNode) Json.toNode(c[0]);
+            m.put("messageId", messageId("op")).put("operation", operation);
+            assertThat(message(post("/api/v1/payments", Json.write(m), CLIENT), c[1])).as(operation).contains(c[2]);
+        });
+        assertThat(cases.keySet()).as("a negative case for every operation").containsExactlyInAnyOrderElementsOf(schemaOperations());
+    }
+
+    @Test
+    void aFieldOfAnotherOperationIsNamedWithTheOperationThatCarriesIt() {
+        ObjectNode m = payout(messageId("misplaced"), "2085886393", "10.00");
+        m.put("currency", "NGN").put("reversalOf", "p-1");
+        Response r = post("/api/v1/payments", Json.write(m), CLIENT);
+        assertThat(message(r, "currency")).startsWith("must not be given for PAYOUT; it is for WALLET_OPEN").contains("amount.currency");
+        assertThat(message(r, "reversalOf")).startsWith("must not be given for PAYOUT; it is for REVERSAL");
+    }
+
+    private static final String SCHEMA = "src/main/resources/schema/payment-message.json";
+
+    /** The operations the schema's enum lists. */
+    private static List<String> schemaOperations() throws Exception {
+        List<String> operations = new ArrayList<>();
+        Json.parse(Files.readAllBytes(Path.of(SCHEMA))).at("/properties/operation/enum").forEach(o -> operations.add(o.asText()));
+        return operations;
     }
 
     private static List<String> fields(Response r) {

@@ -2,19 +2,18 @@ package africa.payhub.canonical;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Currency;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.PathType;
@@ -22,14 +21,15 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import africa.payhub.config.HubProperties;
-import africa.payhub.canonical.Refusal;
-import africa.payhub.canonical.FieldError;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Checks a posted canonical message and reports every problem at once: the JSON Schema
- * ({@code schema/payment-message.json}) for shape, then what a schema cannot say well (the currency's
- * minor digits, a positive amount, no card data or credentials in free-form fields).
+ * Checks a posted canonical message and reports every problem at once, all from the JSON Schema
+ * ({@code schema/payment-message.json}): the fields, what each operation requires and carries (its
+ * {@code allOf} entry), and the hub's keywords for what a schema cannot say ({@link HubKeywords}: minor
+ * digits, card data). This class knows no operation; it only turns the schema's findings into
+ * {@code {field, message}} and refuses the NUL character anywhere.
  */
 @Component("canonicalValidator")
 public class CanonicalValidator {
@@ -44,15 +44,30 @@ public class CanonicalValidator {
             "currency", "must be an ISO 4217 currency code such as KES",
             "provider", "must be a provider name such as monnify");
 
+    private final JsonNode document;
     private final JsonSchema schema;
+    private final Operations operations;
     private final int maxBodyBytes;
 
+    @Autowired
     public CanonicalValidator(HubProperties properties) throws IOException {
-        this.maxBodyBytes = properties.limits().maxBodyBytes();
+        this(properties.limits().maxBodyBytes());
+    }
+
+    CanonicalValidator(int maxBodyBytes) throws IOException {
+        this.maxBodyBytes = maxBodyBytes;
         try (InputStream in = getClass().getResourceAsStream(SCHEMA_RESOURCE)) {
-            SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
-            this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, config);
+            this.document = Json.MAPPER.readTree(in);
         }
+        JsonMetaSchema hub = JsonMetaSchema.builder(JsonMetaSchema.getV202012()).keywords(HubKeywords.all()).build();
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, b -> b.metaSchema(hub));
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
+                .pathType(PathType.JSON_POINTER)
+                .regularExpressionFactory(WholeInputPatterns.INSTANCE)
+                .errorMessageKeyword("errorMessage")
+                .build();
+        this.schema = factory.getSchema(document, config);
+        this.operations = new Operations(document);
     }
 
     /** The message as a JSON object, or a 400 listing every problem found. */
@@ -77,9 +92,7 @@ public class CanonicalValidator {
             throw Refusal.invalid("body", "must be a JSON object");
         }
         List<FieldError> errors = new ArrayList<>(schemaErrors(node));
-        errors.addAll(amountErrors(node));
-        errors.addAll(operationErrors(node));
-        errors.addAll(sensitiveDataErrors(node));
+        nulErrors(node, "", errors);
         if (!errors.isEmpty()) {
             errors.sort(Comparator.comparing(FieldError::field));
             throw Refusal.invalid(errors);
@@ -88,113 +101,106 @@ public class CanonicalValidator {
     }
 
     private List<FieldError> schemaErrors(JsonNode node) {
-        Set<ValidationMessage> messages = schema.validate(node);
-        Map<String, FieldError> byField = new LinkedHashMap<>();
-        for (ValidationMessage m : messages) {
-            String base = field(m.getInstanceLocation().toString());
-            String property = m.getProperty();
-            String type = m.getType();
-            FieldError error = switch (type) {
-                case "required" -> new FieldError(join(base, property), "is required");
-                case "additionalProperties" -> new FieldError(join(base, property), "is not a known field");
-                case "pattern" -> new FieldError(base, PATTERN_MESSAGES.getOrDefault(base, "has an invalid format"));
-                case "enum" -> new FieldError(base, "must be one of " + m.getArguments()[0]);
-                case "const" -> new FieldError(base, "must be " + m.getArguments()[0] + " for this operation");
-                case "type" -> new FieldError(base, "must be " + article(String.valueOf(m.getArguments()[1])));
-                case "maxLength" -> new FieldError(base, "must be at most " + m.getArguments()[0] + " characters");
-                case "minLength" -> new FieldError(base, "must not be empty");
-                default -> new FieldError(base, stripPath(m.getMessage()));
-            };
-            byField.putIfAbsent(error.field() + "|" + error.message(), error);
-        }
-        return new ArrayList<>(byField.values());
-    }
-
-    private static List<FieldError> amountErrors(JsonNode node) {
-        List<FieldError> errors = new ArrayList<>();
-        JsonNode amount = node.path("amount");
-        JsonNode value = amount.path("value");
-        JsonNode currency = amount.path("currency");
-        Currency cur = null;
-        if (currency.isTextual() && currency.textValue().matches("[A-Z]{3}")) {
-            try {
-                cur = Currency.getInstance(currency.textValue());
-            } catch (IllegalArgumentException e) {
-                errors.add(new FieldError("amount.currency", "is not an ISO 4217 currency code"));
-            }
-        }
-        if (value.isTextual() && value.textValue().matches("[0-9]{1,18}(\\.[0-9]{1,8})?")) {
-            BigDecimal v = new BigDecimal(value.textValue());
-            if (v.signum() <= 0) {
-                errors.add(new FieldError("amount.value", "must be greater than zero"));
-            }
-            if (cur != null && cur.getDefaultFractionDigits() >= 0 && v.scale() > cur.getDefaultFractionDigits()) {
-                errors.add(new FieldError("amount.value", cur.getCurrencyCode() + " allows at most "
-                        + cur.getDefaultFractionDigits() + " decimal places"));
-            }
-        }
-        return errors;
-    }
-
-    /** What a schema says poorly: fields an operation must not carry. */
-    private static List<FieldError> operationErrors(JsonNode node) {
-        List<FieldError> errors = new ArrayList<>();
         String operation = node.path("operation").asText("");
-        boolean moneyless = operation.equals("WALLET_OPEN") || operation.equals("REVERSAL");
-        if (moneyless && node.has("amount")) {
-            errors.add(new FieldError("amount", "must not be given for " + operation
-                    + (operation.equals("REVERSAL") ? " (the original payment's amount is reversed)" : "")));
-        }
-        if (!operation.equals("WALLET_OPEN") && node.has("currency")) {
-            errors.add(new FieldError("currency", "is only for WALLET_OPEN; give amount.currency"));
-        }
-        if (!operation.equals("REVERSAL") && node.has("reversalOf")) {
-            errors.add(new FieldError("reversalOf", "is only for REVERSAL"));
-        }
-        if (operation.equals("WALLET_TOPUP") && node.path("destination").isObject()
-                && !node.path("destination").hasNonNull("phone") && !node.path("destination").hasNonNull("email")) {
-            errors.add(new FieldError("destination", "a WALLET_TOPUP finds the wallet by phone or email: give one of them"));
-        }
-        JsonNode currency = node.path("currency");
-        if (currency.isTextual() && currency.textValue().matches("[A-Z]{3}")) {
-            try {
-                Currency.getInstance(currency.textValue());
-            } catch (IllegalArgumentException e) {
-                errors.add(new FieldError("currency", "is not an ISO 4217 currency code"));
+        Map<String, FieldError> distinct = new LinkedHashMap<>();
+        for (ValidationMessage m : schema.validate(node)) {
+            FieldError error = fieldError(m, operation);
+            if (error != null) {
+                distinct.putIfAbsent(error.field() + "|" + error.message(), error);
             }
         }
-        return errors;
+        return new ArrayList<>(distinct.values());
     }
 
-    private static List<FieldError> sensitiveDataErrors(JsonNode node) {
-        List<FieldError> errors = new ArrayList<>();
-        scan(node.path("metadata"), "metadata", errors);
-        for (String field : List.of("narration", "customer.name", "destination.accountName")) {
-            JsonNode v = node.at("/" + field.replace('.', '/'));
-            if (v.isTextual() && Sensitive.containsPan(v.textValue())) {
-                errors.add(new FieldError(field, "looks like it contains a card number; card data is not accepted"));
-            }
+    /** One schema finding as {@code {field, message}}, or null when it is no problem of its own. */
+    private FieldError fieldError(ValidationMessage m, String operation) {
+        String base = field(m.getInstanceLocation().toString());
+        FieldError anyOf = anyOfError(m, base);
+        if (anyOf != null) {
+            return anyOf;
         }
-        return errors;
+        String property = m.getProperty();
+        return switch (m.getType()) {
+            case "required" -> new FieldError(join(base, property), "is required");
+            case "additionalProperties" -> new FieldError(join(base, property), "is not a known field");
+            case "unevaluatedProperties" -> base.isEmpty()
+                    ? misplaced(property, operation)
+                    : new FieldError(join(base, property), "is not a known field");
+            case "pattern" -> new FieldError(base, PATTERN_MESSAGES.getOrDefault(base, "has an invalid format"));
+            case "enum" -> new FieldError(base, "must be one of " + m.getArguments()[0]);
+            case "const" -> new FieldError(base, "must be " + m.getSchemaNode().asText() + " for " + operation);
+            case "type" -> new FieldError(base, "must be " + article(String.valueOf(m.getArguments()[1])));
+            case "maxLength" -> new FieldError(base, "must be at most " + m.getArguments()[0] + " characters");
+            case "minLength" -> new FieldError(base, "must not be empty");
+            default -> new FieldError(base, stripPath(m.getMessage()));
+        };
     }
 
-    private static void scan(JsonNode node, String path, List<FieldError> errors) {
+    /**
+     * A field the message's operation does not carry. The schema refuses it as unevaluated; when that
+     * operation's own entry failed, the schema also forgets the fields that entry declared, which are not
+     * problems (the failure itself is reported).
+     */
+    private FieldError misplaced(String field, String operation) {
+        List<String> carriers = operations.carriersOf(field);
+        if (carriers.isEmpty()) {
+            return new FieldError(field, "is not a known field");
+        }
+        if (!operations.isKnown(operation) || operations.carries(operation, field)) {
+            return null;
+        }
+        String message = "must not be given for " + operation + "; it is for " + listed(carriers);
+        if (carriers.size() == 1) {
+            message += operations.description(carriers.get(0), field).map(d -> " (" + d + ")").orElse("");
+        }
+        return new FieldError(field, message);
+    }
+
+    /**
+     * What went wrong inside an {@code anyOf} is one problem, that none of its shapes fits, said by the
+     * schema's {@code errorMessage.anyOf} next to it (the ajv-errors convention); null outside an anyOf.
+     */
+    private FieldError anyOfError(ValidationMessage m, String base) {
+        JsonNodePath location = m.getSchemaLocation().getFragment();
+        StringBuilder pointer = new StringBuilder();
+        String anyOf = null;
+        for (int i = 0; i < location.getNameCount(); i++) {
+            if ("anyOf".equals(String.valueOf(location.getElement(i)))) {
+                anyOf = pointer.toString();
+            }
+            pointer.append('/').append(location.getElement(i));
+        }
+        if (anyOf == null) {
+            return null;
+        }
+        JsonNode said = document.at(anyOf).path("errorMessage").path("anyOf");
+        return new FieldError(base.isEmpty() ? "body" : base, said.isTextual() ? said.textValue() : "matches none of the shapes allowed here");
+    }
+
+    private static String listed(List<String> names) {
+        int shown = Math.min(names.size(), 5);
+        String out = String.join(", ", names.subList(0, shown));
+        return names.size() > shown ? out + " and " + (names.size() - shown) + " more" : out;
+    }
+
+    /** No text anywhere in the message may carry U+0000: it ends strings in C and in PostgreSQL. */
+    private static void nulErrors(JsonNode node, String path, List<FieldError> errors) {
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                String p = path + "." + e.getKey();
-                if (Sensitive.isSensitiveKey(e.getKey())) {
-                    errors.add(new FieldError(p, "must not carry card data, PINs, BVNs or credentials"));
+                String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+                if (e.getKey().indexOf('\0') >= 0) {
+                    errors.add(new FieldError(p.replace("\0", "\\u0000"), "a field name must not contain the NUL character (\\u0000)"));
                 } else {
-                    scan(e.getValue(), p, errors);
+                    nulErrors(e.getValue(), p, errors);
                 }
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                scan(node.get(i), path + "[" + i + "]", errors);
+                nulErrors(node.get(i), path + "[" + i + "]", errors);
             }
-        } else if ((node.isTextual() || node.isIntegralNumber()) && Sensitive.containsPan(node.asText())) {
-            errors.add(new FieldError(path, "looks like a card number; card data is not accepted"));
+        } else if (node.isTextual() && node.textValue().indexOf('\0') >= 0) {
+            errors.add(new FieldError(path, "must not contain the NUL character (\\u0000)"));
         }
     }
 

@@ -1,0 +1,135 @@
+package africa.payhub.canonical;
+
+import java.math.BigDecimal;
+import java.util.Currency;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.AbstractJsonValidator;
+import com.networknt.schema.AbstractKeyword;
+import com.networknt.schema.ExecutionContext;
+import com.networknt.schema.JsonNodePath;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonValidator;
+import com.networknt.schema.Keyword;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.ValidationContext;
+import com.networknt.schema.ValidationMessage;
+
+/**
+ * The rules a JSON Schema cannot state, as keywords the schema puts on any field it means: they know
+ * nothing of operations. {@code "x-hub-money": true} on an amount object (positive, at most the currency's
+ * minor digits), {@code "x-hub-currency": true} on a currency code (a known ISO 4217 code),
+ * {@code "x-hub-sensitive-scan": true} on free text or a free object (no card numbers; no keys naming card
+ * data or credentials).
+ */
+final class HubKeywords {
+
+    static final String DECIMAL = "[0-9]{1,18}(\\.[0-9]{1,8})?";
+
+    private HubKeywords() {
+    }
+
+    static List<Keyword> all() {
+        return List.of(
+                new HubKeyword("x-hub-money", HubKeywords::money),
+                new HubKeyword("x-hub-currency", HubKeywords::currency),
+                new HubKeyword("x-hub-sensitive-scan", HubKeywords::sensitive));
+    }
+
+    /** Reports a problem: where (the instance location) and what. */
+    interface Problems {
+        void add(JsonNodePath at, String message);
+    }
+
+    private static void money(JsonNode amount, JsonNodePath at, Problems problems) {
+        JsonNode value = amount.path("value");
+        if (!value.isTextual() || !value.textValue().matches(DECIMAL)) {
+            return; // the pattern speaks
+        }
+        BigDecimal v = new BigDecimal(value.textValue());
+        if (v.signum() <= 0) {
+            problems.add(at.append("value"), "must be greater than zero");
+        }
+        Currency currency = knownCurrency(amount.path("currency"));
+        if (currency != null && currency.getDefaultFractionDigits() >= 0 && v.scale() > currency.getDefaultFractionDigits()) {
+            problems.add(at.append("value"), currency.getCurrencyCode() + " allows at most "
+                    + currency.getDefaultFractionDigits() + " decimal places");
+        }
+    }
+
+    private static void currency(JsonNode code, JsonNodePath at, Problems problems) {
+        if (code.isTextual() && code.textValue().matches("[A-Z]{3}") && knownCurrency(code) == null) {
+            problems.add(at, "is not an ISO 4217 currency code");
+        }
+    }
+
+    private static Currency knownCurrency(JsonNode code) {
+        if (!code.isTextual() || !code.textValue().matches("[A-Z]{3}")) {
+            return null;
+        }
+        try {
+            return Currency.getInstance(code.textValue());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static void sensitive(JsonNode node, JsonNodePath at, Problems problems) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (Sensitive.isSensitiveKey(e.getKey())) {
+                    problems.add(at.append(e.getKey()), "must not carry card data, PINs, BVNs or credentials");
+                } else {
+                    sensitive(e.getValue(), at.append(e.getKey()), problems);
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                sensitive(node.get(i), at.append(i), problems);
+            }
+        } else if ((node.isTextual() || node.isIntegralNumber()) && Sensitive.containsPan(node.asText())) {
+            problems.add(at, "looks like it contains a card number; card data is not accepted");
+        }
+    }
+
+    /** A keyword whose value is {@code true} to apply {@code rule} to the instance. */
+    private static final class HubKeyword extends AbstractKeyword {
+
+        private final Rule rule;
+
+        HubKeyword(String name, Rule rule) {
+            super(name);
+            this.rule = rule;
+        }
+
+        @Override
+        public JsonValidator newValidator(SchemaLocation location, JsonNodePath evaluationPath, JsonNode schemaNode,
+                                          JsonSchema parent, ValidationContext context) {
+            boolean on = schemaNode.asBoolean(false);
+            return new AbstractJsonValidator(location, evaluationPath, this, schemaNode) {
+                @Override
+                public Set<ValidationMessage> validate(ExecutionContext ec, JsonNode node, JsonNode root, JsonNodePath at) {
+                    if (!on) {
+                        return Set.of();
+                    }
+                    Set<ValidationMessage> out = new LinkedHashSet<>();
+                    rule.check(node, at, (where, message) -> out.add(ValidationMessage.builder()
+                            .type(getValue()).instanceLocation(where).schemaLocation(location)
+                            .evaluationPath(evaluationPath).instanceNode(node).messageSupplier(() -> message).build()));
+                    return out;
+                }
+            };
+        }
+    }
+
+    @FunctionalInterface
+    private interface Rule {
+        void check(JsonNode node, JsonNodePath at, Problems problems);
+    }
+}
