@@ -1,5 +1,6 @@
 package africa.payhub;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import africa.payhub.reload.RouteSchema;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -34,11 +36,7 @@ class RouteFilesTest extends HubTestSupport {
 
     @Test
     void everyRouteFileLoadsAndItsRoutesAreNamedAfterIt() throws Exception {
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(Path.of("routes"))) {
-            files = s.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().toList();
-        }
-        assertThat(files).isNotEmpty();
+        List<Path> files = routeFiles();
         List<Path> templates = new ArrayList<>();
         for (Path f : files) {
             if (Files.readString(f).contains("- routeTemplate:")) {
@@ -69,6 +67,20 @@ class RouteFilesTest extends HubTestSupport {
             }
         }
         assertThat(problems).isEmpty();
+    }
+
+    /**
+     * What Kaoto and the IDE plugins check: every route file matches Camel's own YAML DSL JSON Schema. A failure
+     * lists every violation as {@code routes/<file> line N: <where>: <what> (schema <rule>)}.
+     */
+    @Test
+    void everyRouteFileMatchesCamelsYamlDslSchema() throws Exception {
+        List<Path> files = routeFiles();
+        List<String> violations = new ArrayList<>();
+        for (Path file : files) {
+            RouteSchema.check(Files.readString(file)).forEach(v -> violations.add(file + " " + v));
+        }
+        assertThat(violations).as("route files that do not match Camel's YAML DSL schema").isEmpty();
     }
 
     @Test
@@ -139,6 +151,15 @@ class RouteFilesTest extends HubTestSupport {
             return template.requestBody("direct:reload-probe", "", String.class);
         } catch (Exception e) {
             return "not loaded: " + e.getMessage();
+        }
+    }
+
+    /** The route files in the repository (not the scratch copy the hub runs on). */
+    private static List<Path> routeFiles() throws IOException {
+        try (Stream<Path> s = Files.walk(Path.of("routes"))) {
+            List<Path> files = s.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().toList();
+            assertThat(files).isNotEmpty();
+            return files;
         }
     }
 
