@@ -84,6 +84,45 @@ class RouteFilesTest extends HubTestSupport {
     }
 
     @Test
+    void aBrokenFileIsReportedWithItsLineWhenSavedAndTheHubIsDegradedUntilItIsFixed() throws Exception {
+        // neither file is used by a payment while this runs: the report comes from the save alone
+        Path mapping = HOME.resolve("mappings/connect/lookup.response.jslt");
+        String original = Files.readString(mapping);
+        Path route = HOME.resolve("routes/core/health-probe.camel.yaml");
+        assertThat(health().path("status").asText()).isEqualTo("UP");
+        try {
+            Files.writeString(mapping, "// line 1\n{\n  \"name\": .accountName,\n  \"bank\": .bank +\n}\n");
+            Files.writeString(route, """
+                    - route:
+                        id: health-probe
+                        from:
+                          uri: direct:health-probe
+                          steps:
+                            - setBodyTypo:
+                                constant: "broken"
+                    """);
+            await().untilAsserted(() -> {
+                Response r = get("/actuator/health", OPERATOR);
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.json().path("status").asText()).isEqualTo("DEGRADED");
+                assertThat(r.json().path("components").path("hubFiles").path("status").asText()).isEqualTo("DEGRADED");
+                assertThat(brokenFiles()).hasEntrySatisfying("mappings/connect/lookup.response.jslt",
+                                e -> assertThat(e).startsWith("line 5,"))
+                        .hasEntrySatisfying("routes/core/health-probe.camel.yaml",
+                                e -> assertThat(e).startsWith("line 6: ").contains("setBodyTypo"));
+            });
+        } finally {
+            Files.writeString(mapping, original);
+            Files.writeString(route, probeRoute("v1").replace("reload-probe", "health-probe"));
+        }
+        await().untilAsserted(() -> {
+            assertThat(brokenFiles()).isEmpty();
+            assertThat(health().path("status").asText()).isEqualTo("UP");
+        });
+        Files.delete(route);
+    }
+
+    @Test
     void anEditedRouteTakesEffectWithoutARestartAndABrokenOneKeepsThePreviousVersion() throws Exception {
         Path probe = HOME.resolve("routes/core/reload-probe.camel.yaml");
         try {
@@ -163,9 +202,12 @@ class RouteFilesTest extends HubTestSupport {
         }
     }
 
+    private static JsonNode health() {
+        return get("/actuator/health", OPERATOR).json();
+    }
+
     private static java.util.Map<String, String> brokenFiles() {
-        JsonNode health = get("/actuator/health", OPERATOR).json();
-        JsonNode broken = health.path("components").path("hubFiles").path("details").path("brokenFiles");
+        JsonNode broken = health().path("components").path("hubFiles").path("details").path("brokenFiles");
         java.util.Map<String, String> out = new java.util.TreeMap<>();
         broken.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
         return out;
