@@ -1,5 +1,6 @@
 package africa.payhub;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import africa.payhub.reload.RouteSchema;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -34,11 +36,7 @@ class RouteFilesTest extends HubTestSupport {
 
     @Test
     void everyRouteFileLoadsAndItsRoutesAreNamedAfterIt() throws Exception {
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(Path.of("routes"))) {
-            files = s.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().toList();
-        }
-        assertThat(files).isNotEmpty();
+        List<Path> files = routeFiles();
         List<Path> templates = new ArrayList<>();
         for (Path f : files) {
             if (Files.readString(f).contains("- routeTemplate:")) {
@@ -69,6 +67,59 @@ class RouteFilesTest extends HubTestSupport {
             }
         }
         assertThat(problems).isEmpty();
+    }
+
+    /**
+     * What Kaoto and the IDE plugins check: every route file matches Camel's own YAML DSL JSON Schema. A failure
+     * lists every violation as {@code routes/<file> line N: <where>: <what> (schema <rule>)}.
+     */
+    @Test
+    void everyRouteFileMatchesCamelsYamlDslSchema() throws Exception {
+        List<Path> files = routeFiles();
+        List<String> violations = new ArrayList<>();
+        for (Path file : files) {
+            RouteSchema.check(Files.readString(file)).forEach(v -> violations.add(file + " " + v));
+        }
+        assertThat(violations).as("route files that do not match Camel's YAML DSL schema").isEmpty();
+    }
+
+    @Test
+    void aBrokenFileIsReportedWithItsLineWhenSavedAndTheHubIsDegradedUntilItIsFixed() throws Exception {
+        // neither file is used by a payment while this runs: the report comes from the save alone
+        Path mapping = HOME.resolve("mappings/connect/lookup.response.jslt");
+        String original = Files.readString(mapping);
+        Path route = HOME.resolve("routes/core/health-probe.camel.yaml");
+        assertThat(health().path("status").asText()).isEqualTo("UP");
+        try {
+            Files.writeString(mapping, "// line 1\n{\n  \"name\": .accountName,\n  \"bank\": .bank +\n}\n");
+            Files.writeString(route, """
+                    - route:
+                        id: health-probe
+                        from:
+                          uri: direct:health-probe
+                          steps:
+                            - setBodyTypo:
+                                constant: "broken"
+                    """);
+            await().untilAsserted(() -> {
+                Response r = get("/actuator/health", OPERATOR);
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.json().path("status").asText()).isEqualTo("DEGRADED");
+                assertThat(r.json().path("components").path("hubFiles").path("status").asText()).isEqualTo("DEGRADED");
+                assertThat(brokenFiles()).hasEntrySatisfying("mappings/connect/lookup.response.jslt",
+                                e -> assertThat(e).startsWith("line 5,"))
+                        .hasEntrySatisfying("routes/core/health-probe.camel.yaml",
+                                e -> assertThat(e).startsWith("line 6: ").contains("setBodyTypo"));
+            });
+        } finally {
+            Files.writeString(mapping, original);
+            Files.writeString(route, probeRoute("v1").replace("reload-probe", "health-probe"));
+        }
+        await().untilAsserted(() -> {
+            assertThat(brokenFiles()).isEmpty();
+            assertThat(health().path("status").asText()).isEqualTo("UP");
+        });
+        Files.delete(route);
     }
 
     @Test
@@ -142,9 +193,21 @@ class RouteFilesTest extends HubTestSupport {
         }
     }
 
+    /** The route files in the repository (not the scratch copy the hub runs on). */
+    private static List<Path> routeFiles() throws IOException {
+        try (Stream<Path> s = Files.walk(Path.of("routes"))) {
+            List<Path> files = s.filter(p -> p.toString().endsWith(".camel.yaml")).sorted().toList();
+            assertThat(files).isNotEmpty();
+            return files;
+        }
+    }
+
+    private static JsonNode health() {
+        return get("/actuator/health", OPERATOR).json();
+    }
+
     private static java.util.Map<String, String> brokenFiles() {
-        JsonNode health = get("/actuator/health", OPERATOR).json();
-        JsonNode broken = health.path("components").path("hubFiles").path("details").path("brokenFiles");
+        JsonNode broken = health().path("components").path("hubFiles").path("details").path("brokenFiles");
         java.util.Map<String, String> out = new java.util.TreeMap<>();
         broken.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
         return out;

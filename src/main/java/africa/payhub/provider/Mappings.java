@@ -142,6 +142,55 @@ public class Mappings {
         return out;
     }
 
+    /**
+     * Checks one mapping file now (the hub calls this when the file is saved), so a broken file is reported
+     * with its line before any payment uses it: the problem, also listed in {@link #brokenFiles()} until the
+     * file is fixed, or empty. Files that are not templates or rules files (fixtures) are not checked.
+     */
+    public Optional<String> check(Path file) {
+        Path path = root.resolve(file).normalize();
+        String name = path.getFileName().toString();
+        Loader<?> loader = name.endsWith(".jslt") ? this::compile : name.endsWith(".yaml") ? Mappings::readYaml : null;
+        if (loader == null || !path.startsWith(root)) {
+            return Optional.empty();
+        }
+        String error;
+        try {
+            if (Files.exists(path)) {
+                loader.load(path);
+            }
+            if (broken.remove(path) != null) {
+                LOG.info("Mapping {} is fixed", root.relativize(path));
+            }
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            error = located(e);
+        }
+        if (!error.equals(broken.put(path, error))) {
+            LOG.error("mappings/{} {}", root.relativize(path), error);
+        }
+        return Optional.of(error);
+    }
+
+    /** "line 7, column 12: ..." for a JSLT or YAML error that knows where it is, else the message. */
+    private static String located(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JsltException j && j.getLine() > 0) {
+                // a parse error names the token it stumbled on, which may sit after the expression's start
+                String first = j.getMessageWithoutLocation().lines().findFirst().orElse("");
+                java.util.regex.Matcher at = Pattern.compile(" at line (\\d+), column (\\d+)\\.?").matcher(first);
+                return at.find() ? "line " + at.group(1) + ", column " + at.group(2) + ": " + at.replaceFirst("")
+                        : "line " + j.getLine() + ", column " + j.getColumn() + ": " + first;
+            }
+            if (t instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null) {
+                return "line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ": "
+                        + j.getOriginalMessage().lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                                .collect(java.util.stream.Collectors.joining(": "));
+            }
+        }
+        return Optional.ofNullable(e.getMessage()).orElse(e.toString());
+    }
+
     /** Compiles every template and parses every rules file; the problems found, by file. */
     public Map<String, String> validateAll() throws IOException {
         Map<String, String> problems = new java.util.TreeMap<>();

@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.camel.spi.Resource;
@@ -20,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Live reload of the route files under {@code <hub home>/routes}: an edited file replaces its own routes
- * (the others keep running). A file that no longer loads is reported by name and its last good version is
- * put back, so a typo never takes a flow down.
+ * (the others keep running). A saved file is first checked against Camel's YAML DSL schema ({@link RouteSchema});
+ * a file that does not match it, or no longer loads, is reported by name and line and its last good version
+ * keeps serving, so a typo never takes a flow down.
  */
 public class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
 
@@ -61,14 +64,24 @@ public class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 LOG.warn("Route file {} cannot be read ({}); it was probably deleted. Its routes keep running.", key, e.toString());
+                broken.remove(key);
                 continue;
             }
             if (text.equals(lastGood.get(key)) && !broken.containsKey(key)) {
                 continue;
             }
+            List<RouteSchema.Violation> violations = RouteSchema.check(text);
+            if (!violations.isEmpty()) {
+                String error = violations.stream().map(Object::toString).collect(Collectors.joining("; "));
+                if (!error.equals(broken.put(key, error))) {
+                    violations.forEach(v -> LOG.error("routes/{} {}", key, v));
+                    LOG.error("Route file routes/{} does not match Camel's YAML DSL schema and was not applied; the previous version keeps serving", key);
+                }
+                continue;
+            }
             try {
                 Set<String> ids = PluginHelper.getRoutesLoader(getCamelContext())
-                        .updateRoutes(java.util.List.of(ResourceHelper.fromString(location, text)));
+                        .updateRoutes(List.of(ResourceHelper.fromString(location, text)));
                 lastGood.put(key, text);
                 broken.remove(key);
                 LOG.info("Route file {} reloaded: routes {}", key, ids);
@@ -87,7 +100,7 @@ public class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
             return;
         }
         try {
-            PluginHelper.getRoutesLoader(getCamelContext()).updateRoutes(java.util.List.of(ResourceHelper.fromString(location, previous)));
+            PluginHelper.getRoutesLoader(getCamelContext()).updateRoutes(List.of(ResourceHelper.fromString(location, previous)));
         } catch (Exception e) {
             LOG.error("Could not restore the previous version of route file {}: {}", key, rootMessage(e));
         }
@@ -103,12 +116,16 @@ public class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
     }
 
     private String keyOf(String location) {
-        String path = location.startsWith("file:") ? location.substring(5) : location;
         try {
-            return key(Path.of(path));
+            return key(fileOf(location));
         } catch (RuntimeException e) {
             return location;
         }
+    }
+
+    /** The file behind a watched resource's location ({@code file:/hub/routes/core/dispatch.camel.yaml}). */
+    static Path fileOf(String location) {
+        return Path.of(location.startsWith("file:") ? location.substring(5) : location);
     }
 
     private static String rootMessage(Throwable e) {
