@@ -58,6 +58,7 @@ public abstract class HubTestSupport {
     static void hubProperties(DynamicPropertyRegistry registry) {
         registry.add("server.port", () -> PORT);
         registry.add("hub.home", HOME::toString);
+        ProviderAsDataTest.settings(registry, BASE);
     }
 
     // ------------------------------------------------------------------ HTTP helpers
@@ -197,6 +198,7 @@ public abstract class HubTestSupport {
             Path home = project.resolve("target/test-hub/" + UUID.randomUUID().toString().substring(0, 8));
             copy(project.resolve("routes"), home.resolve("routes"));
             copy(project.resolve("mappings"), home.resolve("mappings"));
+            ProviderAsDataTest.declare(home);
             return home;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

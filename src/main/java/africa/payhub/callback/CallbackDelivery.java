@@ -15,6 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 import africa.payhub.canonical.Json;
 import africa.payhub.config.ClientRegistry;
 import africa.payhub.config.HubProperties;
+import africa.payhub.payment.NotificationStore;
 import africa.payhub.payment.Timeline;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

@@ -13,7 +13,7 @@ import org.springframework.dao.DuplicateKeyException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import africa.payhub.callback.NotificationStore;
+import africa.payhub.payment.NotificationStore;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Redactor;
 import africa.payhub.config.ClientRegistry;

@@ -1,5 +1,6 @@
 package africa.payhub.provider;
 
+import africa.payhub.config.ProviderDeclaration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;

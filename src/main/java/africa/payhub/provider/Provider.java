@@ -1,5 +1,6 @@
 package africa.payhub.provider;
 
+import africa.payhub.config.ProviderDeclaration;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package africa.payhub.provider;
 
+import africa.payhub.config.ProviderDeclaration;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

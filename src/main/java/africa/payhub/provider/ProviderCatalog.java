@@ -1,5 +1,6 @@
 package africa.payhub.provider;
 
+import africa.payhub.config.ProviderDeclaration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package africa.payhub.provider;
 
+import africa.payhub.config.ProviderDeclaration;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;

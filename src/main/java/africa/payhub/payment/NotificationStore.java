@@ -1,4 +1,4 @@
-package africa.payhub.callback;
+package africa.payhub.payment;
 
 import java.sql.Timestamp;
 import java.time.Instant;

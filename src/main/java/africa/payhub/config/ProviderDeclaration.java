@@ -1,4 +1,4 @@
-package africa.payhub.provider;
+package africa.payhub.config;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,7 +102,7 @@ public record ProviderDeclaration(
     /**
      * How a webhook is verified. {@code verification}: {@code hmac} (algorithm, header, encoding hex or
      * base64, the setting holding the key, an optional prefix such as {@code sha256=}), {@code bean} (a
-     * named {@link WebhookVerifier}, for what cannot be declared), or {@code none} (no webhooks: every
+     * named WebhookVerifier bean, for what cannot be declared), or {@code none} (no webhooks: every
      * outcome is confirmed by status query). {@code mapping}: the template that turns a verified event
      * into an outcome.
      */

@@ -1,4 +1,4 @@
-package africa.payhub.security;
+package africa.payhub.web;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -6,7 +6,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import africa.payhub.config.ClientRegistry;
-import africa.payhub.web.Problem;
+import africa.payhub.security.Caller;
+import africa.payhub.security.DigestPasswordEncoder;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
