@@ -135,6 +135,27 @@ class WaasTest extends HubTestSupport {
     }
 
     @Test
+    void noClientMovesMoneyOutOfAnotherClientsWallet() {
+        String mine = wallet("KES");
+        succeeded(credit(mine, "100.00"));
+        String before = balance(mine);
+        ObjectNode debit = money("WALLET_DEBIT", "30.00", mine, null, "not yours");
+        Response r = post("/api/v1/payments", Json.write(debit), OTHER_CLIENT);
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        String id = r.json().path("paymentId").asText();
+        JsonNode refused = awaitOther(id, "FAILED");
+        assertThat(refused.path("reasonCode").asText()).isEqualTo("NOT_OWNED");
+        assertThat(postings(refused.path("providerReference").asText())).isZero();
+        assertThat(balance(mine)).isEqualTo(before);
+    }
+
+    private static JsonNode awaitOther(String id, String status) {
+        org.awaitility.Awaitility.await().untilAsserted(() ->
+                assertThat(get("/api/v1/payments/" + id, OTHER_CLIENT).json().path("status").asText()).isEqualTo(status));
+        return get("/api/v1/payments/" + id, OTHER_CLIENT).json();
+    }
+
+    @Test
     void unavailableBeforeProcessingIsRetriedAndPostedOnce() {
         String a = wallet("KES");
         ObjectNode m = creditMessage(a, "40.00");
