@@ -1,6 +1,5 @@
 package africa.payhub.provider;
 
-import africa.payhub.payment.Outcome;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -25,6 +24,7 @@ import com.schibsted.spt.data.jslt.Parser;
 import africa.payhub.canonical.Json;
 import africa.payhub.config.HubProperties;
 import africa.payhub.payment.Carriers;
+import africa.payhub.payment.Outcome;
 import africa.payhub.payment.PaymentStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,12 +1,12 @@
 package africa.payhub.provider;
 
-import africa.payhub.config.ProviderDeclaration;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
+import africa.payhub.config.ProviderDeclaration;
 import africa.payhub.config.Secret;
 import org.springframework.core.env.PropertyResolver;
 

@@ -1,6 +1,5 @@
 package africa.payhub.provider;
 
-import africa.payhub.config.ProviderDeclaration;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -9,6 +8,7 @@ import java.util.StringJoiner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
+import africa.payhub.config.ProviderDeclaration;
 import africa.payhub.security.BasicCredentials;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

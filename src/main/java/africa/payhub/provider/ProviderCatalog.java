@@ -1,6 +1,5 @@
 package africa.payhub.provider;
 
-import africa.payhub.config.ProviderDeclaration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,6 +8,7 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.config.HubProperties;
+import africa.payhub.config.ProviderDeclaration;
 import africa.payhub.payment.Carriers;
 import org.apache.camel.CamelContext;
 import org.springframework.core.env.Environment;

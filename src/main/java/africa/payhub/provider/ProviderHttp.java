@@ -23,8 +23,9 @@ import org.springframework.stereotype.Component;
  * after the answer, which sorts the HTTP status into the hub's failure classes, and {@link #verdict} after
  * the circuit breaker, which raises a provider's refusal (a refusal is not a sign of ill health).
  *
- * <p>Route properties: {@code hubMethod}, {@code hubPath}, optional {@code hubQuery}; the body is the
- * request JSON. A redelivered call starts again from the same request, never from a previous answer.</p>
+ * <p>The body is a request mapping's output: the call is described there, one way for every provider
+ * ({@code _method}, {@code _endpoint}, {@code _path}, {@code _query}). A redelivered call starts again from
+ * the same request, never from a previous answer.</p>
  */
 @Component("providerHttp")
 public class ProviderHttp {
@@ -74,15 +75,14 @@ public class ProviderHttp {
     }
 
     /**
-     * Splits a request mapping's output into method, path, query and body. A mapping may give
-     * {@code _method} and {@code _endpoint} (overriding the route's hubMethod and hubPath: for providers
-     * whose contract is a guess, the whole endpoint lives in the mapping), {@code _path} (values for
-     * {@code {name}} placeholders in the path) and {@code _query} (query parameters); the rest is the JSON
-     * body. For a GET the whole output, minus the underscored keys, is the query.
+     * Splits a request mapping's output into method, path, query and body: {@code _method} (default POST),
+     * {@code _endpoint} (the path under the provider's base URL, with {@code {name}} placeholders filled
+     * from {@code _path}) and {@code _query} (query parameters); the rest is the JSON body. For a GET or a
+     * DELETE without {@code _query}, the rest is the query.
      */
     private static Saved save(Exchange exchange, JsonNode request) {
-        String method = exchange.getProperty("hubMethod", "POST", String.class);
-        String path = exchange.getProperty("hubPath", "", String.class);
+        String method = "POST";
+        String path = "";
         JsonNode pathParams = null;
         JsonNode queryParams = null;
         JsonNode body = request;

@@ -1,10 +1,10 @@
 package africa.payhub.provider;
 
-import africa.payhub.config.ProviderDeclaration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import africa.payhub.config.ProviderDeclaration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;

@@ -1,6 +1,5 @@
 package africa.payhub.provider;
 
-import africa.payhub.config.ProviderDeclaration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Redactor;
+import africa.payhub.config.ProviderDeclaration;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;

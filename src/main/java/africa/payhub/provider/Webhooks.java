@@ -1,6 +1,5 @@
 package africa.payhub.provider;
 
-import africa.payhub.config.ProviderDeclaration;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -8,23 +7,23 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Redactor;
-import africa.payhub.payment.Timeline;
 import africa.payhub.canonical.Refusal;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
+import africa.payhub.config.ProviderDeclaration;
 import africa.payhub.config.Secret;
+import africa.payhub.payment.Timeline;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
-import org.springframework.context.ApplicationContext;
 import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -38,7 +37,6 @@ public class Webhooks {
 
     static final String SHA = "hubWebhookSha";
     static final String REMOTE = "hubWebhookRemote";
-    public static final String RESULT = "hubWebhookResult";
 
     private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
 
