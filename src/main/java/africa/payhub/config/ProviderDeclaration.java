@@ -33,6 +33,7 @@ public record ProviderDeclaration(
         Call status,
         Map<String, Resource> resources,
         Map<String, Recorded> records,
+        Map<String, Check> checks,
         Map<String, Operation> operations,
         @JsonProperty(access = JsonProperty.Access.READ_ONLY) Path file) {
 
@@ -47,6 +48,7 @@ public record ProviderDeclaration(
         properties = properties == null ? Map.of() : properties;
         resources = resources == null ? Map.of() : resources;
         records = records == null ? Map.of() : records;
+        checks = checks == null ? Map.of() : checks;
         operations = operations == null ? Map.of() : operations;
         auth = auth == null ? new Auth("none", null, null, null) : auth;
         webhooks = webhooks == null ? new Webhooks("none", null, null, null) : webhooks;
@@ -133,6 +135,19 @@ public record ProviderDeclaration(
         }
     }
 
+    /**
+     * A check before sending, e.g. the source wallet's balance: its call, then each {@code atLeast} field of
+     * the response mapping's answer must be at least the value of its expression over the call input
+     * (exact decimals), or the payment fails with {@code refuse} as its reason code before anything is sent.
+     */
+    public record Check(String request, String response, String flow, String enabledBy, Map<String, String> atLeast,
+                        String refuse) {
+        public Check {
+            atLeast = atLeast == null ? Map.of() : atLeast;
+            refuse = refuse == null ? "PROVIDER_REJECTED" : refuse;
+        }
+    }
+
     /** What the hub remembers from an operation's result, owned by the client: e.g. a wallet and its currency. */
     public record Recorded(String key, String detail) {
     }
@@ -144,12 +159,18 @@ public record ProviderDeclaration(
         }
     }
 
-    /** A canonical operation this provider carries. */
+    /**
+     * A canonical operation this provider carries. {@code authorize} and {@code resendAuthorization}: the
+     * calls that release a transfer the provider holds for an authorization code (an OTP), and ask for a
+     * new code.
+     */
     public record Operation(String request, String response, String flow, Call status, List<String> needs,
-                            List<Use> uses, String records, boolean lookupFirst) {
+                            List<Use> uses, String records, boolean lookupFirst, Call authorize,
+                            Call resendAuthorization, List<String> checks) {
         public Operation {
             needs = needs == null ? List.of() : needs;
             uses = uses == null ? List.of() : uses;
+            checks = checks == null ? List.of() : checks;
         }
 
         public Call call() {
@@ -165,7 +186,7 @@ public record ProviderDeclaration(
             throw new IOException(file + ": name must be '" + expected + "' (the file's name)");
         }
         return new ProviderDeclaration(d.name, d.title, d.description, d.properties, d.auth, d.inbound, d.webhooks,
-                d.lookup, d.status, d.resources, d.records, d.operations, file);
+                d.lookup, d.status, d.resources, d.records, d.checks, d.operations, file);
     }
 
     /** Every declaration under {@code <home>/routes/providers}, by name. */

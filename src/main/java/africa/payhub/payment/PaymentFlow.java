@@ -170,9 +170,9 @@ public class PaymentFlow {
                     outcome.result() == null || outcome.result().isNull() ? null : Json.write(outcome.result()));
         }
         if (target == PaymentStatus.PENDING) {
-            String reason = rule.reason() != null ? rule.reason()
-                    : p.provider() + " reports " + outcome.providerStatus();
-            moveToPending(p, reason, actor, outcome);
+            String reason = outcome.reason() != null && rule.reasonCode() != null ? outcome.reason()
+                    : rule.reason() != null ? rule.reason() : p.provider() + " reports " + outcome.providerStatus();
+            moveToPending(p, reason, rule.reasonCode(), actor, outcome);
             keepWaiting(p, phase, null);
             return;
         }
@@ -189,8 +189,15 @@ public class PaymentFlow {
     }
 
     private void moveToPending(Payment p, String reason, String actor, Outcome outcome) {
+        moveToPending(p, reason, null, actor, outcome);
+    }
+
+    /** SUBMITTED -> PENDING; a PENDING payment whose reason code changes (e.g. awaiting authorization) notes it. */
+    private void moveToPending(Payment p, String reason, String reasonCode, String actor, Outcome outcome) {
         if (p.status() == PaymentStatus.SUBMITTED || p.status() == PaymentStatus.ACCEPTED) {
-            payments.changeStatus(p, PaymentStatus.PENDING, reason, null, actor, outcome.json());
+            payments.changeStatus(p, PaymentStatus.PENDING, reason, reasonCode, actor, outcome.json());
+        } else if (p.status() == PaymentStatus.PENDING && !java.util.Objects.equals(p.reasonCode(), reasonCode)) {
+            store.updateReason(p.id(), reason, reasonCode);
         }
     }
 
@@ -316,6 +323,31 @@ public class PaymentFlow {
         }
         return Decision.query(call(p, Phase.POLL, statusFlow.get()));
     }
+
+    /**
+     * A payment waiting for the provider's authorization (PENDING, AWAITING_AUTHORIZATION) about to be
+     * authorized by {@code caller}: the call to make with {@code flow}, after checking who may authorize.
+     * The code itself never passes through here: the provider layer adds it to the call and forgets it.
+     */
+    @Transactional
+    public Call authorization(String id, String clientScope, boolean operator, String flow, String allowed) {
+        Payment p = payments.visible(id, clientScope);
+        boolean mayAuthorize = "both".equals(allowed) || ("operator".equals(allowed) ? operator : !operator);
+        if (!mayAuthorize) {
+            throw Refusal.forbidden("transfers are authorized by " + ("operator".equals(allowed) ? "an operator"
+                    : "the client that sent them") + " on this hub");
+        }
+        if (p.status() != PaymentStatus.PENDING || !AWAITING_AUTHORIZATION.equals(p.reasonCode())) {
+            throw Refusal.conflict("payment " + id + " is " + p.status()
+                    + (p.reasonCode() == null ? "" : " (" + p.reasonCode() + ")") + ": it is not waiting for authorization");
+        }
+        store.addEvent(id, "AUTHORIZATION_SUBMITTED", operator ? "operator" : "client:" + p.clientId(), null, null,
+                Json.write(Json.object().put("flow", flow)));
+        return call(p, Phase.POLL, flow);
+    }
+
+    /** The reason code of a payment the provider holds until it is authorized (e.g. an OTP). */
+    public static final String AWAITING_AUTHORIZATION = "AWAITING_AUTHORIZATION";
 
     /** What a verified webhook did: APPLIED, NO_CHANGE, UNMATCHED or IGNORED, and to which payment. */
     public record WebhookResult(String result, String paymentId, Decision decision) {

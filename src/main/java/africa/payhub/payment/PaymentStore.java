@@ -98,6 +98,12 @@ public class PaymentStore {
                 .update();
     }
 
+    /** A note on a payment whose status stays: why it waits (e.g. for authorization), or that it no longer does. */
+    public void updateReason(String id, String reason, String reasonCode) {
+        jdbc.sql("UPDATE payments SET status_reason = :reason, reason_code = :code, updated_at = now() WHERE id = :id")
+                .param("id", id).param("reason", reason).param("code", reasonCode).update();
+    }
+
     /** Hands the payment to the next routing candidate (only ever before anything reached a provider). */
     public void switchProvider(String id, String provider, int candidate) {
         jdbc.sql("""

@@ -93,6 +93,14 @@ public class ProviderCatalog implements Carriers {
         return Optional.ofNullable(route).filter(this::hasRoute);
     }
 
+    /** The running route that submits an authorization code for the operation (or asks for a new one). */
+    public Optional<String> authorizationFlow(String provider, String operation, boolean resend) {
+        return provider(provider).flatMap(p -> Optional.ofNullable(p.declaration().operations().get(operation)))
+                .map(op -> resend ? op.resendAuthorization() : op.authorize())
+                .map(c -> c.flow() != null ? c.flow() : routeId(provider, operation) + (resend ? "-authorize-resend" : "-authorize"))
+                .filter(this::hasRoute);
+    }
+
     public boolean hasRoute(String routeId) {
         return camel.getRoute(routeId) != null;
     }

@@ -75,6 +75,13 @@ public class ProviderRoutes implements CamelContextConfiguration {
             if (op.status() != null && op.status().templated()) {
                 out.add(call(id + "-status", name, "", op.status().request(), op.status().response()));
             }
+            if (op.authorize() != null && op.authorize().templated()) {
+                out.add(fetch(id + "-authorize", name, op.authorize().request(), op.authorize().response()));
+            }
+            if (op.resendAuthorization() != null && op.resendAuthorization().templated()) {
+                out.add(fetch(id + "-authorize-resend", name, op.resendAuthorization().request(),
+                        op.resendAuthorization().response()));
+            }
         });
         if (d.status() != null && d.status().templated()) {
             out.add(call(name + "-status", name, "", d.status().request(), d.status().response()));
@@ -82,6 +89,11 @@ public class ProviderRoutes implements CamelContextConfiguration {
         if (d.lookup() != null && d.lookup().templated()) {
             out.add(fetch(name + "-lookup", name, d.lookup().request(), d.lookup().response()));
         }
+        d.checks().forEach((check, c) -> {
+            if (c.flow() == null) {
+                out.add(fetch(name + "-check-" + check, name, c.request(), c.response()));
+            }
+        });
         d.resources().forEach((resource, r) -> {
             if (r.flow() == null) {
                 out.add(fetch(name + "-" + resource + "-create", name, r.request(), r.response()));

@@ -1,5 +1,6 @@
 package africa.payhub.provider;
 
+import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
 
@@ -54,6 +55,9 @@ public class Steps {
             for (ProviderDeclaration.Use use : op.uses()) {
                 check(provider, use, input);
             }
+            for (String check : op.checks()) {
+                check(provider, check, input);
+            }
             ensureAll(provider, op.needs(), input);
             if (op.lookupFirst()) {
                 lookups.beforeSending(provider, input);
@@ -106,6 +110,52 @@ public class Steps {
                         + "; nothing was sent");
             }
         }
+    }
+
+    /**
+     * A declared check before sending (e.g. the source wallet's balance): each {@code atLeast} field of its
+     * answer must be at least what its expression gives for this payment, compared as exact decimals, or
+     * the payment fails with the declared reason code before anything is sent. A check that cannot be made
+     * leaves the payment unsent, to be tried again.
+     */
+    private void check(String provider, String name, ObjectNode input) {
+        Provider p = providers.require(provider);
+        ProviderDeclaration.Check c = p.declaration().checks().get(name);
+        if (c == null) {
+            throw new MappingException(provider + " declares no check '" + name + "'");
+        }
+        if (c.enabledBy() != null && !p.flag(c.enabledBy())) {
+            return;
+        }
+        String route = "direct:" + (c.flow() != null ? c.flow() : provider + "-check-" + name);
+        Exchange result = template.send(route, ex -> {
+            ex.setProperty(FlowAdapter.PAYMENT_ID, input.path("payment").path("paymentId").asText(null));
+            ex.getMessage().setBody(input.deepCopy());
+        });
+        if (result.getException() != null) {
+            throw new ProviderUnavailableException(provider, 0, null, provider + " check '" + name
+                    + "' could not be made (" + Outcomes.describe(result.getException()) + "); nothing was sent");
+        }
+        JsonNode answer = Json.toNode(result.getMessage().getBody());
+        for (Map.Entry<String, String> rule : c.atLeast().entrySet()) {
+            BigDecimal have = decimal(answer.path(rule.getKey()));
+            BigDecimal need = decimal(mappings.evaluate(rule.getValue(), input));
+            if (have == null || need == null) {
+                throw new MappingException(provider + " check '" + name + "': no " + rule.getKey() + " to compare");
+            }
+            if (have.compareTo(need) < 0) {
+                throw ProviderRejectedException.beforeSending(provider, c.refuse(), provider + " check '" + name + "': "
+                        + rule.getKey() + " " + have.toPlainString() + " is less than " + need.toPlainString()
+                        + "; nothing was sent");
+            }
+        }
+    }
+
+    private static BigDecimal decimal(JsonNode n) {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            return null;
+        }
+        return n.isNumber() ? n.decimalValue() : new BigDecimal(n.asText().trim());
     }
 
     private void ensureAll(String provider, Iterable<String> needs, ObjectNode input) {

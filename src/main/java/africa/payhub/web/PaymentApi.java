@@ -161,7 +161,7 @@ public class PaymentApi {
         return v;
     }
 
-    private static Message respond(Exchange exchange, int status, JsonNode body) {
+    static Message respond(Exchange exchange, int status, JsonNode body) {
         Message msg = exchange.getMessage();
         msg.removeHeaders("*");
         msg.setHeader(Exchange.HTTP_RESPONSE_CODE, status);

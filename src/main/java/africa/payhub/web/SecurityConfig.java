@@ -82,6 +82,8 @@ public class SecurityConfig {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/api/v1/openapi.json", "/api/v1/schema/**").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/payments/*/resolution").hasRole("OPERATOR")
+                        .requestMatchers(HttpMethod.POST, "/api/v1/payments/*/authorization",
+                                "/api/v1/payments/*/authorization/resend").hasAnyRole("CLIENT", "OPERATOR")
                         .requestMatchers(HttpMethod.GET, "/api/v1/payments", "/api/v1/payments/**")
                         .hasAnyRole("CLIENT", "OPERATOR")
                         .requestMatchers("/api/**").hasRole("CLIENT")

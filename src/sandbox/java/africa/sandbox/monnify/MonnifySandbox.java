@@ -63,9 +63,13 @@ public class MonnifySandbox {
     private final AtomicInteger logins = new AtomicInteger();
     private final AtomicLong sequence = new AtomicLong();
     private volatile Faults faults = Faults.NONE;
+    private volatile boolean otpRequired;
+    private volatile BigDecimal walletBalance;
 
     public MonnifySandbox(MonnifySandboxProperties account, WebhookSender webhooks, SandboxProperties sandbox) {
         this.account = account;
+        this.otpRequired = account.otpRequired();
+        this.walletBalance = account.walletBalance();
         this.webhooks = webhooks;
         this.webhookUrl = sandbox.hubBaseUrl() + "/webhooks/monnify";
     }
@@ -133,6 +137,7 @@ public class MonnifySandbox {
             return error(HttpStatus.BAD_REQUEST, 99, "Duplicate reference: a transfer with reference " + reference + " already exists");
         }
         Transfer t = new Transfer(req, "MFDS" + Instant.now().toEpochMilli() + String.format("%06d", sequence.incrementAndGet()));
+        t.executed = true;
         transfers.put(reference, t);
         Duration delay = account.webhookDelay();
         // where a webhook carries the news, the status query catches up a little later, as at Monnify
@@ -163,7 +168,10 @@ public class MonnifySandbox {
                 scheduleWebhook(t, "REVERSED_DISBURSEMENT", "REVERSED", delay, 1);
                 scheduleWebhook(t, "SUCCESSFUL_DISBURSEMENT", "SUCCESS", delay.multipliedBy(2), 1);
             }
-            case AWAITING_OTP -> t.status = "PENDING_AUTHORIZATION";
+            case AWAITING_OTP -> {
+                t.status = "PENDING_AUTHORIZATION";  // no OTP ever arrives for this one
+                t.executed = false;
+            }
             case SUCCESS_THEN_REVERSED -> {
                 t.status = "SUCCESS";
                 t.later("REVERSED", settled);
@@ -179,16 +187,91 @@ public class MonnifySandbox {
                 return error(HttpStatus.INTERNAL_SERVER_ERROR, 99, "An error occurred while processing your request");
             }
             default -> {
-                if (async) {
-                    t.status = "PENDING";
-                    t.later("SUCCESS", settled);
-                    scheduleWebhook(t, "SUCCESSFUL_DISBURSEMENT", "SUCCESS", delay, 1);
+                if (otpRequired) {
+                    // Monnify holds every API transfer for the OTP it mails to the merchant (facts A6)
+                    t.awaitOtp(newOtp(), async);
                 } else {
-                    t.status = "SUCCESS";
+                    execute(t, async);
                 }
             }
         }
         return ok(singleResponse(t));
+    }
+
+    /** Makes the transfer: at once, or (async) pending until a webhook and the status query say SUCCESS. */
+    private void execute(Transfer t, boolean async) {
+        Duration delay = account.webhookDelay();
+        t.executed = true;
+        if (async) {
+            t.status = "PENDING";
+            t.later("SUCCESS", delay.plusSeconds(1));
+            scheduleWebhook(t, "SUCCESSFUL_DISBURSEMENT", "SUCCESS", delay, 1);
+        } else {
+            t.status = "SUCCESS";
+        }
+    }
+
+    private String newOtp() {
+        return String.format("%06d", random.nextInt(1_000_000));
+    }
+
+    /** Authorize Single Transfers: the OTP mailed to the merchant releases the transfer. */
+    @PostMapping(path = "/api/v2/disbursements/single/validate-otp", consumes = MediaType.ALL_VALUE)
+    public ResponseEntity<JsonNode> validateOtp(@RequestHeader(value = "Authorization", required = false) String authorization,
+                                                @RequestBody(required = false) String body) {
+        if (!authorized(authorization)) {
+            return error(HttpStatus.UNAUTHORIZED, 99, "Full authentication is required to access this resource");
+        }
+        JsonNode req = SandboxJson.tryParse(body);
+        String reference = req == null ? null : req.path("reference").asText(null);
+        Transfer t = reference == null ? null : transfers.get(reference);
+        if (t == null) {
+            return error(HttpStatus.NOT_FOUND, 99, "Transaction not found for reference: " + reference);
+        }
+        synchronized (t) {
+            if (!"PENDING_AUTHORIZATION".equals(t.status) || t.otp == null) {
+                return error(HttpStatus.BAD_REQUEST, 99, "Transfer " + reference + " is not awaiting authorization");
+            }
+            String code = req.path("authorizationCode").asText("");
+            if (!Credentials.equal(t.otp, code)) {
+                return error(HttpStatus.BAD_REQUEST, 99, "Invalid authorization code");
+            }
+            t.otp = null;
+            execute(t, t.async);
+        }
+        return ok(singleResponse(t));
+    }
+
+    /** Get Wallet Balance of the merchant's (source) wallet. */
+    @GetMapping("/api/v2/disbursements/wallet-balance")
+    public ResponseEntity<JsonNode> walletBalance(@RequestHeader(value = "Authorization", required = false) String authorization,
+                                                  @RequestParam(value = "accountNumber", required = false) String accountNumber) {
+        if (!authorized(authorization)) {
+            return error(HttpStatus.UNAUTHORIZED, 99, "Full authentication is required to access this resource");
+        }
+        if (!account.sourceAccountNumber().equals(accountNumber)) {
+            return error(HttpStatus.NOT_FOUND, 99, "Wallet not found for account number: " + accountNumber);
+        }
+        ObjectNode balance = SandboxJson.object();
+        balance.set("availableBalance", SandboxJson.NODES.numberNode(walletBalance));
+        balance.set("ledgerBalance", SandboxJson.NODES.numberNode(walletBalance));
+        return ok(balance);
+    }
+
+    /** Resend OTP: a new code replaces the old one. */
+    @PostMapping(path = "/api/v2/disbursements/single/resend-otp", consumes = MediaType.ALL_VALUE)
+    public ResponseEntity<JsonNode> resendOtp(@RequestHeader(value = "Authorization", required = false) String authorization,
+                                              @RequestBody(required = false) String body) {
+        if (!authorized(authorization)) {
+            return error(HttpStatus.UNAUTHORIZED, 99, "Full authentication is required to access this resource");
+        }
+        JsonNode req = SandboxJson.tryParse(body);
+        Transfer t = req == null ? null : transfers.get(req.path("reference").asText(""));
+        if (t == null || !"PENDING_AUTHORIZATION".equals(t.status) || t.otp == null) {
+            return error(HttpStatus.BAD_REQUEST, 99, "No transfer awaiting authorization for this reference");
+        }
+        t.otp = newOtp();
+        return ok(SandboxJson.object().put("message", "Authorization code will be processed and sent to predefined email addresses(s)"));
     }
 
     @GetMapping("/api/v2/disbursements/single/summary")
@@ -241,6 +324,30 @@ public class MonnifySandbox {
         return Map.of("latencyMs", latency, "failNext", failNext, "failStatus", failStatus);
     }
 
+    /** The merchant's mailbox: the OTP Monnify sent for a transfer waiting for authorization. */
+    @GetMapping("/_control/otp/{reference}")
+    public ResponseEntity<Map<String, Object>> otp(@PathVariable String reference) {
+        Transfer t = transfers.get(reference);
+        if (t == null || t.otp == null) {
+            return ResponseEntity.status(404).body(Map.of("reference", reference, "otp", "NONE"));
+        }
+        return ResponseEntity.ok(Map.of("reference", reference, "otp", t.otp));
+    }
+
+    /** Sets the source wallet's available balance ({@code {"availableBalance": "100.00"}}). */
+    @PostMapping(path = "/_control/wallet-balance", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Map<String, Object> setWalletBalance(@RequestBody Map<String, Object> body) {
+        walletBalance = new BigDecimal(String.valueOf(body.get("availableBalance")));
+        return Map.of("availableBalance", walletBalance.toPlainString());
+    }
+
+    /** Turns the OTP step on or off for new transfers ({@code {"required": false}}), as a merchant can at Monnify. */
+    @PostMapping(path = "/_control/otp", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Map<String, Object> otpSwitch(@RequestBody Map<String, Object> body) {
+        otpRequired = Boolean.TRUE.equals(body.get("required"));
+        return Map.of("required", otpRequired);
+    }
+
     /** What the simulator saw for a reference: requests received, transfers executed (never more than one), status. */
     @GetMapping("/_control/transfers/{reference}")
     public Map<String, Object> transfer(@PathVariable String reference) {
@@ -250,7 +357,7 @@ public class MonnifySandbox {
         }
         return Map.of("reference", reference,
                 "requests", requests.getOrDefault(reference, new AtomicInteger()).get(),
-                "executions", t == null ? 0 : 1,
+                "executions", t == null || !t.executed ? 0 : 1,
                 "status", t == null ? "NONE" : t.status,
                 "webhooksSent", sentWebhooks.getOrDefault(reference, List.of()).size());
     }
@@ -418,6 +525,9 @@ public class MonnifySandbox {
         volatile String status;
         volatile String nextStatus;
         volatile Instant nextAt;
+        volatile boolean executed;
+        volatile String otp;
+        volatile boolean async;
 
         Transfer(JsonNode req, String transactionReference) {
             this.reference = req.get("reference").asText();
@@ -434,8 +544,19 @@ public class MonnifySandbox {
 
         void later(String status, Duration after) {
             this.nextStatus = status;
-            this.nextAt = createdAt.plus(after);
+            this.nextAt = (executed && otpReleased ? Instant.now() : createdAt).plus(after);
         }
+
+        /** Held for an OTP: nothing is paid until it is validated. */
+        void awaitOtp(String code, boolean async) {
+            this.status = "PENDING_AUTHORIZATION";
+            this.executed = false;
+            this.otp = code;
+            this.async = async;
+            this.otpReleased = true;
+        }
+
+        private volatile boolean otpReleased;
 
         void settle() {
             if (nextStatus != null && !Instant.now().isBefore(nextAt)) {

@@ -17,5 +17,7 @@ public record MonnifySandboxProperties(
         @DefaultValue("3600s") Duration tokenTtl,
         @DefaultValue("2s") Duration webhookDelay,         // a pending transfer's webhook arrives this long after the request
         @DefaultValue("5s") Duration settleDelay,          // a poll-only transfer turns SUCCESS this long after the request
-        @DefaultValue("35s") Duration lostResponseDelay) { // "response lost" holds the answer past the hub's read timeout
+        @DefaultValue("35s") Duration lostResponseDelay,   // "response lost" holds the answer past the hub's read timeout
+        @DefaultValue("true") boolean otpRequired,         // as at Monnify: transfers wait for an OTP unless it is turned off
+        @DefaultValue("5000000.00") java.math.BigDecimal walletBalance) { // the source wallet's available balance
 }

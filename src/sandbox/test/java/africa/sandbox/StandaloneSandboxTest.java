@@ -67,7 +67,19 @@ class StandaloneSandboxTest {
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(transfer)));
         assertThat(sent.statusCode()).isEqualTo(200);
-        assertThat(json(sent).path("responseBody").path("status").asText()).isEqualTo("SUCCESS");
+        // as at Monnify, the transfer waits for the OTP mailed to the merchant; nothing is paid before it
+        assertThat(json(sent).path("responseBody").path("status").asText()).isEqualTo("PENDING_AUTHORIZATION");
+        JsonNode held = json(send(HttpRequest.newBuilder(URI.create(base + "/_control/transfers/" + reference)).GET()));
+        assertThat(held.path("executions").asInt()).isZero();
+        String otp = json(send(HttpRequest.newBuilder(URI.create(base + "/_control/otp/" + reference)).GET())).path("otp").asText();
+        HttpResponse<String> wrong = send(HttpRequest.newBuilder(URI.create(base + "/api/v2/disbursements/single/validate-otp"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"reference\": \"" + reference + "\", \"authorizationCode\": \"x\"}")));
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        HttpResponse<String> released = send(HttpRequest.newBuilder(URI.create(base + "/api/v2/disbursements/single/validate-otp"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"reference\": \"" + reference + "\", \"authorizationCode\": \"" + otp + "\"}")));
+        assertThat(json(released).path("responseBody").path("status").asText()).isEqualTo("SUCCESS");
 
         JsonNode record = json(send(HttpRequest.newBuilder(URI.create(base + "/_control/transfers/" + reference)).GET()));
         assertThat(record.path("requests").asInt()).isEqualTo(1);

@@ -1,0 +1,90 @@
+package africa.payhub.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import africa.payhub.canonical.Json;
+import africa.payhub.canonical.Refusal;
+import africa.payhub.payment.Decision.Call;
+import africa.payhub.payment.Outcome;
+import africa.payhub.payment.Payment;
+import africa.payhub.payment.PaymentFlow;
+import africa.payhub.payment.PaymentService;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Transfers a provider holds until they are authorized with a code (Monnify's OTP): the code is added to
+ * the provider's authorization call ({@code authorize} in the operation's declaration) and forgotten; it
+ * never reaches the timeline, a table or a log. A code the provider refuses leaves the payment waiting
+ * (422); a code it accepts moves the payment by the provider's answer, as a status query would.
+ * Who may authorize: {@code hub.payments.authorization-by} ({@code client}, {@code operator} or {@code both}).
+ */
+@Component("authorizations")
+public class Authorizations {
+
+    private final PaymentFlow rules;
+    private final PaymentService payments;
+    private final ProviderCatalog providers;
+    private final Outcomes outcomes;
+    private final ProducerTemplate template;
+    private final String allowed;
+
+    public Authorizations(PaymentFlow rules, PaymentService payments, ProviderCatalog providers, Outcomes outcomes,
+                          ProducerTemplate template,
+                          @Value("${hub.payments.authorization-by:client}") String allowed) {
+        this.rules = rules;
+        this.payments = payments;
+        this.providers = providers;
+        this.outcomes = outcomes;
+        this.template = template;
+        this.allowed = allowed;
+    }
+
+    /** Submits the code; the payment as it is afterwards. */
+    public Payment authorize(String paymentId, String clientScope, boolean operator, String code) {
+        if (code == null || !code.matches("[A-Za-z0-9]{4,12}")) {
+            throw Refusal.invalid("otp", "is required: the 4-12 letters or digits the provider sent");
+        }
+        String flow = flow(paymentId, clientScope, false);
+        Call call = rules.authorization(paymentId, clientScope, operator, flow, allowed);
+        ObjectNode input = call.input().deepCopy();
+        input.set("authorization", Json.object().put("code", code));
+        JsonNode answer = send(call, flow, input);
+        rules.applyOutcome(paymentId, call.phase(), Outcome.from(answer));
+        return payments.visible(paymentId, clientScope);
+    }
+
+    /** Asks the provider to send a new code; its message. */
+    public String resend(String paymentId, String clientScope, boolean operator) {
+        String flow = flow(paymentId, clientScope, true);
+        Call call = rules.authorization(paymentId, clientScope, operator, flow, allowed);
+        JsonNode answer = send(call, flow, call.input());
+        return answer.path("message").asText("a new code was requested");
+    }
+
+    private String flow(String paymentId, String clientScope, boolean resend) {
+        Payment p = payments.visible(paymentId, clientScope);
+        return providers.authorizationFlow(p.provider(), p.operation(), resend).orElseThrow(() -> Refusal.conflict(
+                p.provider() + " takes no authorization codes for " + p.operation()));
+    }
+
+    private JsonNode send(Call call, String flow, JsonNode input) {
+        Exchange result = template.send("direct:" + flow, ex -> {
+            ex.setProperty(FlowAdapter.PAYMENT_ID, call.paymentId());
+            ex.getMessage().setBody(input);
+        });
+        Exception e = result.getException();
+        if (e instanceof ProviderRejectedException refused) {
+            Outcomes.Refusal r = outcomes.classify(refused);
+            throw Refusal.unprocessable(call.provider() + " did not accept it"
+                    + (r.message() == null ? "" : ": " + r.message()) + "; the payment still waits for authorization");
+        }
+        if (e != null) {
+            throw Refusal.unavailable(call.provider() + " could not be reached (" + Outcomes.describe(e)
+                    + "); the payment still waits for authorization, try again");
+        }
+        return Json.toNode(result.getMessage().getBody());
+    }
+}
