@@ -183,10 +183,10 @@ class CanonicalApiTest extends HubTestSupport {
     @Test
     void oversizedBodiesAreRefusedWithoutBeingStored() {
         ObjectNode big = payout(messageId("big"), "2085886393", "10.00");
-        ((ObjectNode) big.get("metadata")).put("blob", "x".repeat(70_000));
+        ((ObjectNode) big.get("metadata")).put("blob", "x".repeat(300_000));
         Response r = post("/api/v1/payments", Json.write(big), CLIENT);
         assertThat(r.status()).isEqualTo(400);
-        assertThat(message(r, "body")).contains("limit is 65536");
+        assertThat(message(r, "body")).contains("limit is 262144");
         assertThat(get("/api/v1/payments?messageId=" + big.get("messageId").asText(), CLIENT).json().path("payments")).isEmpty();
     }
 
@@ -257,6 +257,7 @@ class CanonicalApiTest extends HubTestSupport {
         cases.put("WALLET_TOPUP", new String[] {"{\"amount\": {\"value\": \"1.00\", \"currency\": \"ETB\"},"
                 + " \"destination\": {\"type\": \"WALLET\"}}", "destination", "phone or email"});
         cases.put("REVERSAL", new String[] {"{\"amount\": {\"value\": \"1.00\", \"currency\": \"KES\"}}", "reversalOf", "is required"});
+        cases.put("PAYOUT_BATCH", new String[] {"{\"provider\": \"monnify\"}", "items", "is required"});
         cases.forEach((operation, c) -> {
             ObjectNode m = (ObjectNode) Json.toNode(c[0]);
             m.put("messageId", messageId("op")).put("operation", operation);

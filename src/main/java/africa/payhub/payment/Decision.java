@@ -9,9 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *               again, same reference); QUERY (ask the provider with the prepared call)
  * @param call   the provider call, for RESEND and QUERY
  */
-public record Decision(Action action, String paymentId, Call call) {
+public record Decision(Action action, String paymentId, Call call, String batchId) {
 
-    public enum Action { NONE, SEND, RESEND, QUERY }
+    /** SEND_BATCH: a batch item left ACCEPTED: its batch is claimed and sent (items not sent yet only). */
+    public enum Action { NONE, SEND, RESEND, QUERY, SEND_BATCH }
 
     /** Phases of a provider interaction, recorded in the timeline. */
     public enum Phase { SEND, POLL, WEBHOOK }
@@ -25,18 +26,30 @@ public record Decision(Action action, String paymentId, Call call) {
     }
 
     public static Decision none(String paymentId) {
-        return new Decision(Action.NONE, paymentId, null);
+        return new Decision(Action.NONE, paymentId, null, null);
     }
 
     public static Decision send(String paymentId) {
-        return new Decision(Action.SEND, paymentId, null);
+        return new Decision(Action.SEND, paymentId, null, null);
+    }
+
+    public static Decision sendBatch(String paymentId, String batchId) {
+        return new Decision(Action.SEND_BATCH, paymentId, null, batchId);
     }
 
     public static Decision resend(Call call) {
-        return new Decision(Action.RESEND, call.paymentId(), call);
+        return new Decision(Action.RESEND, call.paymentId(), call, null);
     }
 
     public static Decision query(Call call) {
-        return new Decision(Action.QUERY, call.paymentId(), call);
+        return new Decision(Action.QUERY, call.paymentId(), call, null);
+    }
+
+    /**
+     * A batch claimed for sending: either one provider call carrying every claimed item ({@code call}, its
+     * input holding {@code batch} and {@code items}), or, for a provider without a bulk API, the items to
+     * send one by one ({@code individually}).
+     */
+    public record BatchSend(String batchId, Call call, java.util.List<String> items, java.util.List<String> individually) {
     }
 }

@@ -5,10 +5,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Redactor;
@@ -38,14 +40,16 @@ public class PaymentFlow {
     private static final Logger LOG = LoggerFactory.getLogger(PaymentFlow.class);
 
     private final PaymentStore store;
+    private final BatchStore batches;
     private final PaymentService payments;
     private final Carriers carriers;
     private final HubProperties properties;
     private final Clock clock;
 
-    public PaymentFlow(PaymentStore store, PaymentService payments, Carriers carriers, HubProperties properties,
-                       Clock clock) {
+    public PaymentFlow(PaymentStore store, BatchStore batches, PaymentService payments, Carriers carriers,
+                       HubProperties properties, Clock clock) {
         this.store = store;
+        this.batches = batches;
         this.payments = payments;
         this.carriers = carriers;
         this.properties = properties;
@@ -58,6 +62,10 @@ public class PaymentFlow {
         Payment p = store.lock(id).orElse(null);
         if (p == null || p.status() != PaymentStatus.ACCEPTED) {
             return Optional.empty();
+        }
+        Optional<BatchStore.Item> item = batches.itemOf(id);
+        if (item.isPresent() && bulkFlow(item.get().batchId()).isPresent()) {
+            return Optional.empty(); // its batch sends it, with the others, in one call
         }
         Optional<String> flow = carriers.flow(p.provider(), p.operation());
         if (flow.isEmpty()) {
@@ -295,7 +303,8 @@ public class PaymentFlow {
         if (p.status() == PaymentStatus.ACCEPTED) {
             store.addEvent(id, "RECOVERED", "hub:poller", null, null,
                     Json.write(Json.object().put("reason", "accepted but never sent (hub restarted?); sending now")));
-            return Decision.send(id);
+            Optional<BatchStore.Item> item = batches.itemOf(id);
+            return item.isPresent() ? Decision.sendBatch(id, item.get().batchId()) : Decision.send(id);
         }
         if (tooOld(p)) {
             payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "unresolved after "
@@ -346,8 +355,91 @@ public class PaymentFlow {
         return call(p, Phase.POLL, flow);
     }
 
+    /**
+     * A batch whose items wait for the provider's authorization code: the call for {@code flow} carrying
+     * the batch and its waiting items (BatchSend.items), after checking who may authorize.
+     */
+    @Transactional
+    public Decision.BatchSend batchAuthorization(String batchId, String clientScope, boolean operator, String flow,
+                                                 String allowed) {
+        Batch batch = batches.find(batchId).filter(b -> clientScope == null || b.clientId().equals(clientScope))
+                .orElseThrow(() -> Refusal.notFound("no batch " + batchId));
+        boolean mayAuthorize = "both".equals(allowed) || ("operator".equals(allowed) ? operator : !operator);
+        if (!mayAuthorize) {
+            throw Refusal.forbidden("transfers are authorized by " + ("operator".equals(allowed) ? "an operator"
+                    : "the client that sent them") + " on this hub");
+        }
+        List<String> waiting = batches.items(batchId).stream()
+                .filter(i -> i.status() == PaymentStatus.PENDING && AWAITING_AUTHORIZATION.equals(i.reasonCode()))
+                .map(BatchStore.Item::paymentId).toList();
+        if (waiting.isEmpty()) {
+            throw Refusal.conflict("batch " + batchId + " has no item waiting for authorization");
+        }
+        ArrayNode items = Json.NODES.arrayNode();
+        for (String id : waiting) {
+            store.addEvent(id, "AUTHORIZATION_SUBMITTED", operator ? "operator" : "client:" + batch.clientId(), null, null,
+                    Json.write(Json.object().put("flow", flow).put("batchId", batchId)));
+            items.add(call(store.find(id).orElseThrow(), Phase.POLL, flow).input().without("config"));
+        }
+        ObjectNode input = Json.object();
+        input.set("batch", Json.object().put("batchId", batch.id()).put("messageId", batch.messageId())
+                .put("providerReference", batch.providerReference()).put("clientId", batch.clientId())
+                .put("itemCount", waiting.size()).set("message", Json.toNode(batch.message())));
+        input.set("items", items);
+        input.set("config", carriers.settings(batch.provider()));
+        return new Decision.BatchSend(batchId, new Call(batchId, batch.provider(), flow, Phase.POLL, input), waiting, List.of());
+    }
+
+    /** The provider a batch goes to and its operation, for the provider layer to find its flows. */
+    public Batch batch(String batchId, String clientScope) {
+        return batches.find(batchId).filter(b -> clientScope == null || b.clientId().equals(clientScope))
+                .orElseThrow(() -> Refusal.notFound("no batch " + batchId));
+    }
+
     /** The reason code of a payment the provider holds until it is authorized (e.g. an OTP). */
     public static final String AWAITING_AUTHORIZATION = "AWAITING_AUTHORIZATION";
+
+    /**
+     * Claims a batch's items that were never sent (ACCEPTED -> SUBMITTED, in one transaction, so no item
+     * is sent by two senders): one call for all of them when the provider has a bulk flow for the batch's
+     * operation, otherwise the items to send one by one. Items already sent are never in it.
+     */
+    @Transactional
+    public Decision.BatchSend claimBatch(String batchId) {
+        Batch batch = batches.lock(batchId).orElse(null);
+        if (batch == null) {
+            return new Decision.BatchSend(batchId, null, List.of(), List.of());
+        }
+        List<String> ids = batches.lockAccepted(batchId);
+        Optional<String> flow = bulkFlow(batchId);
+        if (ids.isEmpty() || flow.isEmpty()) {
+            return new Decision.BatchSend(batchId, null, List.of(), ids);
+        }
+        ArrayNode items = Json.NODES.arrayNode();
+        for (String id : ids) {
+            Payment p = store.lock(id).orElseThrow();
+            payments.changeStatus(p, PaymentStatus.SUBMITTED, "sent to " + p.provider() + " in batch " + batchId
+                    + " (" + batch.providerReference() + ")", null, "hub", Json.object().put("batchId", batchId)
+                    .put("batchReference", batch.providerReference()).put("items", ids.size()));
+            store.markSent(id, clock.instant().plus(properties.polling().firstDelay()));
+            ObjectNode input = call(store.find(id).orElseThrow(), Phase.SEND, flow.get()).input();
+            input.remove("config");
+            items.add(input);
+        }
+        batches.markSubmitted(batchId);
+        ObjectNode input = Json.object();
+        input.set("batch", Json.object().put("batchId", batch.id()).put("messageId", batch.messageId())
+                .put("providerReference", batch.providerReference()).put("clientId", batch.clientId())
+                .put("itemCount", ids.size()).set("message", Json.toNode(batch.message())));
+        input.set("items", items);
+        input.set("config", carriers.settings(batch.provider()));
+        return new Decision.BatchSend(batchId, new Call(batchId, batch.provider(), flow.get(), Phase.SEND, input), ids, List.of());
+    }
+
+    /** The provider's flow that sends a whole batch of this batch's operation, if it has one. */
+    private Optional<String> bulkFlow(String batchId) {
+        return batches.find(batchId).flatMap(b -> carriers.flow(b.provider(), b.operation()));
+    }
 
     /** What a verified webhook did: APPLIED, NO_CHANGE, UNMATCHED or IGNORED, and to which payment. */
     public record WebhookResult(String result, String paymentId, Decision decision) {

@@ -35,14 +35,16 @@ public class PaymentService {
     private static final Logger LOG = LoggerFactory.getLogger(PaymentService.class);
 
     private final PaymentStore store;
+    private final BatchStore batches;
     private final NotificationStore notifications;
     private final ClientRegistry clients;
     private final HubProperties properties;
     private final Clock clock;
 
-    public PaymentService(PaymentStore store, NotificationStore notifications, ClientRegistry clients,
+    public PaymentService(PaymentStore store, BatchStore batches, NotificationStore notifications, ClientRegistry clients,
                           HubProperties properties, Clock clock) {
         this.store = store;
+        this.batches = batches;
         this.notifications = notifications;
         this.clients = clients;
         this.properties = properties;
@@ -207,6 +209,99 @@ public class PaymentService {
         return true;
     }
 
+    /**
+     * Completes a batch whose items are all final (the caller holds its row): COMPLETED, and one callback
+     * to its client with the batch's counts and totals, delivered after the last item's own callbacks (the
+     * outbox keeps a payment's callbacks in order, and this one goes with the last item to finish).
+     */
+    public void completeBatch(String batchId) {
+        if (!batches.completeIfDone(batchId)) {
+            return;
+        }
+        Batch done = batches.find(batchId).orElseThrow();
+        String last = batches.lastFinished(batchId);
+        store.addEvent(last, "BATCH_COMPLETED", "hub", null, null, Json.write(Json.object().put("batchId", batchId)));
+        LOG.info("Batch {} completed ({} items)", batchId, done.itemCount());
+        if (done.callbackUrl() == null || done.callbackUrl().isBlank()) {
+            return;
+        }
+        UUID eventId = UUID.randomUUID();
+        ObjectNode payload = Json.object();
+        payload.put("eventId", eventId.toString());
+        payload.put("eventType", "payment.batch.completed");
+        payload.put("occurredAt", now());
+        payload.set("batch", batchView(done, false));
+        notifications.insert(eventId, last, done.clientId(), done.callbackUrl(), Json.write(payload));
+    }
+
+    /**
+     * Stores one item of a batch as a payment of its own (ACCEPTED), inside the batch's transaction: the
+     * item's canonical message, our reference derived from its id, linked to the batch.
+     */
+    public Payment acceptItem(String clientId, ObjectNode itemMessage, String provider, String batchId, String itemId) {
+        String id = UUID.randomUUID().toString();
+        String hash = Json.sha256(Json.canonical(itemMessage));
+        JsonNode amount = itemMessage.path("amount");
+        Payment candidate = new Payment(id, clientId, itemMessage.path("messageId").asText(), hash,
+                itemMessage.path("operation").asText(), provider, PaymentStatus.ACCEPTED,
+                new BigDecimal(amount.path("value").asText()), amount.path("currency").asText(), providerReference(id),
+                null, null, null, Json.write(itemMessage), null,
+                itemMessage.hasNonNull("callbackUrl") ? itemMessage.get("callbackUrl").asText() : null,
+                0, null, 0, null, null, null, null, null, null);
+        if (!store.insertIfAbsent(candidate, clock.instant().plus(properties.polling().acceptedGrace()))) {
+            throw Refusal.conflict("item " + itemId + " of batch " + batchId + " could not be stored: its message id is taken");
+        }
+        batches.link(id, batchId, itemId);
+        store.addEvent(id, "ACCEPTED", "client:" + clientId, null, PaymentStatus.ACCEPTED,
+                Json.write(Json.object().put("batchId", batchId).put("itemId", itemId).put("contentSha256", hash)));
+        return store.find(id).orElseThrow();
+    }
+
+    /** A batch as the API shows it: counts per status, totals per currency, and (optionally) every item. */
+    public ObjectNode batchView(Batch b, boolean withItems) {
+        ObjectNode v = Json.object();
+        v.put("batchId", b.id());
+        v.put("messageId", b.messageId());
+        v.put("operation", b.operation());
+        v.put("provider", b.provider());
+        v.put("status", b.status());
+        v.put("providerReference", b.providerReference());
+        v.put("itemCount", b.itemCount());
+        java.util.List<BatchStore.Item> items = batches.items(b.id());
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        java.util.Map<String, BigDecimal> total = new java.util.TreeMap<>();
+        java.util.Map<String, BigDecimal> paid = new java.util.TreeMap<>();
+        for (BatchStore.Item i : items) {
+            counts.merge(i.status().name(), 1, Integer::sum);
+            total.merge(i.amountCurrency(), i.amountValue(), BigDecimal::add);
+            if (i.status() == PaymentStatus.SUCCEEDED) {
+                paid.merge(i.amountCurrency(), i.amountValue(), BigDecimal::add);
+            }
+        }
+        ObjectNode c = v.putObject("counts");
+        counts.forEach(c::put);
+        ObjectNode t = v.putObject("total");
+        total.forEach((currency, sum) -> t.put(currency, sum.toPlainString()));
+        ObjectNode pd = v.putObject("paid");
+        paid.forEach((currency, sum) -> pd.put(currency, sum.toPlainString()));
+        v.put("createdAt", format(b.createdAt()));
+        v.put("completedAt", format(b.completedAt()));
+        if (withItems) {
+            ArrayNode list = v.putArray("items");
+            for (BatchStore.Item i : items) {
+                ObjectNode n = list.addObject();
+                n.put("itemId", i.itemId());
+                n.put("paymentId", i.paymentId());
+                n.put("status", i.status().name());
+                if (i.reasonCode() != null) {
+                    n.put("reasonCode", i.reasonCode());
+                }
+                n.set("amount", Json.object().put("value", i.amountValue().toPlainString()).put("currency", i.amountCurrency()));
+            }
+        }
+        return v;
+    }
+
     private void enqueueCallback(Payment payment, PaymentStatus previous) {
         if (payment.callbackUrl() == null || payment.callbackUrl().isBlank()) {
             return;
@@ -239,6 +334,7 @@ public class PaymentService {
         if (p.reversalOf() != null) {
             v.put("reversalOf", p.reversalOf());
         }
+        batches.itemOf(p.id()).ifPresent(item -> v.put("batchId", item.batchId()).put("itemId", item.itemId()));
         if (p.routing() != null) {
             v.set("routing", Json.toNode(p.routing()));
         }

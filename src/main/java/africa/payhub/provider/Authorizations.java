@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Refusal;
+import africa.payhub.payment.Batch;
+import africa.payhub.payment.Decision;
 import africa.payhub.payment.Decision.Call;
 import africa.payhub.payment.Outcome;
 import africa.payhub.payment.Payment;
@@ -56,6 +58,25 @@ public class Authorizations {
         return payments.visible(paymentId, clientScope);
     }
 
+    /** Submits a batch's code; every item that waited takes the provider's answer. The batch as it is afterwards. */
+    public Batch authorizeBatch(String batchId, String clientScope, boolean operator, String code) {
+        if (code == null || !code.matches("[A-Za-z0-9]{4,12}")) {
+            throw Refusal.invalid("otp", "is required: the 4-12 letters or digits the provider sent");
+        }
+        Batch batch = rules.batch(batchId, clientScope);
+        String flow = providers.authorizationFlow(batch.provider(), batch.operation(), false).orElseThrow(() ->
+                Refusal.conflict(batch.provider() + " takes no authorization codes for " + batch.operation()));
+        Decision.BatchSend send = rules.batchAuthorization(batchId, clientScope, operator, flow, allowed);
+        ObjectNode input = send.call().input().deepCopy();
+        input.set("authorization", Json.object().put("code", code));
+        JsonNode answer = send(send.call(), flow, input);
+        Outcome outcome = Outcome.from(answer);
+        for (String id : send.items()) {
+            rules.applyOutcome(id, Decision.Phase.POLL, outcome);
+        }
+        return rules.batch(batchId, clientScope);
+    }
+
     /** Asks the provider to send a new code; its message. */
     public String resend(String paymentId, String clientScope, boolean operator) {
         String flow = flow(paymentId, clientScope, true);
@@ -71,8 +92,11 @@ public class Authorizations {
     }
 
     private JsonNode send(Call call, String flow, JsonNode input) {
+        boolean batch = call.input().has("batch");
         Exchange result = template.send("direct:" + flow, ex -> {
-            ex.setProperty(FlowAdapter.PAYMENT_ID, call.paymentId());
+            if (!batch) {
+                ex.setProperty(FlowAdapter.PAYMENT_ID, call.paymentId());
+            }
             ex.getMessage().setBody(input);
         });
         Exception e = result.getException();

@@ -25,11 +25,41 @@ public class FlowAdapter {
     public static final String CLAIMED = "hubClaimed";
     public static final String ACTION = "hubAction";
     public static final String WEBHOOK_RESULT = "hubWebhookResult";
+    public static final String BATCH_ID = "hubBatchId";
+    public static final String BATCH_ITEMS = "hubBatchItems";
+    public static final String INDIVIDUALLY = "hubIndividually";
 
     private final PaymentFlow rules;
 
     public FlowAdapter(PaymentFlow rules) {
         this.rules = rules;
+    }
+
+    /**
+     * Body: a batch id. Claims its unsent items: {@code hubClaimed} with the bulk call prepared (body and
+     * {@code hubRoute}), and {@code hubIndividually}: the items to send one by one instead.
+     */
+    public void claimBatch(Exchange exchange) {
+        Decision.BatchSend send = rules.claimBatch(exchange.getMessage().getBody(String.class));
+        exchange.setProperty(BATCH_ID, send.batchId());
+        exchange.setProperty(CLAIMED, send.call() != null);
+        exchange.setProperty(BATCH_ITEMS, send.items());
+        exchange.setProperty(INDIVIDUALLY, send.individually());
+        if (send.call() != null) {
+            prepare(exchange, send.call());
+            // the bulk call belongs to no one payment's timeline: each item's records that it went in it
+            exchange.removeProperty(PAYMENT_ID);
+        }
+    }
+
+    /** Body: the outcome of the bulk call; every item it carried takes it, as its own send outcome. */
+    public void applyBatchOutcome(Exchange exchange) {
+        Outcome outcome = Outcome.from(exchange.getMessage().getBody());
+        @SuppressWarnings("unchecked")
+        java.util.List<String> items = exchange.getProperty(BATCH_ITEMS, java.util.List.class);
+        for (String id : items) {
+            rules.applyOutcome(id, Phase.SEND, outcome);
+        }
     }
 
     /** Body: a payment id. Claims it for sending; when claimed, the body becomes the call input. */
@@ -64,6 +94,9 @@ public class FlowAdapter {
 
     private void decided(Exchange exchange, Decision decision) {
         exchange.setProperty(ACTION, decision.action().name());
+        if (decision.batchId() != null) {
+            exchange.setProperty(BATCH_ID, decision.batchId());
+        }
         if (decision.call() != null) {
             prepare(exchange, decision.call());
         }

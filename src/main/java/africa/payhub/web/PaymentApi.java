@@ -11,6 +11,8 @@ import africa.payhub.canonical.CanonicalValidator;
 import africa.payhub.canonical.FieldError;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Refusal;
+import africa.payhub.payment.Batch;
+import africa.payhub.payment.Batches;
 import africa.payhub.payment.Payment;
 import africa.payhub.payment.PaymentFlow;
 import africa.payhub.provider.FlowAdapter;
@@ -38,10 +40,12 @@ public class PaymentApi {
     private final ProviderCatalog providers;
     private final CallbackDelivery callbacks;
     private final Router router;
+    private final Batches batches;
 
     public PaymentApi(CanonicalValidator validator, PaymentService payments, PaymentFlow flow,
-                      ProviderCatalog providers, CallbackDelivery callbacks, Router router) {
+                      ProviderCatalog providers, CallbackDelivery callbacks, Router router, Batches batches) {
         this.router = router;
+        this.batches = batches;
         this.validator = validator;
         this.payments = payments;
         this.flow = flow;
@@ -60,6 +64,10 @@ public class PaymentApi {
         if (message.hasNonNull("provider") && providers.provider(message.get("provider").asText()).isEmpty()) {
             throw Refusal.invalid("provider", "unknown provider '" + message.get("provider").asText()
                     + "'; this hub offers " + providers.enabledProviders());
+        }
+        if (Batch.isBatch(operation)) {
+            createBatch(exchange, caller, message, operation);
+            return;
         }
         PaymentService.Accepted accepted = payments.accept(caller.name(), message, () -> {
             if (!message.hasNonNull("provider")) {
@@ -101,6 +109,50 @@ public class PaymentApi {
         ObjectNode out = Json.object();
         out.set("payments", list);
         respond(exchange, 200, out);
+    }
+
+    /**
+     * A batch (operation X_BATCH): its items are payments of operation X at the provider the batch names,
+     * sent in one bulk call where the provider declares one. 202 with the batch and its items.
+     */
+    private void createBatch(Exchange exchange, Caller caller, ObjectNode message, String operation) {
+        if (!message.hasNonNull("provider")) {
+            throw Refusal.invalid("provider", "is required for a batch: its items travel together to one provider");
+        }
+        String provider = message.get("provider").asText();
+        String itemOperation = Batch.itemOperation(operation);
+        if (!providers.supports(provider, itemOperation)) {
+            throw Refusal.unprocessable("provider " + provider + " does not support operation " + itemOperation);
+        }
+        Batches.Accepted accepted = batches.accept(caller.name(), message, provider);
+        Message msg = respond(exchange, accepted.created() ? 202 : 200, batches.view(accepted.batch(), true));
+        msg.setHeader("Location", "/api/v1/batches/" + accepted.batch().id());
+        if (!accepted.created()) {
+            msg.setHeader("Idempotent-Replayed", "true");
+        }
+        exchange.setProperty(FlowAdapter.BATCH_ID, accepted.batch().id());
+        exchange.setProperty("hubDispatchBatch", accepted.created());
+    }
+
+    /** GET /api/v1/batches/{batchId}: the batch, its counts, totals and items. */
+    public void getBatch(Exchange exchange) {
+        Caller caller = caller(exchange);
+        respond(exchange, 200, batches.view(batches.visible(header(exchange, "batchId"), caller.clientScope()), true));
+    }
+
+    /** GET /api/v1/batches?messageId=: the caller's batch for a message id. */
+    public void findBatch(Exchange exchange) {
+        Caller caller = caller(exchange);
+        String messageId = exchange.getMessage().getHeader("messageId", String.class);
+        if (messageId == null || messageId.isBlank()) {
+            throw Refusal.invalid("messageId", "is required");
+        }
+        if (caller.clientScope() == null) {
+            throw Refusal.invalid("clientId", "operators find a batch by its id");
+        }
+        ArrayNode list = Json.NODES.arrayNode();
+        batches.findByMessage(caller.clientScope(), messageId).ifPresent(b -> list.add(batches.view(b, false)));
+        respond(exchange, 200, Json.object().set("batches", list));
     }
 
     /** GET /api/v1/payments/{paymentId}/events: the timeline and callback deliveries. */

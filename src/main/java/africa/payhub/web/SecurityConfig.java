@@ -83,8 +83,10 @@ public class SecurityConfig {
                         .requestMatchers("/api/v1/openapi.json", "/api/v1/schema/**").permitAll()
                         .requestMatchers(HttpMethod.POST, "/api/v1/payments/*/resolution").hasRole("OPERATOR")
                         .requestMatchers(HttpMethod.POST, "/api/v1/payments/*/authorization",
-                                "/api/v1/payments/*/authorization/resend").hasAnyRole("CLIENT", "OPERATOR")
-                        .requestMatchers(HttpMethod.GET, "/api/v1/payments", "/api/v1/payments/**")
+                                "/api/v1/payments/*/authorization/resend", "/api/v1/batches/*/authorization")
+                        .hasAnyRole("CLIENT", "OPERATOR")
+                        .requestMatchers(HttpMethod.GET, "/api/v1/payments", "/api/v1/payments/**", "/api/v1/batches",
+                                "/api/v1/batches/**")
                         .hasAnyRole("CLIENT", "OPERATOR")
                         .requestMatchers("/api/**").hasRole("CLIENT")
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()

@@ -64,6 +64,8 @@ public class MonnifySandbox {
     private final AtomicLong sequence = new AtomicLong();
     private volatile Faults faults = Faults.NONE;
     private volatile boolean otpRequired;
+    private final Map<String, Batch> batches = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> batchRequests = new ConcurrentHashMap<>();
     private volatile BigDecimal walletBalance;
 
     public MonnifySandbox(MonnifySandboxProperties account, WebhookSender webhooks, SandboxProperties sandbox) {
@@ -95,15 +97,9 @@ public class MonnifySandbox {
     @PostMapping(path = "/api/v2/disbursements/single", consumes = MediaType.ALL_VALUE)
     public ResponseEntity<JsonNode> single(@RequestHeader(value = "Authorization", required = false) String authorization,
                                            @RequestBody(required = false) String body) throws Exception {
-        if (!authorized(authorization)) {
-            return error(HttpStatus.UNAUTHORIZED, 99, "Full authentication is required to access this resource");
-        }
-        Faults f = faults;
-        if (f.latencyMs > 0) {
-            Thread.sleep(f.latencyMs);
-        }
-        if (f.takeFailure()) {
-            return ResponseEntity.status(f.failStatus).header("Retry-After", "1").body(envelopeError(99, "Service temporarily unavailable"));
+        ResponseEntity<JsonNode> refused = turnedAway(authorization);
+        if (refused != null) {
+            return refused;
         }
         JsonNode req = SandboxJson.tryParse(body);
         if (req == null) {
@@ -198,6 +194,21 @@ public class MonnifySandbox {
         return ok(singleResponse(t));
     }
 
+    /** A transfer request refused before it is read: no token, or a fault injected on demand (after its latency). */
+    private ResponseEntity<JsonNode> turnedAway(String authorization) throws InterruptedException {
+        if (!authorized(authorization)) {
+            return error(HttpStatus.UNAUTHORIZED, 99, "Full authentication is required to access this resource");
+        }
+        Faults f = faults;
+        if (f.latencyMs > 0) {
+            Thread.sleep(f.latencyMs);
+        }
+        if (f.takeFailure()) {
+            return ResponseEntity.status(f.failStatus).header("Retry-After", "1").body(envelopeError(99, "Service temporarily unavailable"));
+        }
+        return null;
+    }
+
     /** Makes the transfer: at once, or (async) pending until a webhook and the status query say SUCCESS. */
     private void execute(Transfer t, boolean async) {
         Duration delay = account.webhookDelay();
@@ -240,6 +251,150 @@ public class MonnifySandbox {
             execute(t, t.async);
         }
         return ok(singleResponse(t));
+    }
+
+    /**
+     * Initiate Transfer (Bulk): every item becomes a transfer of its own (its reference, its status, its
+     * webhook), processed over time; held for the batch OTP first when OTP is on. An item's outcome follows
+     * its destination account, as for single transfers (invalid account and insufficient balance fail it).
+     */
+    @PostMapping(path = "/api/v2/disbursements/batch", consumes = MediaType.ALL_VALUE)
+    public ResponseEntity<JsonNode> batch(@RequestHeader(value = "Authorization", required = false) String authorization,
+                                          @RequestBody(required = false) String body) throws Exception {
+        ResponseEntity<JsonNode> refused = turnedAway(authorization);
+        if (refused != null) {
+            return refused;
+        }
+        JsonNode req = SandboxJson.tryParse(body);
+        if (req == null || !req.hasNonNull("batchReference") || !req.path("transactionList").isArray()
+                || req.path("transactionList").isEmpty()) {
+            return error(HttpStatus.BAD_REQUEST, 99, "batchReference and a non-empty transactionList are required");
+        }
+        String batchReference = req.get("batchReference").asText();
+        batchRequests.computeIfAbsent(batchReference, r -> new AtomicInteger()).incrementAndGet();
+        List<String> problems = new ArrayList<>();
+        List<ObjectNode> items = new ArrayList<>();
+        for (JsonNode item : req.get("transactionList")) {
+            ObjectNode full = item.deepCopy();
+            full.put("sourceAccountNumber", req.path("sourceAccountNumber").asText(""));
+            validate(full).forEach(p -> problems.add(item.path("reference").asText("?") + ": " + p));
+            if (transfers.containsKey(item.path("reference").asText(""))) {
+                problems.add("Duplicate reference: " + item.path("reference").asText());
+            }
+            items.add(full);
+        }
+        if (!problems.isEmpty() && !"CONTINUE".equals(req.path("onValidationFailure").asText())) {
+            return error(HttpStatus.BAD_REQUEST, 99, String.join("; ", problems));
+        }
+        synchronized (batches) {
+            if (batches.containsKey(batchReference)) {
+                return error(HttpStatus.BAD_REQUEST, 99, "Duplicate batch reference " + batchReference);
+            }
+            Batch b = new Batch(batchReference);
+            for (ObjectNode item : items) {
+                String reference = item.path("reference").asText();
+                if (validate(item).isEmpty() && !transfers.containsKey(reference)) {
+                    Transfer t = new Transfer(item, "MFDS" + Instant.now().toEpochMilli() + String.format("%06d", sequence.incrementAndGet()));
+                    requests.computeIfAbsent(reference, r -> new AtomicInteger()).incrementAndGet();
+                    t.status = "PENDING";
+                    transfers.put(reference, t);
+                    b.references.add(reference);
+                }
+            }
+            b.status = otpRequired ? "PENDING_BATCH_AUTHORIZATION" : "AWAITING_PROCESSING";
+            if (otpRequired) {
+                b.otp = newOtp();
+            } else {
+                process(b);
+            }
+            batches.put(batchReference, b);
+            return ok(batchResponse(b));
+        }
+    }
+
+    /** Authorize Bulk Transfers: the batch OTP releases every transfer in it. */
+    @PostMapping(path = "/api/v2/disbursements/batch/validate-otp", consumes = MediaType.ALL_VALUE)
+    public ResponseEntity<JsonNode> validateBatchOtp(@RequestHeader(value = "Authorization", required = false) String authorization,
+                                                     @RequestBody(required = false) String body) {
+        if (!authorized(authorization)) {
+            return error(HttpStatus.UNAUTHORIZED, 99, "Full authentication is required to access this resource");
+        }
+        JsonNode req = SandboxJson.tryParse(body);
+        Batch b = req == null ? null : batches.get(req.path("reference").asText(""));
+        if (b == null) {
+            return error(HttpStatus.NOT_FOUND, 99, "Batch not found");
+        }
+        synchronized (b) {
+            if (b.otp == null) {
+                return error(HttpStatus.BAD_REQUEST, 99, "Batch " + b.reference + " is not awaiting authorization");
+            }
+            if (!Credentials.equal(b.otp, req.path("authorizationCode").asText(""))) {
+                return error(HttpStatus.BAD_REQUEST, 99, "Invalid authorization code");
+            }
+            b.otp = null;
+            b.status = "AWAITING_PROCESSING";
+            process(b);
+        }
+        return ok(batchResponse(b));
+    }
+
+    /** Each transfer of the batch settles a little later by its own scenario, with its own webhook. */
+    private void process(Batch b) {
+        Duration delay = account.webhookDelay();
+        int i = 0;
+        for (String reference : b.references) {
+            Transfer t = transfers.get(reference);
+            Scenario scenario = Scenario.forAccount(t.destinationAccountNumber);
+            boolean fails = scenario == Scenario.INVALID_ACCOUNT || scenario == Scenario.INSUFFICIENT_FUNDS;
+            t.executed = !fails;
+            Duration after = delay.plusMillis(5L * i++);
+            t.laterFromNow(fails ? "FAILED" : "SUCCESS", after.plusMillis(500));
+            scheduleWebhook(t, fails ? "FAILED_DISBURSEMENT" : "SUCCESSFUL_DISBURSEMENT", fails ? "FAILED" : "SUCCESS", after, 1);
+        }
+    }
+
+    private ObjectNode batchResponse(Batch b) {
+        ObjectNode r = SandboxJson.object();
+        BigDecimal total = BigDecimal.ZERO;
+        for (String reference : b.references) {
+            total = total.add(transfers.get(reference).amount);
+        }
+        r.set("totalAmount", SandboxJson.NODES.numberNode(total));
+        r.set("totalFee", SandboxJson.NODES.numberNode(new BigDecimal("35").multiply(BigDecimal.valueOf(b.references.size()))));
+        r.put("batchReference", b.reference);
+        r.put("batchStatus", b.currentStatus());
+        r.put("totalTransactionsCount", b.references.size());
+        r.put("dateCreated", ISO.format(b.createdAt));
+        return r;
+    }
+
+    /** Get Bulk Transfer Transactions: the batch's transfers and their status, a page at a time. */
+    @GetMapping("/api/v2/disbursements/bulk/{batchReference}/transactions")
+    public ResponseEntity<JsonNode> bulkTransactions(@RequestHeader(value = "Authorization", required = false) String authorization,
+                                                     @PathVariable String batchReference,
+                                                     @RequestParam(value = "pageNo", defaultValue = "0") int pageNo,
+                                                     @RequestParam(value = "pageSize", defaultValue = "10") int pageSize) {
+        if (!authorized(authorization)) {
+            return error(HttpStatus.UNAUTHORIZED, 99, "Full authentication is required to access this resource");
+        }
+        Batch b = batches.get(batchReference);
+        if (b == null) {
+            return error(HttpStatus.NOT_FOUND, 99, "Batch not found");
+        }
+        ObjectNode page = SandboxJson.object();
+        com.fasterxml.jackson.databind.node.ArrayNode content = page.putArray("content");
+        int from = Math.max(0, pageNo) * Math.max(1, pageSize);
+        for (int i = from; i < Math.min(b.references.size(), from + Math.max(1, pageSize)); i++) {
+            Transfer t = transfers.get(b.references.get(i));
+            t.settle();
+            content.add(summaryOf(t));
+        }
+        page.put("totalElements", b.references.size());
+        page.put("totalPages", (b.references.size() + Math.max(1, pageSize) - 1) / Math.max(1, pageSize));
+        page.put("number", pageNo);
+        page.put("size", pageSize);
+        page.put("last", from + pageSize >= b.references.size());
+        return ok(page);
     }
 
     /** Get Wallet Balance of the merchant's (source) wallet. */
@@ -285,6 +440,10 @@ public class MonnifySandbox {
             return error(HttpStatus.NOT_FOUND, 99, "Transaction not found for reference: " + reference);
         }
         t.settle();
+        return ok(summaryOf(t));
+    }
+
+    private ObjectNode summaryOf(Transfer t) {
         ObjectNode b = SandboxJson.object();
         b.set("amount", t.amountNode());
         b.put("reference", t.reference);
@@ -301,7 +460,7 @@ public class MonnifySandbox {
         b.put("destinationAccountName", t.destinationAccountName);
         b.put("destinationBankCode", t.destinationBankCode);
         b.put("destinationBankName", "Zenith bank");
-        return ok(b);
+        return b;
     }
 
     // ---------------------------------------------------------------- fault injection and inspection
@@ -324,9 +483,25 @@ public class MonnifySandbox {
         return Map.of("latencyMs", latency, "failNext", failNext, "failStatus", failStatus);
     }
 
-    /** The merchant's mailbox: the OTP Monnify sent for a transfer waiting for authorization. */
+    /** What the simulator saw for a batch reference: requests, transfers in it, transfers executed. */
+    @GetMapping("/_control/batches/{reference}")
+    public Map<String, Object> batchRecord(@PathVariable String reference) {
+        Batch b = batches.get(reference);
+        long executed = b == null ? 0 : b.references.stream().map(transfers::get).filter(t -> t.executed).count();
+        return Map.of("reference", reference,
+                "requests", batchRequests.getOrDefault(reference, new AtomicInteger()).get(),
+                "transfers", b == null ? 0 : b.references.size(),
+                "executions", executed,
+                "status", b == null ? "NONE" : b.currentStatus());
+    }
+
+    /** The merchant's mailbox: the OTP Monnify sent for a transfer (or a batch) waiting for authorization. */
     @GetMapping("/_control/otp/{reference}")
     public ResponseEntity<Map<String, Object>> otp(@PathVariable String reference) {
+        Batch batch = batches.get(reference);
+        if (batch != null && batch.otp != null) {
+            return ResponseEntity.ok(Map.of("reference", reference, "otp", batch.otp));
+        }
         Transfer t = transfers.get(reference);
         if (t == null || t.otp == null) {
             return ResponseEntity.status(404).body(Map.of("reference", reference, "otp", "NONE"));
@@ -511,6 +686,29 @@ public class MonnifySandbox {
     }
 
     /** A transfer the simulator executed. */
+    /** A bulk transfer: its transfers' references, its status, its OTP while it waits for one. */
+    final class Batch {
+        final String reference;
+        final Instant createdAt = Instant.now();
+        final List<String> references = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile String status;
+        volatile String otp;
+
+        Batch(String reference) {
+            this.reference = reference;
+        }
+
+        /** COMPLETED once every transfer in it is final. */
+        String currentStatus() {
+            if (otp != null) {
+                return status;
+            }
+            boolean done = references.stream().map(transfers::get).peek(Transfer::settle)
+                    .allMatch(t -> "SUCCESS".equals(t.status) || "FAILED".equals(t.status));
+            return done ? "COMPLETED" : status;
+        }
+    }
+
     static final class Transfer {
         final String reference;
         final BigDecimal amount;
@@ -545,6 +743,12 @@ public class MonnifySandbox {
         void later(String status, Duration after) {
             this.nextStatus = status;
             this.nextAt = (executed && otpReleased ? Instant.now() : createdAt).plus(after);
+        }
+
+        /** The next status, {@code after} from now (a transfer released later than it was created). */
+        void laterFromNow(String status, Duration after) {
+            this.nextStatus = status;
+            this.nextAt = Instant.now().plus(after);
         }
 
         /** Held for an OTP: nothing is paid until it is validated. */
