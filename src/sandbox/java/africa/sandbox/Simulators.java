@@ -2,6 +2,8 @@ package africa.sandbox;
 
 import africa.sandbox.connect.ConnectSandbox;
 import africa.sandbox.connect.ConnectSandboxProperties;
+import africa.sandbox.dollr.DollrSandbox;
+import africa.sandbox.dollr.DollrSandboxProperties;
 import africa.sandbox.monnify.MonnifySandbox;
 import africa.sandbox.monnify.MonnifySandboxProperties;
 import africa.sandbox.waas.WaasSandbox;
@@ -13,7 +15,8 @@ import org.springframework.context.annotation.Import;
 /** Every simulator and its settings: imported by the standalone {@link SandboxApplication} or, in-process, by {@link SandboxAutoConfiguration}. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({SandboxProperties.class, MonnifySandboxProperties.class, WaasSandboxProperties.class,
-        ConnectSandboxProperties.class})
-@Import({WebhookSender.class, MonnifySandbox.class, WaasSandbox.class, ConnectSandbox.class, CallbackInbox.class})
+        ConnectSandboxProperties.class, DollrSandboxProperties.class})
+@Import({WebhookSender.class, MonnifySandbox.class, WaasSandbox.class, ConnectSandbox.class, DollrSandbox.class,
+        CallbackInbox.class})
 public class Simulators {
 }

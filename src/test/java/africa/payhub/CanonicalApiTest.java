@@ -248,7 +248,7 @@ class CanonicalApiTest extends HubTestSupport {
         // operation -> the message without one thing its entry requires, and the field the 400 names
         Map<String, String[]> cases = new LinkedHashMap<>();
         cases.put("PAYOUT", new String[] {"{\"destination\": {\"type\": \"WALLET\", \"accountNumber\": \"1\", \"bankCode\": \"057\"},"
-                + " \"amount\": {\"value\": \"1.00\", \"currency\": \"NGN\"}}", "destination.type", "must be BANK_ACCOUNT for PAYOUT"});
+                + " \"amount\": {\"value\": \"1.00\", \"currency\": \"NGN\"}}", "destination.type", "must be one of [\"BANK_ACCOUNT\", \"MOBILE_MONEY\"]"});
         cases.put("WALLET_OPEN", new String[] {"{\"currency\": \"KES\"}", "customer", "is required"});
         cases.put("WALLET_CREDIT", new String[] {"{\"amount\": {\"value\": \"1.00\", \"currency\": \"KES\"}}", "destination", "is required"});
         cases.put("WALLET_DEBIT", new String[] {"{\"amount\": {\"value\": \"1.00\", \"currency\": \"KES\"}}", "source", "is required"});
@@ -258,6 +258,9 @@ class CanonicalApiTest extends HubTestSupport {
                 + " \"destination\": {\"type\": \"WALLET\"}}", "destination", "phone or email"});
         cases.put("REVERSAL", new String[] {"{\"amount\": {\"value\": \"1.00\", \"currency\": \"KES\"}}", "reversalOf", "is required"});
         cases.put("PAYOUT_BATCH", new String[] {"{\"provider\": \"monnify\"}", "items", "is required"});
+        cases.put("COLLECTION", new String[] {"{\"method\": \"INVOICE\", \"amount\": {\"value\": \"1.00\", \"currency\": \"USD\"},"
+                + " \"customer\": {\"name\": \"Musu Kollie\"}}", "customer.phone", "is required"});
+        cases.put("CANCEL", new String[] {"{}", "cancelOf", "is required"});
         cases.forEach((operation, c) -> {
             ObjectNode m = (ObjectNode) Json.toNode(c[0]);
             m.put("messageId", messageId("op")).put("operation", operation);

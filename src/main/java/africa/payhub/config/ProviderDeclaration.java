@@ -117,8 +117,13 @@ public record ProviderDeclaration(
     /**
      * A provider call of the common shape: request template, HTTP, response template. Or, for a flow with
      * steps of its own, the id of a route file ({@code flow}). {@code enabledBy}: a boolean setting.
+     * {@code uses}: recorded things the call reads (a status query of a payment's invoice), never created.
      */
-    public record Call(String request, String response, String flow, String enabledBy) {
+    public record Call(String request, String response, String flow, String enabledBy, List<Use> uses) {
+        public Call {
+            uses = uses == null ? List.of() : uses;
+        }
+
         public boolean templated() {
             return flow == null;
         }
@@ -126,10 +131,15 @@ public record ProviderDeclaration(
 
     /**
      * Something created at the provider once per {@code scope} ({@code hub}, {@code client} or
-     * {@code payment}) and key, recorded, and reused: a profile, a service, an invoice.
+     * {@code payment}) and key, recorded, and reused: a profile, a service, an invoice. Scope {@code call}:
+     * made afresh right before each call that needs it and not reused (a short-lived session).
+     * {@code when}: a JSLT condition over the call input; false, the resource is not needed for this payment.
+     * {@code each}: a JSLT expression giving a list (a message's items): the request and response mappings
+     * run once per element (the input gains {@code .item} and {@code .itemIndex}), and the resource is
+     * recorded once all are made, with {@code {"items": [...]}} as its detail.
      */
     public record Resource(String scope, String key, String configured, List<String> needs, String request,
-                           String response, String flow) {
+                           String response, String flow, String when, String each) {
         public Resource {
             needs = needs == null ? List.of() : needs;
         }
@@ -152,8 +162,11 @@ public record ProviderDeclaration(
     public record Recorded(String key, String detail) {
     }
 
-    /** A use of a recorded thing by a message: it must exist (and be the client's, when {@code owned}) and match. */
-    public record Use(String record, String key, boolean owned, Map<String, String> match) {
+    /**
+     * A use of a recorded thing by a message: it must exist (and be the client's, when {@code owned}) and
+     * match. With {@code as}, the thing found is handed to the mappings as {@code .resources.<as>}.
+     */
+    public record Use(String record, String key, boolean owned, Map<String, String> match, String as) {
         public Use {
             match = match == null ? Map.of() : match;
         }
@@ -162,19 +175,24 @@ public record ProviderDeclaration(
     /**
      * A canonical operation this provider carries. {@code authorize} and {@code resendAuthorization}: the
      * calls that release a transfer the provider holds for an authorization code (an OTP), and ask for a
-     * new code.
+     * new code. {@code result}: result field -> resource, the resource's recorded answer shown in the
+     * payment's result (e.g. a fee preview); those listed in {@code onSuccess} are made once the provider
+     * reports success, by the send or a status query (e.g. a receipt).
      */
     public record Operation(String request, String response, String flow, Call status, List<String> needs,
                             List<Use> uses, String records, boolean lookupFirst, Call authorize,
-                            Call resendAuthorization, List<String> checks) {
+                            Call resendAuthorization, List<String> checks, Map<String, String> result,
+                            List<String> onSuccess) {
         public Operation {
             needs = needs == null ? List.of() : needs;
             uses = uses == null ? List.of() : uses;
             checks = checks == null ? List.of() : checks;
+            result = result == null ? Map.of() : result;
+            onSuccess = onSuccess == null ? List.of() : onSuccess;
         }
 
         public Call call() {
-            return new Call(request, response, flow, null);
+            return new Call(request, response, flow, null, null);
         }
     }
 

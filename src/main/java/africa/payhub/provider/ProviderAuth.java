@@ -38,6 +38,7 @@ public class ProviderAuth {
         Provider p = providers.require(provider);
         ProviderDeclaration.Auth auth = p.declaration().auth();
         Message msg = exchange.getMessage();
+        fillSecrets(p, msg);
         switch (auth.kind()) {
             case "basic" -> msg.setHeader("Authorization", BasicCredentials.header(
                     p.credential(auth.basic().username()).reveal(), p.credential(auth.basic().password())));
@@ -58,6 +59,37 @@ public class ProviderAuth {
             }
             default -> throw new IllegalStateException(provider + ": unknown auth kind " + auth.kind());
         }
+    }
+
+    /**
+     * A request mapping may place {@code {"_secret": "<setting>"}} anywhere in a body (a payout's passcode):
+     * the value of that secret setting (declared {@code format: password}) replaces it here, after the
+     * request was recorded in the timeline (which shows the placeholder), right before it is sent.
+     */
+    private static void fillSecrets(Provider p, Message msg) {
+        Object body = msg.getBody();
+        if (!(body instanceof String text) || !text.contains("\"_secret\"")) {
+            return;
+        }
+        JsonNode tree = Json.toNode(text);
+        msg.setBody(Json.write(withSecrets(p, tree)));
+    }
+
+    private static JsonNode withSecrets(Provider p, JsonNode node) {
+        if (node.isObject()) {
+            if (node.size() == 1 && node.path("_secret").isTextual()) {
+                return Json.NODES.textNode(p.secret(node.get("_secret").asText()).reveal());
+            }
+            ObjectNode out = Json.object();
+            node.fields().forEachRemaining(e -> out.set(e.getKey(), withSecrets(p, e.getValue())));
+            return out;
+        }
+        if (node.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = Json.NODES.arrayNode();
+            node.forEach(e -> out.add(withSecrets(p, e)));
+            return out;
+        }
+        return node;
     }
 
     /** Builds the login request of the provider in {@code hubProvider}: method, URL, credentials. */

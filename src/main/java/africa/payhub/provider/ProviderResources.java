@@ -47,6 +47,18 @@ public class ProviderResources {
                 .query(String.class).optional();
     }
 
+    /** The resource with what was recorded about it, when it exists (created, not merely claimed). */
+    public Optional<Row> findRow(String provider, String kind, String owner, String key) {
+        return jdbc.sql("""
+                        SELECT owner, provider_code, CAST(detail AS text) AS detail FROM provider_resources
+                        WHERE provider = :provider AND kind = :kind AND owner = :owner AND natural_key = :key
+                          AND state = 'CREATED'""")
+                .param("provider", provider).param("kind", kind).param("owner", owner).param("key", key)
+                .query((rs, n) -> new Row(rs.getString("owner"), rs.getString("provider_code"),
+                        rs.getString("detail") == null ? null : Json.toNode(rs.getString("detail"))))
+                .optional();
+    }
+
     /** A recorded thing by its key, whoever owns it. */
     public Optional<Row> findAnyOwner(String provider, String kind, String key) {
         return jdbc.sql("""

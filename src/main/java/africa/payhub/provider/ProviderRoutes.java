@@ -70,10 +70,10 @@ public class ProviderRoutes implements CamelContextConfiguration {
         d.operations().forEach((operation, op) -> {
             String id = ProviderCatalog.routeId(name, operation);
             if (op.flow() == null) {
-                out.add(call(id, name, operation, op.request(), op.response()));
+                out.add(call(id, name, operation, "send", op.request(), op.response()));
             }
             if (op.status() != null && op.status().templated()) {
-                out.add(call(id + "-status", name, "", op.status().request(), op.status().response()));
+                out.add(call(id + "-status", name, operation, "status", op.status().request(), op.status().response()));
             }
             if (op.authorize() != null && op.authorize().templated()) {
                 out.add(fetch(id + "-authorize", name, op.authorize().request(), op.authorize().response()));
@@ -84,7 +84,7 @@ public class ProviderRoutes implements CamelContextConfiguration {
             }
         });
         if (d.status() != null && d.status().templated()) {
-            out.add(call(name + "-status", name, "", d.status().request(), d.status().response()));
+            out.add(call(name + "-status", name, "", "status", d.status().request(), d.status().response()));
         }
         if (d.lookup() != null && d.lookup().templated()) {
             out.add(fetch(name + "-lookup", name, d.lookup().request(), d.lookup().response()));
@@ -105,9 +105,10 @@ public class ProviderRoutes implements CamelContextConfiguration {
         return out;
     }
 
-    private static Route call(String id, String provider, String operation, String request, String response) {
+    private static Route call(String id, String provider, String operation, String phase, String request,
+                              String response) {
         return new Route(id, "provider-call", Map.of("flow", id, "provider", provider, "operation", operation,
-                "request", request, "response", response));
+                "phase", phase, "request", request, "response", response));
     }
 
     private static Route fetch(String id, String provider, String request, String response) {

@@ -1,14 +1,19 @@
 package africa.payhub.provider;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Redactor;
 import africa.payhub.config.ProviderDeclaration;
+import africa.payhub.payment.PaymentStatus;
+import africa.payhub.payment.Timeline;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
@@ -23,35 +28,50 @@ import org.springframework.stereotype.Component;
  *       an invoice), created through {@code <provider>-<resource>-create} when missing, handed to the
  *       mappings as {@code .resources.<name>} ({@code code}, {@code detail});</li>
  *   <li>{@code lookupFirst}: the destination looked up and required active;</li>
- *   <li>{@code records}: what the result names is remembered for its client (a wallet and its currency).</li>
+ *   <li>{@code records}: what the result names is remembered for its client (a wallet and its currency);</li>
+ *   <li>{@code result} and {@code onSuccess}: recorded answers shown in the payment's result (a fee
+ *       preview), and resources made once the provider reports success (a receipt), after the send and
+ *       after each status query.</li>
  * </ul>
+ * A status query runs its declared {@code uses} only: it never creates anything.
  */
 @Component("steps")
 public class Steps {
 
     static final String CLIENT = "hubClientId";
+    static final String INPUT = "hubCallInput";
+    static final String STATUS = "status";
 
     private final ProviderCatalog providers;
     private final ProviderResources resources;
     private final Mappings mappings;
     private final Lookups lookups;
     private final ProducerTemplate template;
+    private final Timeline timeline;
 
     public Steps(ProviderCatalog providers, ProviderResources resources, Mappings mappings, Lookups lookups,
-                 ProducerTemplate template) {
+                 ProducerTemplate template, Timeline timeline) {
         this.providers = providers;
         this.resources = resources;
         this.mappings = mappings;
         this.lookups = lookups;
         this.template = template;
+        this.timeline = timeline;
     }
 
-    /** Body: the call input. Checks uses, ensures needed resources, looks up first; the body gains what they found. */
-    public void before(String provider, String operation, Exchange exchange) {
+    /**
+     * Body: the call input. Checks uses, ensures needed resources, looks up first; the body gains what they
+     * found. {@code phase}: {@code send}, or {@code status} (a status query: its declared uses only).
+     */
+    public void before(String provider, String operation, String phase, Exchange exchange) {
         ProviderDeclaration.Operation op = operation(provider, operation);
         ObjectNode input = (ObjectNode) Json.toNode(exchange.getMessage().getBody());
         exchange.setProperty(CLIENT, input.path("payment").path("clientId").asText(null));
-        if (op != null) {
+        if (op != null && STATUS.equals(phase)) {
+            for (ProviderDeclaration.Use use : op.status() == null ? List.<ProviderDeclaration.Use>of() : op.status().uses()) {
+                check(provider, use, input);
+            }
+        } else if (op != null) {
             for (ProviderDeclaration.Use use : op.uses()) {
                 check(provider, use, input);
             }
@@ -63,15 +83,25 @@ public class Steps {
                 lookups.beforeSending(provider, input);
             }
         }
+        exchange.setProperty(INPUT, input);
         exchange.getMessage().setBody(input);
     }
 
-    /** Body: the outcome. Records what the operation's result names, for the client that sent it. */
-    public void after(String provider, String operation, Exchange exchange) {
+    /**
+     * Body: the outcome. Records what the operation's result names, for the client that sent it (after a
+     * send), and adds the declared resources to the result (after a send or a status query).
+     */
+    public void after(String provider, String operation, String phase, Exchange exchange) {
         ProviderDeclaration.Operation op = operation(provider, operation);
         JsonNode outcome = Json.toNode(exchange.getMessage().getBody());
+        ObjectNode input = exchange.getProperty(INPUT, ObjectNode.class);
+        if (op != null && input != null && !op.result().isEmpty() && outcome.isObject()
+                && "STATUS".equals(outcome.path("outcome").asText())) {
+            addResults(provider, op, input, (ObjectNode) outcome);
+        }
         String client = exchange.getProperty(CLIENT, String.class);
-        if (op != null && op.records() != null && client != null && "STATUS".equals(outcome.path("outcome").asText())) {
+        if (op != null && !STATUS.equals(phase) && op.records() != null && client != null
+                && "STATUS".equals(outcome.path("outcome").asText())) {
             ProviderDeclaration.Recorded rec = providers.require(provider).declaration().records().get(op.records());
             String key = text(mappings.evaluate(rec.key(), outcome));
             if (key != null) {
@@ -80,6 +110,38 @@ public class Steps {
             }
         }
         exchange.getMessage().setBody(outcome);
+    }
+
+    /**
+     * The resources the operation shows in its result: recorded ones as they are, {@code onSuccess} ones made
+     * once the outcome says the payment succeeded. A result resource that cannot be made now is noted in the
+     * timeline and left out; it never holds up a payment the provider settled.
+     */
+    private void addResults(String provider, ProviderDeclaration.Operation op, ObjectNode input, ObjectNode outcome) {
+        boolean succeeded = mappings.status(provider, outcome.path("providerStatus").asText(null)).status()
+                == PaymentStatus.SUCCEEDED;
+        ObjectNode result = outcome.path("result").isObject() ? (ObjectNode) outcome.get("result") : outcome.putObject("result");
+        String paymentId = input.path("payment").path("paymentId").asText(null);
+        op.result().forEach((field, name) -> {
+            ProviderDeclaration.Resource r = resource(provider, name);
+            if (!wanted(r, input) || "call".equals(r.scope())) {
+                return;
+            }
+            Optional<ProviderResources.Row> row = resources.findRow(provider, name, owner(provider, name, r, input),
+                    key(provider, name, r, input));
+            if (row.isEmpty() && succeeded && op.onSuccess().contains(name)) {
+                try {
+                    ensure(provider, name, input);
+                    row = resources.findRow(provider, name, owner(provider, name, r, input), key(provider, name, r, input));
+                } catch (RuntimeException e) {
+                    if (paymentId != null) {
+                        timeline.record(paymentId, "STEP_FAILED", "hub", Json.object().put("provider", provider)
+                                .put("step", name).put("reason", Outcomes.describe(e)));
+                    }
+                }
+            }
+            row.ifPresent(found -> result.set(field, found.detail() != null ? found.detail() : Json.NODES.textNode(found.code())));
+        });
     }
 
     private ProviderDeclaration.Operation operation(String provider, String operation) {
@@ -97,6 +159,13 @@ public class Steps {
         if (use.owned() && (row.isEmpty() || !row.get().owner().equals(client))) {
             throw ProviderRejectedException.beforeSending(provider, "NOT_OWNED", "no " + use.record() + " " + key
                     + " of this client at " + provider + "; nothing was sent");
+        }
+        if (use.as() != null && row.isPresent()) {
+            ObjectNode found = Json.object().put("code", row.get().code());
+            if (row.get().detail() != null) {
+                found.set("detail", row.get().detail());
+            }
+            input.with("resources").set(use.as(), found);
         }
         if (row.isEmpty() || row.get().detail() == null) {
             return;
@@ -160,42 +229,105 @@ public class Steps {
 
     private void ensureAll(String provider, Iterable<String> needs, ObjectNode input) {
         for (String need : needs) {
-            ObjectNode found = ensure(provider, need, input);
-            input.with("resources").set(need, found);
+            if (wanted(resource(provider, need), input)) {
+                ObjectNode found = ensure(provider, need, input);
+                input.with("resources").set(need, found);
+            }
         }
     }
 
-    /** The resource, created once for its scope: {@code {code, detail}}. */
-    private ObjectNode ensure(String provider, String name, ObjectNode input) {
+    private ProviderDeclaration.Resource resource(String provider, String name) {
         ProviderDeclaration.Resource r = providers.require(provider).declaration().resources().get(name);
         if (r == null) {
             throw new MappingException(provider + " declares no resource '" + name + "'");
         }
+        return r;
+    }
+
+    /** Whether this payment needs the resource at all (its {@code when}). */
+    private boolean wanted(ProviderDeclaration.Resource r, JsonNode input) {
+        if (r.when() == null) {
+            return true;
+        }
+        JsonNode w = mappings.evaluate(r.when(), input);
+        return w != null && !w.isNull() && !w.isMissingNode() && !(w.isBoolean() && !w.booleanValue())
+                && !(w.isTextual() && w.asText().isEmpty());
+    }
+
+    private String key(String provider, String name, ProviderDeclaration.Resource r, JsonNode input) {
+        String key = text(mappings.evaluate(r.key(), input));
+        if (key == null || key.isBlank()) {
+            throw new MappingException(provider + " resource " + name + ": its key is empty for this payment");
+        }
+        return key;
+    }
+
+    private static String owner(String provider, String name, ProviderDeclaration.Resource r, JsonNode input) {
+        return switch (r.scope() == null ? "hub" : r.scope()) {
+            case "hub" -> "hub";
+            case "client" -> input.path("payment").path("clientId").asText();
+            case "payment" -> input.path("payment").path("paymentId").asText();
+            default -> throw new MappingException(provider + " resource " + name + ": unknown scope " + r.scope());
+        };
+    }
+
+    /** The resource, created once for its scope (or, scope {@code call}, for this call): {@code {code, detail}}. */
+    private ObjectNode ensure(String provider, String name, ObjectNode input) {
+        ProviderDeclaration.Resource r = resource(provider, name);
         if (r.configured() != null) {
             String configured = text(mappings.evaluate(r.configured(), input));
             if (configured != null && !configured.isBlank()) {
                 return Json.object().put("code", configured);
             }
         }
-        String key = text(mappings.evaluate(r.key(), input));
-        if (key == null || key.isBlank()) {
-            throw new MappingException(provider + " resource " + name + ": its key is empty for this payment");
+        if ("call".equals(r.scope())) {
+            return found(create(provider, name, r, input));
         }
-        String owner = switch (r.scope() == null ? "hub" : r.scope()) {
-            case "hub" -> "hub";
-            case "client" -> input.path("payment").path("clientId").asText();
-            case "payment" -> input.path("payment").path("paymentId").asText();
-            default -> throw new MappingException(provider + " resource " + name + ": unknown scope " + r.scope());
-        };
+        String key = key(provider, name, r, input);
+        String owner = owner(provider, name, r, input);
         String code = resources.ensure(provider, name, owner, key, () -> create(provider, name, r, input));
-        return Json.object().put("code", code);
+        return found(resources.findRow(provider, name, owner, key)
+                .map(row -> new ProviderResources.Created(row.code(), row.detail()))
+                .orElse(new ProviderResources.Created(code, null)));
     }
 
-    /** Runs the resource's creation flow (which answers {"code", ...}); its failure fails the calling flow, unchanged. */
+    private static ObjectNode found(ProviderResources.Created created) {
+        ObjectNode out = Json.object().put("code", created.code());
+        if (created.detail() != null) {
+            out.set("detail", created.detail());
+        }
+        return out;
+    }
+
+    /**
+     * Runs the resource's creation flow (which answers {"code", ...}), once, or once per element of its
+     * {@code each}; its failure fails the calling flow, unchanged.
+     */
     private ProviderResources.Created create(String provider, String name, ProviderDeclaration.Resource r, ObjectNode input) {
         ObjectNode createInput = input.deepCopy();
         ensureAll(provider, r.needs(), createInput);
         String route = "direct:" + (r.flow() != null ? r.flow() : provider + "-" + name + "-create");
+        if (r.each() == null) {
+            return createOne(route, input, createInput);
+        }
+        JsonNode elements = mappings.evaluate(r.each(), createInput);
+        ArrayNode made = Json.NODES.arrayNode();
+        List<String> codes = new ArrayList<>();
+        int index = 0;
+        for (JsonNode element : elements.isArray() ? elements : Json.NODES.arrayNode()) {
+            ObjectNode one = createInput.deepCopy();
+            one.set("item", element);
+            one.put("itemIndex", index++);
+            ProviderResources.Created c = createOne(route, input, one);
+            codes.add(c.code());
+            made.add(c.detail());
+        }
+        ObjectNode detail = Json.object();
+        detail.set("items", made);
+        return new ProviderResources.Created(codes.isEmpty() ? "-" : String.join(",", codes), detail);
+    }
+
+    private ProviderResources.Created createOne(String route, ObjectNode input, ObjectNode createInput) {
         Exchange result = template.send(route, ex -> {
             ex.setProperty(FlowAdapter.PAYMENT_ID, input.path("payment").path("paymentId").asText(null));
             ex.getMessage().setBody(createInput);
