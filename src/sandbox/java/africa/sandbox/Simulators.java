@@ -4,6 +4,8 @@ import africa.sandbox.connect.ConnectSandbox;
 import africa.sandbox.connect.ConnectSandboxProperties;
 import africa.sandbox.monnify.MonnifySandbox;
 import africa.sandbox.monnify.MonnifySandboxProperties;
+import africa.sandbox.stub.StubSandbox;
+import africa.sandbox.stub.StubSandboxProperties;
 import africa.sandbox.waas.WaasSandbox;
 import africa.sandbox.waas.WaasSandboxProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -13,7 +15,7 @@ import org.springframework.context.annotation.Import;
 /** Every simulator and its settings: imported by the standalone {@link SandboxApplication} or, in-process, by {@link SandboxAutoConfiguration}. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({SandboxProperties.class, MonnifySandboxProperties.class, WaasSandboxProperties.class,
-        ConnectSandboxProperties.class})
-@Import({WebhookSender.class, MonnifySandbox.class, WaasSandbox.class, ConnectSandbox.class, CallbackInbox.class})
+        ConnectSandboxProperties.class, StubSandboxProperties.class})
+@Import({WebhookSender.class, MonnifySandbox.class, WaasSandbox.class, ConnectSandbox.class, StubSandbox.class, CallbackInbox.class})
 public class Simulators {
 }

@@ -37,7 +37,8 @@ class ProductionChecksTest {
                 .withProperty("hub.providers.monnify.contract-code", "123")
                 .withProperty("hub.providers.monnify.source-account-number", "3934178936")
                 .withProperty("hub.providers.waas.enabled", "false")
-                .withProperty("hub.providers.connect.enabled", "false");
+                .withProperty("hub.providers.connect.enabled", "false")
+                .withProperty("hub.providers.stub.enabled", "false");
         assertThat(ProductionChecks.check(env)).isEmpty();
 
         env.setProperty("hub.clients.acme-erp.callback-secret", "");
