@@ -232,6 +232,9 @@ class StubDataRequestTest extends HubTestSupport {
         assertThat(stored).isEqualTo(settlements);
         assertThat(eventTypes(id)).containsSubsequence("PROVIDER_REQUEST", "FILE_UPLOAD", "PROVIDER_REQUEST", "WEBHOOK");
         assertThat(done.path("settlements").asInt()).isEqualTo(1);
+        // the presigned URL's signature is a credential: the timeline keeps the URL without it
+        String timeline = Json.write(events(id));
+        assertThat(timeline).contains("X-Amz-Signature=[REDACTED]").doesNotContainPattern("X-Amz-Signature=[0-9a-f]{16}");
     }
 
     @Test
