@@ -6,6 +6,8 @@ import africa.sandbox.dollr.DollrSandbox;
 import africa.sandbox.dollr.DollrSandboxProperties;
 import africa.sandbox.monnify.MonnifySandbox;
 import africa.sandbox.monnify.MonnifySandboxProperties;
+import africa.sandbox.stub.StubSandbox;
+import africa.sandbox.stub.StubSandboxProperties;
 import africa.sandbox.waas.WaasSandbox;
 import africa.sandbox.waas.WaasSandboxProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -15,8 +17,8 @@ import org.springframework.context.annotation.Import;
 /** Every simulator and its settings: imported by the standalone {@link SandboxApplication} or, in-process, by {@link SandboxAutoConfiguration}. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({SandboxProperties.class, MonnifySandboxProperties.class, WaasSandboxProperties.class,
-        ConnectSandboxProperties.class, DollrSandboxProperties.class})
+        ConnectSandboxProperties.class, DollrSandboxProperties.class, StubSandboxProperties.class})
 @Import({WebhookSender.class, MonnifySandbox.class, WaasSandbox.class, ConnectSandbox.class, DollrSandbox.class,
-        CallbackInbox.class})
+        StubSandbox.class, CallbackInbox.class})
 public class Simulators {
 }

@@ -38,7 +38,8 @@ class ProductionChecksTest {
                 .withProperty("hub.providers.monnify.source-account-number", "3934178936")
                 .withProperty("hub.providers.waas.enabled", "false")
                 .withProperty("hub.providers.connect.enabled", "false")
-                .withProperty("hub.providers.dollr.enabled", "false");
+                .withProperty("hub.providers.dollr.enabled", "false")
+                .withProperty("hub.providers.stub.enabled", "false");
         assertThat(ProductionChecks.check(env)).isEmpty();
 
         env.setProperty("hub.clients.acme-erp.callback-secret", "");

@@ -15,6 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 import africa.payhub.canonical.Json;
 import africa.payhub.config.ClientRegistry;
 import africa.payhub.config.HubProperties;
+import africa.payhub.data.DataTimeline;
 import africa.payhub.payment.NotificationStore;
 import africa.payhub.payment.Timeline;
 import org.apache.camel.Exchange;
@@ -41,12 +42,14 @@ public class CallbackDelivery {
     private final NotificationStore store;
     private final ClientRegistry clients;
     private final Timeline timeline;
+    private final DataTimeline dataTimeline;
     private final List<Duration> ladder;
     private final Clock clock;
 
-    public CallbackDelivery(NotificationStore store, ClientRegistry clients, Timeline timeline,
+    public CallbackDelivery(NotificationStore store, ClientRegistry clients, Timeline timeline, DataTimeline dataTimeline,
                             HubProperties properties, Clock clock) {
         this.store = store;
+        this.dataTimeline = dataTimeline;
         this.clients = clients;
         this.timeline = timeline;
         this.ladder = List.copyOf(properties.callbacks().retryDelays());
@@ -77,7 +80,7 @@ public class CallbackDelivery {
         msg.setHeader(Exchange.CONTENT_TYPE, "application/json");
         msg.setHeader(SIGNATURE_HEADER, "sha256=" + sign(payload, client.callbackSecret().bytes()));
         msg.setHeader(EVENT_ID_HEADER, eventId.toString());
-        msg.setHeader("X-Hub-Event-Type", "payment.status.changed");
+        msg.setHeader("X-Hub-Event-Type", n.paymentId() == null ? "data-request.status.changed" : "payment.status.changed");
         msg.setHeader("User-Agent", "payment-hub-callbacks/1");
         exchange.setProperty(EVENT, n);
         exchange.setProperty("hubSkip", false);
@@ -128,12 +131,16 @@ public class CallbackDelivery {
         if (next != null) {
             detail.put("nextAttemptAt", next.toString());
         }
-        timeline.record(n.paymentId(), "CALLBACK_ATTEMPT", "hub", detail);
+        if (n.paymentId() != null) {
+            timeline.record(n.paymentId(), "CALLBACK_ATTEMPT", "hub", detail);
+        } else {
+            dataTimeline.record(n.dataRequestId(), "CALLBACK_ATTEMPT", "hub", detail);
+        }
     }
 
     /** Queues a callback again (from the API); true when it was DEAD or DELIVERED and is now PENDING. */
     public boolean redeliver(String paymentId, UUID eventId, String by) {
-        NotificationStore.Notification n = store.find(eventId).filter(x -> x.paymentId().equals(paymentId)).orElse(null);
+        NotificationStore.Notification n = store.find(eventId).filter(x -> paymentId.equals(x.paymentId())).orElse(null);
         if (n == null) {
             return false;
         }

@@ -42,7 +42,8 @@ public class CanonicalValidator {
             "amount.currency", "must be an ISO 4217 currency code such as NGN",
             "callbackUrl", "must be an http or https URL",
             "currency", "must be an ISO 4217 currency code such as KES",
-            "provider", "must be a provider name such as monnify");
+            "provider", "must be a provider name such as monnify",
+            "requestId", "must be 1-64 characters of A-Z a-z 0-9 . _ : -");
 
     private final JsonNode document;
     private final JsonSchema schema;
@@ -55,8 +56,13 @@ public class CanonicalValidator {
     }
 
     CanonicalValidator(int maxBodyBytes) throws IOException {
+        this(SCHEMA_RESOURCE, maxBodyBytes);
+    }
+
+    /** A validator of another document of the API by its JSON Schema (a classpath resource), e.g. a data request. */
+    public CanonicalValidator(String schemaResource, int maxBodyBytes) throws IOException {
         this.maxBodyBytes = maxBodyBytes;
-        try (InputStream in = getClass().getResourceAsStream(SCHEMA_RESOURCE)) {
+        try (InputStream in = getClass().getResourceAsStream(schemaResource)) {
             this.document = Json.MAPPER.readTree(in);
         }
         JsonMetaSchema hub = JsonMetaSchema.builder(JsonMetaSchema.getV202012()).keywords(HubKeywords.all()).build();

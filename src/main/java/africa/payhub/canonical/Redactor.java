@@ -37,12 +37,20 @@ public final class Redactor {
             return out;
         }
         if (node.isTextual()) {
-            return Json.NODES.textNode(Sensitive.maskPans(node.textValue()));
+            return Json.NODES.textNode(maskUrlSignatures(Sensitive.maskPans(node.textValue())));
         }
         if (node.isIntegralNumber() && Sensitive.containsPan(node.asText())) {
             return Json.NODES.textNode(Sensitive.maskPans(node.asText()));
         }
         return node;
+    }
+
+    /** A presigned URL's signature (S3-style {@code X-Amz-Signature=}, {@code Signature=}, {@code sig=}) is a credential. */
+    private static final java.util.regex.Pattern URL_SIGNATURE =
+            java.util.regex.Pattern.compile("(?i)([?&](?:x-amz-signature|x-goog-signature|signature|sig)=)[^&#\\s\"]+");
+
+    static String maskUrlSignatures(String text) {
+        return text.indexOf('=') < 0 ? text : URL_SIGNATURE.matcher(text).replaceAll("$1" + MASK);
     }
 
     /** Redacts a body that may or may not be JSON; non-JSON text is kept short and card-masked. */

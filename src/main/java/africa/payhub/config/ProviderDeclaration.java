@@ -35,6 +35,7 @@ public record ProviderDeclaration(
         Map<String, Recorded> records,
         Map<String, Check> checks,
         Map<String, Operation> operations,
+        Map<String, DataCall> data,
         @JsonProperty(access = JsonProperty.Access.READ_ONLY) Path file) {
 
     /** The file name every declaration has: {@code <name>.provider.yaml}. */
@@ -50,8 +51,9 @@ public record ProviderDeclaration(
         records = records == null ? Map.of() : records;
         checks = checks == null ? Map.of() : checks;
         operations = operations == null ? Map.of() : operations;
+        data = data == null ? Map.of() : data;
         auth = auth == null ? new Auth("none", null, null, null) : auth;
-        webhooks = webhooks == null ? new Webhooks("none", null, null, null) : webhooks;
+        webhooks = webhooks == null ? new Webhooks("none", null, null, null, null) : webhooks;
     }
 
     /**
@@ -104,11 +106,26 @@ public record ProviderDeclaration(
     /**
      * How a webhook is verified. {@code verification}: {@code hmac} (algorithm, header, encoding hex or
      * base64, the setting holding the key, an optional prefix such as {@code sha256=}), {@code bean} (a
-     * named WebhookVerifier bean, for what cannot be declared), or {@code none} (no webhooks: every
+     * named WebhookVerifier bean, for what cannot be declared), {@code echoed-token} (the body field
+     * {@code token.field} carries back the token the hub sent with the request; its hash is compared in
+     * constant time with the one stored for the request it names), or {@code none} (no webhooks: every
      * outcome is confirmed by status query). {@code mapping}: the template that turns a verified event
      * into an outcome.
      */
-    public record Webhooks(String verification, Hmac hmac, String bean, String mapping) {
+    public record Webhooks(String verification, Hmac hmac, String bean, String mapping, EchoedToken token) {
+    }
+
+    /** The body field in which the provider echoes the token the hub sent with the request. */
+    public record EchoedToken(String field) {
+    }
+
+    /**
+     * A kind of data request the provider answers ({@code data:}, e.g. INSIGHTS): its request and response
+     * mappings (or a route file, {@code flow}), and optionally {@code upload}: a call answering
+     * {@code result: {url, path}} where the hub first PUTs the request's file, before the request itself
+     * (which then reads {@code .upload.path}). The request's answer comes later by webhook.
+     */
+    public record DataCall(String request, String response, String flow, Call upload, String file) {
     }
 
     public record Hmac(String algorithm, String header, String encoding, String key, String prefix) {
@@ -204,7 +221,7 @@ public record ProviderDeclaration(
             throw new IOException(file + ": name must be '" + expected + "' (the file's name)");
         }
         return new ProviderDeclaration(d.name, d.title, d.description, d.properties, d.auth, d.inbound, d.webhooks,
-                d.lookup, d.status, d.resources, d.records, d.checks, d.operations, file);
+                d.lookup, d.status, d.resources, d.records, d.checks, d.operations, d.data, file);
     }
 
     /** Every declaration under {@code <home>/routes/providers}, by name. */

@@ -70,16 +70,17 @@ public class NotificationStore {
         return new Notification(rs.getObject("event_id", UUID.class), rs.getString("payment_id"), rs.getString("client_id"),
                 rs.getString("url"), rs.getString("payload"), rs.getString("status"), rs.getInt("attempts"),
                 instant(rs.getTimestamp("next_attempt_at")), (Integer) rs.getObject("last_status_code"),
-                rs.getString("last_error"), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("delivered_at")));
+                rs.getString("last_error"), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("delivered_at")),
+                rs.getString("data_request_id"));
     }
 
     private static Instant instant(Timestamp ts) {
         return ts == null ? null : ts.toInstant();
     }
 
-    /** One row of the outbox. */
+    /** One row of the outbox: about a payment, or (paymentId null) about a data request. */
     public record Notification(UUID eventId, String paymentId, String clientId, String url, String payload,
                                String status, int attempts, Instant nextAttemptAt, Integer lastStatusCode,
-                               String lastError, Instant createdAt, Instant deliveredAt) {
+                               String lastError, Instant createdAt, Instant deliveredAt, String dataRequestId) {
     }
 }

@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
  * Authenticates provider calls as each provider's declaration says ({@code auth.kind}): HTTP Basic on
  * every call, a bearer token from a login call (cached by {@link TokenCache}), settings merged into the
  * request body, or nothing. Also builds and reads the login call itself (route {@code provider-login}).
- * Credentials are added after the request was recorded in the timeline, so they never reach it.
+ * Credentials (and a token the provider is to echo) are added after the request was recorded in the
+ * timeline, so they never reach it.
  */
 @Component("providerAuth")
 public class ProviderAuth {
@@ -39,6 +40,7 @@ public class ProviderAuth {
         ProviderDeclaration.Auth auth = p.declaration().auth();
         Message msg = exchange.getMessage();
         fillSecrets(p, msg);
+        echoToken(p, exchange);
         switch (auth.kind()) {
             case "basic" -> msg.setHeader("Authorization", BasicCredentials.header(
                     p.credential(auth.basic().username()).reveal(), p.credential(auth.basic().password())));
@@ -90,6 +92,25 @@ public class ProviderAuth {
             return out;
         }
         return node;
+    }
+
+    /**
+     * A provider whose webhooks carry back a token the hub sent ({@code webhooks.verification: echoed-token})
+     * gets the request's token in the declared body field, here, after the request was recorded: the token
+     * never reaches the timeline.
+     */
+    private static void echoToken(Provider p, Exchange exchange) {
+        String token = exchange.getProperty(DataAdapter.ECHOED_TOKEN, String.class);
+        ProviderDeclaration.EchoedToken field = p.declaration().webhooks().token();
+        if (token == null || field == null || !"echoed-token".equals(p.declaration().webhooks().verification())) {
+            return;
+        }
+        Message msg = exchange.getMessage();
+        JsonNode body = msg.getBody() == null ? Json.object() : Json.toNode(msg.getBody(String.class));
+        ObjectNode withToken = body.isObject() ? (ObjectNode) body : Json.object();
+        withToken.put(field.field(), token);
+        msg.setBody(Json.write(withToken));
+        msg.setHeader(Exchange.CONTENT_TYPE, "application/json");
     }
 
     /** Builds the login request of the provider in {@code hubProvider}: method, URL, credentials. */

@@ -101,8 +101,25 @@ public class ProviderCatalog implements Carriers {
                 .filter(this::hasRoute);
     }
 
+    /** The running route that sends a data request of this kind to the provider, e.g. stub-data-insights. */
+    public Optional<String> dataFlow(String provider, String kind) {
+        return provider(provider).flatMap(p -> Optional.ofNullable(p.declaration().data().get(kind))
+                .map(call -> call.flow() != null ? call.flow() : dataRouteId(provider, kind))).filter(this::hasRoute);
+    }
+
+    /** The enabled providers that answer data requests of this kind. */
+    public List<String> dataProviders(String kind) {
+        return providers.values().stream().filter(Provider::enabled).map(Provider::name)
+                .filter(name -> dataFlow(name, kind).isPresent()).toList();
+    }
+
     public boolean hasRoute(String routeId) {
         return camel.getRoute(routeId) != null;
+    }
+
+    /** The id of a data kind's route: {@code <provider>-data-<kind>}, e.g. stub-data-bank-feed. */
+    public static String dataRouteId(String provider, String kind) {
+        return provider + "-data-" + kind.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The id of a declared flow's route: {@code <provider>-<operation>}, e.g. monnify-payout, waas-wallet-open. */

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Redactor;
+import africa.payhub.data.DataTimeline;
 import africa.payhub.payment.Timeline;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -37,11 +38,24 @@ public class ProviderHttp {
     static final String VERDICT = "hubHttpVerdict";
 
     private final Timeline timeline;
+    private final DataTimeline dataTimeline;
     private final TokenCache tokens;
 
-    public ProviderHttp(Timeline timeline, TokenCache tokens) {
+    public ProviderHttp(Timeline timeline, DataTimeline dataTimeline, TokenCache tokens) {
         this.timeline = timeline;
+        this.dataTimeline = dataTimeline;
         this.tokens = tokens;
+    }
+
+    /** Records in the timeline of the payment or data request the call is for, if any. */
+    private void record(Exchange exchange, String type, String actor, ObjectNode detail) {
+        String paymentId = exchange.getProperty(FlowAdapter.PAYMENT_ID, String.class);
+        String dataRequestId = exchange.getProperty(DataAdapter.DATA_REQUEST_ID, String.class);
+        if (paymentId != null) {
+            timeline.record(paymentId, type, actor, detail);
+        } else if (dataRequestId != null) {
+            dataTimeline.record(dataRequestId, type, actor, detail);
+        }
     }
 
     public void begin(String provider, Exchange exchange) {
@@ -63,15 +77,12 @@ public class ProviderHttp {
         }
         exchange.setProperty(HTTP_PATH, saved.path);
         exchange.setProperty(STARTED, System.nanoTime());
-        String paymentId = exchange.getProperty(FlowAdapter.PAYMENT_ID, String.class);
-        if (paymentId != null) {
-            ObjectNode detail = Json.object().put("provider", provider).put("method", saved.method)
-                    .put("path", saved.path + (saved.query == null ? "" : "?" + saved.query));
-            if (saved.body != null) {
-                detail.set("body", Redactor.redactBody(saved.body));
-            }
-            timeline.record(paymentId, "PROVIDER_REQUEST", "hub", detail);
+        ObjectNode request = Json.object().put("provider", provider).put("method", saved.method)
+                .put("path", saved.path + (saved.query == null ? "" : "?" + saved.query));
+        if (saved.body != null) {
+            request.set("body", Redactor.redactBody(saved.body));
         }
+        record(exchange, "PROVIDER_REQUEST", "hub", request);
     }
 
     /**
@@ -127,15 +138,12 @@ public class ProviderHttp {
         int status = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = msg.getBody(String.class);
         Long started = exchange.getProperty(STARTED, Long.class);
-        String paymentId = exchange.getProperty(FlowAdapter.PAYMENT_ID, String.class);
-        if (paymentId != null) {
-            ObjectNode detail = Json.object().put("provider", provider).put("httpStatus", status);
-            if (started != null) {
-                detail.put("durationMs", (System.nanoTime() - started) / 1_000_000);
-            }
-            detail.set("body", Redactor.redactBody(body));
-            timeline.record(paymentId, "PROVIDER_RESPONSE", provider, detail);
+        ObjectNode detail = Json.object().put("provider", provider).put("httpStatus", status);
+        if (started != null) {
+            detail.put("durationMs", (System.nanoTime() - started) / 1_000_000);
         }
+        detail.set("body", Redactor.redactBody(body));
+        record(exchange, "PROVIDER_RESPONSE", provider, detail);
         if (status >= 200 && status < 300) {
             exchange.removeProperty(SAVED_REQUEST);
             msg.setBody(body);

@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * files are loaded: {@code <p>-http} (provider-http: transport, credentials, circuit breaker), one
  * {@code <p>-<operation>} per declared operation of the common shape (provider-call: declared steps,
  * request mapping, HTTP, response mapping), {@code <p>-<operation>-status} and {@code <p>-status}
- * (status queries), {@code <p>-lookup} and {@code <p>-<resource>-create} (provider-fetch: failures go back
+ * (status queries), {@code <p>-data-<kind>} (and {@code -upload}) for each kind of data request it answers,
+ * {@code <p>-lookup} and {@code <p>-<resource>-create} (provider-fetch: failures go back
  * to the caller), and {@code <p>-webhook} (provider-webhook) when it sends webhooks. An operation whose
  * declaration names a {@code flow} is carried by that route file instead.
  */
@@ -97,6 +98,15 @@ public class ProviderRoutes implements CamelContextConfiguration {
         d.resources().forEach((resource, r) -> {
             if (r.flow() == null) {
                 out.add(fetch(name + "-" + resource + "-create", name, r.request(), r.response()));
+            }
+        });
+        d.data().forEach((kind, call) -> {
+            String id = ProviderCatalog.dataRouteId(name, kind);
+            if (call.flow() == null) {
+                out.add(call(id, name, "", "send", call.request(), call.response()));
+            }
+            if (call.upload() != null && call.upload().templated()) {
+                out.add(call(id + "-upload", name, "", "send", call.upload().request(), call.upload().response()));
             }
         });
         if (d.webhooks().mapping() != null) {

@@ -5,17 +5,21 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Redactor;
 import africa.payhub.canonical.Refusal;
 import africa.payhub.config.ProviderDeclaration;
 import africa.payhub.config.Secret;
+import africa.payhub.data.DataTimeline;
+import africa.payhub.data.EchoedTokens;
 import africa.payhub.payment.Timeline;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
@@ -46,10 +50,15 @@ public class Webhooks {
     private final Environment env;
     private final africa.payhub.payment.PaymentStore payments;
     private final ApplicationContext context;
+    private final EchoedTokens tokens;
+    private final DataTimeline dataTimeline;
 
     public Webhooks(ProviderCatalog providers, JdbcClient jdbc, Timeline timeline, Environment env,
-                    africa.payhub.payment.PaymentStore payments, ApplicationContext context) {
+                    africa.payhub.payment.PaymentStore payments, ApplicationContext context, EchoedTokens tokens,
+                    DataTimeline dataTimeline) {
         this.providers = providers;
+        this.tokens = tokens;
+        this.dataTimeline = dataTimeline;
         this.context = context;
         this.payments = payments;
         this.jdbc = jdbc;
@@ -76,7 +85,9 @@ public class Webhooks {
             save(provider, false, "REJECTED_SOURCE", null, null, exchange, null);
             throw Refusal.forbidden("webhooks for " + provider + " are not accepted from this address");
         }
-        if (!verified(account, body, headers)) {
+        if ("echoed-token".equals(account.declaration().webhooks().verification())) {
+            verifyEchoedToken(provider, account, body, exchange);
+        } else if (!verified(account, body, headers)) {
             save(provider, false, "REJECTED_SIGNATURE", null, null, exchange, null);
             LOG.warn("Refused a {} webhook with a missing or wrong signature from {}", provider, remote);
             throw Refusal.unauthenticated("webhook signature missing or invalid");
@@ -93,6 +104,39 @@ public class Webhooks {
         }
         // verified: from here on the parsed event travels, the bytes were only needed for the signature
         msg.setBody(event);
+    }
+
+    /**
+     * {@code echoed-token}: the body field the declaration names carries the token the hub sent with the
+     * request; hashed and compared in constant time with the hash stored for the request it names. An
+     * unknown token is refused (401), as is a used one, unless the body is exactly the one that settled the
+     * request (a duplicate delivery: acknowledged, changes nothing). Sets {@code hubDataRequestId}.
+     */
+    private void verifyEchoedToken(String provider, Provider account, byte[] body, Exchange exchange) {
+        JsonNode parsed;
+        try {
+            parsed = Json.parse(body);
+        } catch (java.io.IOException | RuntimeException e) {
+            parsed = null;
+        }
+        String field = account.declaration().webhooks().token() == null ? "signature"
+                : account.declaration().webhooks().token().field();
+        JsonNode presented = parsed == null ? null : parsed.get(field);
+        Optional<EchoedTokens.Claim> claim = presented == null || !presented.isTextual() ? Optional.empty()
+                : tokens.verify(provider, presented.textValue());
+        if (claim.isEmpty()) {
+            save(provider, false, "REJECTED_TOKEN", null, null, exchange, null);
+            LOG.warn("Refused a {} webhook with a missing or unknown echoed token from {}", provider, exchange.getProperty(REMOTE));
+            throw Refusal.unauthenticated("webhook token missing or unknown");
+        }
+        exchange.setProperty(DataAdapter.DATA_REQUEST_ID, claim.get().dataRequestId());
+        if (claim.get().used() && !exchange.getProperty(SHA, String.class).equals(claim.get().webhookSha256())) {
+            save(provider, false, "REJECTED_TOKEN_USED", null, null, exchange, null);
+            dataTimeline.record(claim.get().dataRequestId(), "WEBHOOK_REFUSED", provider + ":webhook",
+                    Json.object().put("reason", "its token was already used"));
+            LOG.warn("Refused a {} webhook reusing the token of settled data request {}", provider, claim.get().dataRequestId());
+            throw Refusal.unauthenticated("webhook token already used");
+        }
     }
 
     /** Sets {@code hubEventKey}: the mapping's eventKey, or the body's hash when the mapping gives none. */
@@ -117,9 +161,20 @@ public class Webhooks {
                     .map(africa.payhub.payment.Payment::id).orElse(null);
         }
         String eventKey = outcome.path("eventKey").asText(null);
+        String dataRequestId = exchange.getProperty(DataAdapter.DATA_REQUEST_ID, String.class);
+        if (dataRequestId != null && outcome.isObject()) {
+            // a data result is kept once, with its request, not in every record of its delivery
+            ObjectNode brief = ((ObjectNode) outcome).deepCopy();
+            brief.remove("result");
+            outcome = brief;
+        }
         save(provider, true, result, eventKey, paymentId, exchange, outcome);
         if (paymentId != null) {
             timeline.record(paymentId, "WEBHOOK", provider + ":webhook", Json.object().put("result", result)
+                    .put("eventKey", eventKey).set("outcome", outcome));
+        }
+        if (dataRequestId != null) {
+            dataTimeline.record(dataRequestId, "WEBHOOK", provider + ":webhook", Json.object().put("result", result)
                     .put("eventKey", eventKey).set("outcome", outcome));
         }
         Message msg = exchange.getMessage();
@@ -133,8 +188,9 @@ public class Webhooks {
                       Exchange exchange, JsonNode detail) {
         jdbc.sql("""
                         INSERT INTO provider_webhooks (provider, signature_valid, outcome, event_key, payment_id, remote_addr,
-                            body_sha256, detail)
-                        VALUES (:provider, :valid, :outcome, :key, :payment, :remote, :sha, CAST(:detail AS jsonb))""")
+                            body_sha256, detail, data_request_id)
+                        VALUES (:provider, :valid, :outcome, :key, :payment, :remote, :sha, CAST(:detail AS jsonb), :dataRequest)""")
+                .param("dataRequest", exchange.getProperty(DataAdapter.DATA_REQUEST_ID, String.class))
                 .param("provider", provider).param("valid", valid).param("outcome", outcome).param("key", eventKey)
                 .param("payment", paymentId).param("remote", exchange.getProperty(REMOTE, String.class))
                 .param("sha", exchange.getProperty(SHA, String.class))

@@ -11,7 +11,7 @@ import africa.payhub.canonical.Json;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
-/** Serves the OpenAPI document (written as YAML in the repo, served as JSON) and the message's JSON Schema. */
+/** Serves the OpenAPI document (written as YAML in the repo, served as JSON) and the JSON Schemas of the message and the data request. */
 @Component("apiDocs")
 public class ApiDocs {
 
@@ -19,6 +19,7 @@ public class ApiDocs {
 
     private final String openApi;
     private final String schema;
+    private final String dataRequestSchema;
 
     public ApiDocs() throws IOException {
         try (InputStream in = getClass().getResourceAsStream(OPENAPI_RESOURCE)) {
@@ -28,6 +29,9 @@ public class ApiDocs {
         try (InputStream in = getClass().getResourceAsStream(CanonicalValidator.SCHEMA_RESOURCE)) {
             this.schema = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
+        try (InputStream in = getClass().getResourceAsStream(DataRequestApi.SCHEMA_RESOURCE)) {
+            this.dataRequestSchema = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     public void openApi(Exchange exchange) {
@@ -36,6 +40,10 @@ public class ApiDocs {
 
     public void paymentMessageSchema(Exchange exchange) {
         write(exchange, schema, "application/schema+json");
+    }
+
+    public void dataRequestSchema(Exchange exchange) {
+        write(exchange, dataRequestSchema, "application/schema+json");
     }
 
     private static void write(Exchange exchange, String body, String type) {
