@@ -38,9 +38,11 @@ public class PaymentApi {
     private final ProviderCatalog providers;
     private final CallbackDelivery callbacks;
     private final Router router;
+    private final OpsApi ops;
 
     public PaymentApi(CanonicalValidator validator, PaymentService payments, PaymentFlow flow,
-                      ProviderCatalog providers, CallbackDelivery callbacks, Router router) {
+                      ProviderCatalog providers, CallbackDelivery callbacks, Router router, OpsApi ops) {
+        this.ops = ops;
         this.router = router;
         this.validator = validator;
         this.payments = payments;
@@ -88,18 +90,23 @@ public class PaymentApi {
         respond(exchange, 200, payments.view(p));
     }
 
-    /** GET /api/v1/payments?messageId=...: the caller's payment for that message id, as a list. */
+    /**
+     * GET /api/v1/payments?messageId=...: the caller's payment for that message id, as a list. Without
+     * messageId: a search (see {@link OpsApi#search}).
+     */
     public void find(Exchange exchange) {
         Caller caller = caller(exchange);
         String messageId = exchange.getMessage().getHeader("messageId", String.class);
         if (messageId == null || messageId.isBlank()) {
-            throw Refusal.invalid("messageId", "query parameter messageId is required");
+            ops.search(exchange);
+            return;
         }
         String scope = caller.operator() ? exchange.getMessage().getHeader("clientId", String.class) : caller.name();
         ArrayNode list = Json.NODES.arrayNode();
         payments.listByMessage(scope, messageId).forEach(p -> list.add(payments.view(p)));
         ObjectNode out = Json.object();
         out.set("payments", list);
+        out.putNull("nextCursor");
         respond(exchange, 200, out);
     }
 
@@ -161,7 +168,7 @@ public class PaymentApi {
         return v;
     }
 
-    private static Message respond(Exchange exchange, int status, JsonNode body) {
+    static Message respond(Exchange exchange, int status, JsonNode body) {
         Message msg = exchange.getMessage();
         msg.removeHeaders("*");
         msg.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
