@@ -86,8 +86,13 @@ public class PaymentApi {
 
     /** GET /api/v1/payments/{paymentId} */
     public void get(Exchange exchange) {
-        Payment p = payments.visible(header(exchange, "paymentId"), caller(exchange).clientScope());
-        respond(exchange, 200, payments.view(p));
+        Caller caller = caller(exchange);
+        Payment p = payments.visible(header(exchange, "paymentId"), caller.clientScope());
+        ObjectNode view = payments.view(p);
+        if (caller.operator()) {
+            view.put("clientId", p.clientId());
+        }
+        respond(exchange, 200, view);
     }
 
     /**
