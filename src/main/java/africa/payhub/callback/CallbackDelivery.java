@@ -17,6 +17,7 @@ import africa.payhub.config.ClientRegistry;
 import africa.payhub.config.HubProperties;
 import africa.payhub.data.DataTimeline;
 import africa.payhub.payment.NotificationStore;
+import africa.payhub.payment.PaymentStore;
 import africa.payhub.payment.Timeline;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -35,20 +36,24 @@ public class CallbackDelivery {
 
     public static final String SIGNATURE_HEADER = "X-Hub-Signature-256";
     public static final String EVENT_ID_HEADER = "X-Hub-Event-Id";
+    /** On a callback a person queued again: it may arrive after a newer one, so the receiver can tell. */
+    public static final String REDELIVERY_HEADER = "X-Hub-Redelivery";
     static final String EVENT = "hubCallbackEvent";
 
     private static final Logger LOG = LoggerFactory.getLogger(CallbackDelivery.class);
 
     private final NotificationStore store;
+    private final PaymentStore payments;
     private final ClientRegistry clients;
     private final Timeline timeline;
     private final DataTimeline dataTimeline;
     private final List<Duration> ladder;
     private final Clock clock;
 
-    public CallbackDelivery(NotificationStore store, ClientRegistry clients, Timeline timeline, DataTimeline dataTimeline,
-                            HubProperties properties, Clock clock) {
+    public CallbackDelivery(NotificationStore store, PaymentStore payments, ClientRegistry clients, Timeline timeline,
+                            DataTimeline dataTimeline, HubProperties properties, Clock clock) {
         this.store = store;
+        this.payments = payments;
         this.dataTimeline = dataTimeline;
         this.clients = clients;
         this.timeline = timeline;
@@ -73,7 +78,7 @@ public class CallbackDelivery {
             exchange.setProperty("hubSkip", true);
             return;
         }
-        byte[] payload = n.payload().getBytes(StandardCharsets.UTF_8);
+        byte[] payload = (n.redelivery() ? redelivered(n) : n.payload()).getBytes(StandardCharsets.UTF_8);
         msg.setBody(payload);
         msg.setHeader(Exchange.HTTP_METHOD, "POST");
         msg.setHeader(Exchange.HTTP_URI, n.url());
@@ -81,9 +86,23 @@ public class CallbackDelivery {
         msg.setHeader(SIGNATURE_HEADER, "sha256=" + sign(payload, client.callbackSecret().bytes()));
         msg.setHeader(EVENT_ID_HEADER, eventId.toString());
         msg.setHeader("X-Hub-Event-Type", n.paymentId() == null ? "data-request.status.changed" : "payment.status.changed");
+        if (n.redelivery()) {
+            msg.setHeader(REDELIVERY_HEADER, "true");
+        }
         msg.setHeader("User-Agent", "payment-hub-callbacks/1");
         exchange.setProperty(EVENT, n);
         exchange.setProperty("hubSkip", false);
+    }
+
+    /**
+     * The event as first queued, with {@code redelivery: true} and the payment's status now
+     * ({@code currentStatus}): a receiver that already has a newer status can ignore it.
+     */
+    private String redelivered(NotificationStore.Notification n) {
+        com.fasterxml.jackson.databind.node.ObjectNode event = (com.fasterxml.jackson.databind.node.ObjectNode) Json.toNode(n.payload());
+        event.put("redelivery", true);
+        payments.find(n.paymentId()).ifPresent(p -> event.put("currentStatus", p.status().name()));
+        return Json.write(event);
     }
 
     /** After the POST: 2xx is delivered, anything else is a failed attempt. */

@@ -58,12 +58,37 @@ public class NotificationStore {
                 .update();
     }
 
-    /** Puts a notification back in the queue, due now, with a fresh retry ladder. */
+    /**
+     * Puts a notification back in the queue, due now, with a fresh retry ladder, marked as a redelivery
+     * (it may reach the receiver after a newer one).
+     */
     public boolean redeliver(UUID eventId) {
         return jdbc.sql("""
-                        UPDATE notifications SET status = 'PENDING', attempts = 0, next_attempt_at = now()
+                        UPDATE notifications SET status = 'PENDING', attempts = 0, next_attempt_at = now(), redelivery = true
                         WHERE event_id = :id AND status IN ('DEAD', 'DELIVERED')""")
                 .param("id", eventId).update() == 1;
+    }
+
+    /** Callbacks in one status, newest first, after the row {@code afterSeq} (keyset), for one client or all. */
+    public List<Notification> list(String status, String clientId, Long afterSeq, int limit) {
+        return jdbc.sql("""
+                        SELECT * FROM notifications
+                        WHERE status = :status
+                          AND (CAST(:client AS text) IS NULL OR client_id = :client)
+                          AND (CAST(:after AS bigint) IS NULL OR seq < :after)
+                        ORDER BY seq DESC LIMIT :limit""")
+                .param("status", status).param("client", clientId).param("after", afterSeq).param("limit", limit)
+                .query(NotificationStore::map).list();
+    }
+
+    /** The callbacks waiting to be sent (PENDING) and given up on (DEAD). */
+    public java.util.Map<String, Long> openCounts() {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>(java.util.Map.of("PENDING", 0L, "DEAD", 0L));
+        jdbc.sql("SELECT status, count(*) AS n FROM notifications WHERE status IN ('PENDING', 'DEAD') GROUP BY status")
+                .query(rs -> {
+                    counts.put(rs.getString("status"), rs.getLong("n"));
+                });
+        return counts;
     }
 
     private static Notification map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
@@ -71,7 +96,7 @@ public class NotificationStore {
                 rs.getString("url"), rs.getString("payload"), rs.getString("status"), rs.getInt("attempts"),
                 instant(rs.getTimestamp("next_attempt_at")), (Integer) rs.getObject("last_status_code"),
                 rs.getString("last_error"), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("delivered_at")),
-                rs.getString("data_request_id"));
+                rs.getString("data_request_id"), rs.getLong("seq"), rs.getBoolean("redelivery"));
     }
 
     private static Instant instant(Timestamp ts) {
@@ -81,6 +106,7 @@ public class NotificationStore {
     /** One row of the outbox: about a payment, or (paymentId null) about a data request. */
     public record Notification(UUID eventId, String paymentId, String clientId, String url, String payload,
                                String status, int attempts, Instant nextAttemptAt, Integer lastStatusCode,
-                               String lastError, Instant createdAt, Instant deliveredAt, String dataRequestId) {
+                               String lastError, Instant createdAt, Instant deliveredAt, String dataRequestId, long seq,
+                               boolean redelivery) {
     }
 }

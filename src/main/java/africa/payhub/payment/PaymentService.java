@@ -19,6 +19,8 @@ import africa.payhub.canonical.Redactor;
 import africa.payhub.config.ClientRegistry;
 import africa.payhub.config.HubProperties;
 import africa.payhub.canonical.Refusal;
+import africa.payhub.logging.LogContext;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -40,9 +42,11 @@ public class PaymentService {
     private final ClientRegistry clients;
     private final HubProperties properties;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     public PaymentService(PaymentStore store, BatchStore batches, NotificationStore notifications, ClientRegistry clients,
-                          HubProperties properties, Clock clock) {
+                          HubProperties properties, Clock clock, MeterRegistry meters) {
+        this.meters = meters;
         this.store = store;
         this.batches = batches;
         this.notifications = notifications;
@@ -109,6 +113,9 @@ public class PaymentService {
             throw Refusal.unprocessable("payment " + reversalOf + " already has a reversal that did not fail");
         }
         if (inserted) {
+            try (LogContext log = LogContext.payment(id, messageId, clientId)) {
+                LOG.info("Payment {} accepted: {} for {}", id, candidate.operation(), chosen.provider());
+            }
             store.addEvent(id, "ACCEPTED", "client:" + clientId, null, PaymentStatus.ACCEPTED,
                     Json.write(Json.object().put("messageId", messageId).put("contentSha256", hash)));
             if (chosen.routing() != null) {
@@ -205,7 +212,11 @@ public class PaymentService {
         store.addEvent(locked.id(), "STATUS_CHANGED", actor, from, to, Json.write(detail));
         Payment after = store.find(locked.id()).orElseThrow();
         enqueueCallback(after, from);
-        LOG.info("Payment {} {} -> {} ({}){}", locked.id(), from, to, actor, reason == null ? "" : ": " + reason);
+        meters.counter("hub.payment.transitions", "provider", locked.provider(), "operation", locked.operation(),
+                "status", to.name()).increment();
+        try (LogContext log = LogContext.payment(locked.id(), locked.messageId(), locked.clientId())) {
+            LOG.info("Payment {} {} -> {} ({}){}", locked.id(), from, to, actor, reason == null ? "" : ": " + reason);
+        }
         return true;
     }
 

@@ -67,6 +67,11 @@ public class PaymentStore {
         return jdbc.sql("SELECT " + COLUMNS + " FROM payments WHERE id = :id FOR UPDATE").param("id", id).query(ROW).optional();
     }
 
+    /** Rows matching a condition made of fixed fragments and named parameters (PaymentSearch's). */
+    List<Payment> select(String conditionAndOrder, java.util.Map<String, Object> params) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM payments WHERE " + conditionAndOrder).params(params).query(ROW).list();
+    }
+
     public Optional<Payment> findByMessage(String clientId, String messageId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM payments WHERE client_id = :client AND message_id = :messageId")
                 .param("client", clientId).param("messageId", messageId).query(ROW).optional();

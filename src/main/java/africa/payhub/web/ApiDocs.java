@@ -38,8 +38,11 @@ public class ApiDocs {
         write(exchange, openApi, "application/json");
     }
 
+    /** As {@code application/schema+json}, or as {@code application/json} to a caller that asks only for that. */
     public void paymentMessageSchema(Exchange exchange) {
-        write(exchange, schema, "application/schema+json");
+        String accept = exchange.getMessage().getHeader("Accept", String.class);
+        boolean plainJson = accept != null && accept.contains("application/json") && !accept.contains("schema+json");
+        write(exchange, schema, plainJson ? "application/json" : "application/schema+json");
     }
 
     public void dataRequestSchema(Exchange exchange) {

@@ -41,9 +41,11 @@ public class PaymentApi {
     private final CallbackDelivery callbacks;
     private final Router router;
     private final Batches batches;
+    private final OpsApi ops;
 
     public PaymentApi(CanonicalValidator validator, PaymentService payments, PaymentFlow flow,
-                      ProviderCatalog providers, CallbackDelivery callbacks, Router router, Batches batches) {
+                      ProviderCatalog providers, CallbackDelivery callbacks, Router router, Batches batches, OpsApi ops) {
+        this.ops = ops;
         this.router = router;
         this.batches = batches;
         this.validator = validator;
@@ -92,22 +94,32 @@ public class PaymentApi {
 
     /** GET /api/v1/payments/{paymentId} */
     public void get(Exchange exchange) {
-        Payment p = payments.visible(header(exchange, "paymentId"), caller(exchange).clientScope());
-        respond(exchange, 200, payments.view(p));
+        Caller caller = caller(exchange);
+        Payment p = payments.visible(header(exchange, "paymentId"), caller.clientScope());
+        ObjectNode view = payments.view(p);
+        if (caller.operator()) {
+            view.put("clientId", p.clientId());
+        }
+        respond(exchange, 200, view);
     }
 
-    /** GET /api/v1/payments?messageId=...: the caller's payment for that message id, as a list. */
+    /**
+     * GET /api/v1/payments?messageId=...: the caller's payment for that message id, as a list. Without
+     * messageId: a search (see {@link OpsApi#search}).
+     */
     public void find(Exchange exchange) {
         Caller caller = caller(exchange);
         String messageId = exchange.getMessage().getHeader("messageId", String.class);
         if (messageId == null || messageId.isBlank()) {
-            throw Refusal.invalid("messageId", "query parameter messageId is required");
+            ops.search(exchange);
+            return;
         }
         String scope = caller.operator() ? exchange.getMessage().getHeader("clientId", String.class) : caller.name();
         ArrayNode list = Json.NODES.arrayNode();
         payments.listByMessage(scope, messageId).forEach(p -> list.add(payments.view(p)));
         ObjectNode out = Json.object();
         out.set("payments", list);
+        out.putNull("nextCursor");
         respond(exchange, 200, out);
     }
 

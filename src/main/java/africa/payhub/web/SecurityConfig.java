@@ -6,6 +6,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import africa.payhub.config.ClientRegistry;
+import africa.payhub.logging.LogContext;
 import africa.payhub.security.Caller;
 import africa.payhub.security.DigestPasswordEncoder;
 import jakarta.servlet.FilterChain;
@@ -74,9 +75,9 @@ public class SecurityConfig {
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.disable())
-                .httpBasic(b -> b.authenticationEntryPoint((req, res, e) -> unauthorized(res, mapper)))
+                .httpBasic(b -> b.authenticationEntryPoint((req, res, e) -> unauthorized(req, res, mapper)))
                 .exceptionHandling(e -> e
-                        .authenticationEntryPoint((req, res, ex) -> unauthorized(res, mapper))
+                        .authenticationEntryPoint((req, res, ex) -> unauthorized(req, res, mapper))
                         .accessDeniedHandler((req, res, ex) -> Problem.of(403, "Forbidden",
                                 "This operation needs the OPERATOR role").write(res, mapper)))
                 .authorizeHttpRequests(a -> a
@@ -85,9 +86,11 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.POST, "/api/v1/payments/*/authorization",
                                 "/api/v1/payments/*/authorization/resend", "/api/v1/batches/*/authorization")
                         .hasAnyRole("CLIENT", "OPERATOR")
-                        .requestMatchers(HttpMethod.GET, "/api/v1/payments", "/api/v1/payments/**", "/api/v1/batches",
-                                "/api/v1/batches/**")
+                        .requestMatchers(HttpMethod.GET, "/api/v1/ops/**").hasRole("OPERATOR")
+                        .requestMatchers(HttpMethod.GET, "/api/v1/payments", "/api/v1/payments/**", "/api/v1/callbacks",
+                                "/api/v1/batches", "/api/v1/batches/**")
                         .hasAnyRole("CLIENT", "OPERATOR")
+                        .requestMatchers(HttpMethod.POST, "/api/v1/payments/*/events/*/redeliver").hasAnyRole("CLIENT", "OPERATOR")
                         .requestMatchers("/api/**").hasRole("CLIENT")
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .anyRequest().hasRole("OPERATOR"))
@@ -95,8 +98,30 @@ public class SecurityConfig {
         return http.build();
     }
 
-    private static void unauthorized(HttpServletResponse res, ObjectMapper mapper) throws IOException {
-        res.setHeader("WWW-Authenticate", "Basic realm=\"payment-hub\"");
+    /**
+     * The operations console (/ops/): static files, no data; its script calls the API with the operator's
+     * Basic credentials. Served with a strict content security policy (its own scripts and styles only).
+     */
+    @Bean
+    public SecurityFilterChain console(HttpSecurity http) throws Exception {
+        http.securityMatcher("/ops", "/ops/**")
+                .csrf(c -> c.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(c -> c.disable())
+                .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(
+                        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'none'")))
+                .authorizeHttpRequests(a -> a.anyRequest().permitAll());
+        return http.build();
+    }
+
+    /**
+     * 401 with a problem document; the Basic challenge is left out for the console's own requests
+     * ({@code X-Requested-With}), so a wrong password shows in the page rather than in a browser dialog.
+     */
+    private static void unauthorized(HttpServletRequest req, HttpServletResponse res, ObjectMapper mapper) throws IOException {
+        if (req.getHeader("X-Requested-With") == null) {
+            res.setHeader("WWW-Authenticate", "Basic realm=\"payment-hub\"");
+        }
         Problem.of(401, "Unauthorized", "HTTP Basic credentials are missing or wrong").write(res, mapper);
     }
 
@@ -114,6 +139,10 @@ public class SecurityConfig {
                 boolean client = auth.getAuthorities().stream().anyMatch(g -> "ROLE_CLIENT".equals(g.getAuthority()));
                 if (operator || client) {
                     request.setAttribute(Caller.REQUEST_ATTRIBUTE, new Caller(auth.getName(), operator));
+                    try (LogContext log = LogContext.with(client ? LogContext.CLIENT_ID : "operator", auth.getName())) {
+                        chain.doFilter(request, response);
+                    }
+                    return;
                 }
             }
             chain.doFilter(request, response);

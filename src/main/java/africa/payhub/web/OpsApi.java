@@ -1,0 +1,234 @@
+package africa.payhub.web;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import africa.payhub.canonical.FieldError;
+import africa.payhub.canonical.Json;
+import africa.payhub.canonical.Refusal;
+import africa.payhub.payment.NotificationStore;
+import africa.payhub.payment.PaymentSearch;
+import africa.payhub.payment.PaymentService;
+import africa.payhub.payment.PaymentStatus;
+import africa.payhub.provider.ProviderHealth;
+import africa.payhub.security.Caller;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/**
+ * What operators (and, for their own payments, clients) look through: payments searched and paged, the
+ * callbacks in a status (DEAD ones to redeliver), and the figures of the hub at a glance.
+ */
+@Component("opsApi")
+public class OpsApi {
+
+    static final int DEFAULT_LIMIT = 50;
+
+    private final PaymentSearch search;
+    private final PaymentService payments;
+    private final NotificationStore notifications;
+    private final ProviderHealth health;
+
+    public OpsApi(PaymentSearch search, PaymentService payments, NotificationStore notifications, ProviderHealth health) {
+        this.search = search;
+        this.payments = payments;
+        this.notifications = notifications;
+        this.health = health;
+    }
+
+    /**
+     * GET /api/v1/payments?status=&provider=&clientId=&operation=&createdFrom=&createdTo=&reference=&limit=&cursor=:
+     * newest first; a client sees only its own.
+     */
+    public void search(Exchange exchange) {
+        Caller caller = PaymentApi.caller(exchange);
+        List<FieldError> errors = new ArrayList<>();
+        String clientId = param(exchange, "clientId");
+        if (!caller.operator()) {
+            if (clientId != null && !clientId.equals(caller.name())) {
+                throw Refusal.forbidden("a client sees only its own payments; leave out clientId");
+            }
+            clientId = caller.name();
+        }
+        List<PaymentStatus> statuses = new ArrayList<>();
+        String status = param(exchange, "status");
+        if (status != null) {
+            for (String s : status.split(",")) {
+                try {
+                    statuses.add(PaymentStatus.valueOf(s.trim().toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    errors.add(new FieldError("status", "'" + s.trim() + "' is not a status; use one or more (comma-separated) of "
+                            + List.of(PaymentStatus.values())));
+                }
+            }
+        }
+        Instant from = instant(exchange, errors, false, "createdFrom", "from");
+        Instant to = instant(exchange, errors, true, "createdTo", "to");
+        int limit = limit(exchange, errors, PaymentSearch.MAX_LIMIT);
+        if (!errors.isEmpty()) {
+            throw Refusal.invalid(errors);
+        }
+        String operation = param(exchange, "operation");
+        PaymentSearch.Filter filter = new PaymentSearch.Filter(clientId, statuses, param(exchange, "provider"),
+                operation == null ? null : operation.toUpperCase(Locale.ROOT), from, to, param(exchange, "reference"));
+        PaymentSearch.Page page = search.search(filter, limit, param(exchange, "cursor"));
+        ObjectNode out = Json.object();
+        ArrayNode list = out.putArray("payments");
+        page.payments().forEach(p -> list.add(payments.view(p).put("clientId", p.clientId())));
+        out.put("nextCursor", page.nextCursor());
+        PaymentApi.respond(exchange, 200, out);
+    }
+
+    /** GET /api/v1/callbacks?status=DEAD&limit=&cursor=: callbacks in one status, newest first. */
+    public void callbacks(Exchange exchange) {
+        Caller caller = PaymentApi.caller(exchange);
+        List<FieldError> errors = new ArrayList<>();
+        String status = param(exchange, "status");
+        status = status == null ? "DEAD" : status.toUpperCase(Locale.ROOT);
+        if (!List.of("PENDING", "DELIVERED", "DEAD").contains(status)) {
+            errors.add(new FieldError("status", "must be PENDING, DELIVERED or DEAD"));
+        }
+        int limit = limit(exchange, errors, PaymentSearch.MAX_LIMIT);
+        Long after = null;
+        String cursor = param(exchange, "cursor");
+        if (cursor != null) {
+            try {
+                after = Long.parseLong(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                errors.add(new FieldError("cursor", "is not a cursor this API gave out (use nextCursor from the previous page)"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw Refusal.invalid(errors);
+        }
+        List<NotificationStore.Notification> rows = notifications.list(status, caller.clientScope(), after, limit + 1);
+        ObjectNode out = Json.object();
+        ArrayNode list = out.putArray("callbacks");
+        for (NotificationStore.Notification n : rows.subList(0, Math.min(limit, rows.size()))) {
+            ObjectNode c = list.addObject();
+            c.put("eventId", n.eventId().toString());
+            c.put("paymentId", n.paymentId());
+            c.put("clientId", n.clientId());
+            c.put("status", n.status());
+            c.put("paymentStatus", Json.toNode(n.payload()).path("payment").path("status").asText(null));
+            c.put("attempts", n.attempts());
+            c.put("url", n.url());
+            c.put("createdAt", instant(n.createdAt()));
+            if (n.lastStatusCode() != null) {
+                c.put("lastStatusCode", n.lastStatusCode());
+            }
+            if (n.lastError() != null) {
+                c.put("lastError", n.lastError());
+            }
+            c.put("redelivery", n.redelivery());
+        }
+        out.put("nextCursor", rows.size() > limit ? Base64.getUrlEncoder().withoutPadding().encodeToString(
+                Long.toString(rows.get(limit - 1).seq()).getBytes(StandardCharsets.UTF_8)) : null);
+        PaymentApi.respond(exchange, 200, out);
+    }
+
+    /** GET /api/v1/ops/summary (operators): payments per status and provider, callbacks, circuit breakers. */
+    public void summary(Exchange exchange) {
+        if (!PaymentApi.caller(exchange).operator()) {
+            throw Refusal.forbidden("only operators see the hub's summary");
+        }
+        Map<String, Map<PaymentStatus, Long>> counts = search.countsByProvider();
+        ObjectNode out = Json.object();
+        ObjectNode byStatus = Json.object();
+        Map<PaymentStatus, Long> totals = PaymentSearch.zeroes();
+        ObjectNode byProvider = Json.object();
+        counts.forEach((provider, m) -> {
+            ObjectNode p = byProvider.putObject(provider);
+            m.forEach((s, n) -> {
+                p.put(s.name(), n);
+                totals.merge(s, n, Long::sum);
+            });
+        });
+        totals.forEach((s, n) -> byStatus.put(s.name(), n));
+        ObjectNode p = out.putObject("payments");
+        p.put("total", totals.values().stream().mapToLong(Long::longValue).sum());
+        p.set("byStatus", byStatus);
+        p.set("byProvider", byProvider);
+        out.put("needsReview", totals.get(PaymentStatus.NEEDS_REVIEW));
+        ObjectNode callbacks = out.putObject("callbacks");
+        notifications.openCounts().forEach(callbacks::put);
+        ArrayNode providers = out.putArray("providers");
+        for (ProviderHealth.Circuit c : health.circuits()) {
+            ObjectNode n = providers.addObject();
+            n.put("provider", c.provider());
+            n.put("circuit", c.state());
+            if (c.failureRate() == null) {
+                n.putNull("failureRate");
+            } else {
+                n.put("failureRate", c.failureRate());
+            }
+            n.put("recentCalls", c.bufferedCalls());
+            n.put("recentFailures", c.failedCalls());
+            n.put("notPermittedCalls", c.notPermittedCalls());
+        }
+        PaymentApi.respond(exchange, 200, out);
+    }
+
+    private static String param(Exchange exchange, String name) {
+        String v = exchange.getMessage().getHeader(name, String.class);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private static int limit(Exchange exchange, List<FieldError> errors, int max) {
+        String v = param(exchange, "limit");
+        if (v == null) {
+            return Math.min(DEFAULT_LIMIT, max);
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        errors.add(new FieldError("limit", "must be a whole number from 1 to " + max));
+        return 1;
+    }
+
+    /**
+     * An instant ({@code 2026-03-01T08:00:00Z}) or a day ({@code 2026-03-01}, UTC); a day as the upper bound
+     * includes that whole day.
+     */
+    private static Instant instant(Exchange exchange, List<FieldError> errors, boolean upper, String name, String alias) {
+        String v = param(exchange, name);
+        String field = name;
+        if (v == null) {
+            v = param(exchange, alias);
+            field = alias;
+        }
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            try {
+                LocalDate day = LocalDate.parse(v);
+                return (upper ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException e2) {
+                errors.add(new FieldError(field, "must be an instant (2026-03-01T08:00:00Z) or a day (2026-03-01)"));
+                return null;
+            }
+        }
+    }
+
+    private static String instant(Instant i) {
+        return i == null ? null : i.toString();
+    }
+}
