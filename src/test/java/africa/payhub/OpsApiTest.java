@@ -107,7 +107,7 @@ class OpsApiTest extends HubTestSupport {
         assertThat(summary.path("providers").findValuesAsText("provider")).contains("monnify", "waas", "connect");
         assertThat(summary.path("providers").get(0).path("circuit").asText()).isIn("CLOSED", "OPEN", "HALF_OPEN");
 
-        assertThat(metric("hub_payments_needs_review", "")).isEqualTo(before + 1);
+        assertThat(metric("hub_payments_needs_review", "")).isGreaterThanOrEqualTo(before + 1); // other tests' payments may join the queue meanwhile
         assertThat(metric("hub_payments", "provider=\"monnify\",status=\"NEEDS_REVIEW\"")).isGreaterThanOrEqualTo(1);
         assertThat(metric("hub_payment_transitions_total", "operation=\"PAYOUT\",provider=\"monnify\",status=\"NEEDS_REVIEW\""))
                 .isGreaterThanOrEqualTo(1);
