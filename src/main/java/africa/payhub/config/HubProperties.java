@@ -23,8 +23,14 @@ public record HubProperties(
         @DefaultValue Map<String, Client> clients,
         @DefaultValue Map<String, Operator> operators) {
 
-    /** An enterprise system: HTTP Basic credentials, and the secret its callbacks are signed with. */
-    public record Client(Secret secret, Secret callbackSecret, String callbackUrl) {
+    /**
+     * An enterprise system: HTTP Basic credentials ({@code secret}, and {@code next-secret} while rotating:
+     * both are accepted), the secret its callbacks are signed with, the source accounts it may name in a
+     * message ({@code source-accounts}), and whether its callbacks may go to private or loopback addresses
+     * ({@code callback-allow-private}, for a receiver inside the hub's own network).
+     */
+    public record Client(Secret secret, Secret nextSecret, Secret callbackSecret, String callbackUrl,
+                         @DefaultValue List<String> sourceAccounts, boolean callbackAllowPrivate) {
     }
 
     public record Operator(Secret secret) {

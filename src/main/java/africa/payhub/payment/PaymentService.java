@@ -131,7 +131,7 @@ public class PaymentService {
     /** The payment a REVERSAL names, if this client may reverse it now; otherwise a 422 saying why. */
     private Payment reversible(String clientId, String originalId, String provider) {
         Payment original = store.find(originalId).filter(p -> p.clientId().equals(clientId))
-                .orElseThrow(() -> Refusal.unprocessable("reversalOf: no payment " + originalId));
+                .orElseThrow(() -> Refusal.notFound("reversalOf: no payment " + originalId));
         if (!original.provider().equals(provider)) {
             throw Refusal.unprocessable("reversalOf: payment " + originalId + " was carried by " + original.provider()
                     + ", not " + provider);

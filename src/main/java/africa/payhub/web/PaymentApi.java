@@ -18,6 +18,7 @@ import africa.payhub.payment.PaymentService;
 import africa.payhub.payment.PaymentStatus;
 import africa.payhub.provider.ProviderCatalog;
 import africa.payhub.provider.Router;
+import africa.payhub.provider.Steps;
 import africa.payhub.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
@@ -38,9 +39,11 @@ public class PaymentApi {
     private final ProviderCatalog providers;
     private final CallbackDelivery callbacks;
     private final Router router;
+    private final Steps steps;
 
     public PaymentApi(CanonicalValidator validator, PaymentService payments, PaymentFlow flow,
-                      ProviderCatalog providers, CallbackDelivery callbacks, Router router) {
+                      ProviderCatalog providers, CallbackDelivery callbacks, Router router, Steps steps) {
+        this.steps = steps;
         this.router = router;
         this.validator = validator;
         this.payments = payments;
@@ -64,12 +67,16 @@ public class PaymentApi {
         PaymentService.Accepted accepted = payments.accept(caller.name(), message, () -> {
             if (!message.hasNonNull("provider")) {
                 Router.Decision decision = router.route(message);
+                for (String candidate : decision.candidates()) {
+                    steps.refuseUnowned(caller.name(), candidate, operation, message);
+                }
                 return new PaymentService.Carrier(decision.candidates().get(0), decision.toJson());
             }
             String provider = message.get("provider").asText();
             if (!providers.supports(provider, operation)) {
                 throw Refusal.unprocessable("provider " + provider + " does not support operation " + operation);
             }
+            steps.refuseUnowned(caller.name(), provider, operation, message);
             return new PaymentService.Carrier(provider, null);
         });
         Payment p = accepted.payment();
