@@ -70,7 +70,8 @@ public record HubProperties(
     }
 
     /** Callback retries; {@code interval-ms} and {@code timeout-ms} are read by the callbacks route. */
-    public record Callbacks(int batchSize, List<Duration> retryDelays) {
+    public record Callbacks(int batchSize, List<Duration> retryDelays, @DefaultValue("4") int perClientConcurrency,
+                            @DefaultValue("32") int concurrency, boolean requireHttps) {
     }
 
     /** The hub's folder: routes/, mappings/ and the embedded database's data live under it. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.callback.CallbackDelivery;
+import africa.payhub.callback.CallbackTargets;
 import africa.payhub.canonical.CanonicalValidator;
 import africa.payhub.canonical.FieldError;
 import africa.payhub.canonical.Json;
@@ -40,9 +41,12 @@ public class PaymentApi {
     private final CallbackDelivery callbacks;
     private final Router router;
     private final Steps steps;
+    private final CallbackTargets callbackTargets;
 
     public PaymentApi(CanonicalValidator validator, PaymentService payments, PaymentFlow flow,
-                      ProviderCatalog providers, CallbackDelivery callbacks, Router router, Steps steps) {
+                      ProviderCatalog providers, CallbackDelivery callbacks, Router router, Steps steps,
+                      CallbackTargets callbackTargets) {
+        this.callbackTargets = callbackTargets;
         this.steps = steps;
         this.router = router;
         this.validator = validator;
@@ -60,6 +64,9 @@ public class PaymentApi {
         }
         ObjectNode message = validator.validate(exchange.getMessage().getBody(byte[].class));
         String operation = message.path("operation").asText();
+        if (message.hasNonNull("callbackUrl")) {
+            callbackTargets.requireAllowed(caller.name(), message.get("callbackUrl").asText(), "callbackUrl");
+        }
         if (message.hasNonNull("provider") && providers.provider(message.get("provider").asText()).isEmpty()) {
             throw Refusal.invalid("provider", "unknown provider '" + message.get("provider").asText()
                     + "'; this hub offers " + providers.enabledProviders());
