@@ -49,7 +49,7 @@ public record ProviderDeclaration(
         records = records == null ? Map.of() : records;
         operations = operations == null ? Map.of() : operations;
         auth = auth == null ? new Auth("none", null, null, null) : auth;
-        webhooks = webhooks == null ? new Webhooks("none", null, null, null) : webhooks;
+        webhooks = webhooks == null ? new Webhooks("none", null, null, null, null) : webhooks;
     }
 
     /**
@@ -106,7 +106,14 @@ public record ProviderDeclaration(
      * outcome is confirmed by status query). {@code mapping}: the template that turns a verified event
      * into an outcome.
      */
-    public record Webhooks(String verification, Hmac hmac, String bean, String mapping) {
+    /**
+     * How webhooks are verified; {@code senders}: the addresses the provider publishes as its only webhook
+     * senders (production refuses to start without {@code hub.webhooks.<provider>.allowed-ips} for such a provider).
+     */
+    public record Webhooks(String verification, Hmac hmac, String bean, String mapping, List<String> senders) {
+        public Webhooks {
+            senders = senders == null ? List.of() : senders;
+        }
     }
 
     public record Hmac(String algorithm, String header, String encoding, String key, String prefix) {
