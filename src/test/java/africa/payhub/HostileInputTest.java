@@ -132,6 +132,33 @@ class HostileInputTest extends HubTestSupport {
                 assertThat(get("/api/v1/payments?messageId=x", OTHER_CLIENT).status()).isEqualTo(200));
     }
 
+    @Test
+    void aPartnerCannotGrowATimelineWithoutEndAndTimelinesArePaged() {
+        ObjectNode topup = Json.object().put("messageId", messageId("cap")).put("operation", "WALLET_TOPUP").put("provider", "connect");
+        topup.set("amount", Json.object().put("value", "5.00").put("currency", "ETB"));
+        topup.set("destination", Json.object().put("type", "WALLET").put("phone", "251911000001"));
+        String id = submit(topup).path("paymentId").asText();
+        String reference = payment(id).path("providerReference").asText();
+        for (int i = 0; i < 25; i++) {
+            assertThat(post("/partners/connect/status-check", "{\"reference\":\"" + reference + "\"}",
+                    "connect-partner:partner-sandbox-password").status()).isEqualTo(200);
+        }
+        long recorded = jdbc.sql("SELECT count(*) FROM payment_events WHERE payment_id = :id AND type = 'PARTNER_STATUS_CHECK'")
+                .param("id", id).query(Long.class).single();
+        assertThat(recorded).isEqualTo(20);
+
+        Response first = get("/api/v1/payments/" + id + "/events?limit=5", CLIENT);
+        assertThat(first.json().path("events")).hasSize(5);
+        String next = first.json().path("next").asText();
+        assertThat(next).startsWith("?after=");
+        Response second = get("/api/v1/payments/" + id + "/events" + next, CLIENT);
+        assertThat(second.json().path("events").get(0).path("sequence").asLong())
+                .isGreaterThan(first.json().path("events").get(4).path("sequence").asLong());
+        problem(get("/api/v1/payments/" + id + "/events?limit=0", CLIENT), 400);
+        problem(get("/api/v1/payments/" + id + "/events?limit=abc", CLIENT), 400);
+        problem(get("/api/v1/payments/" + id + "/events?limit=100000", CLIENT), 400);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     static void problem(Response r, int status) {

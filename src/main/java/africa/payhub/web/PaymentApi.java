@@ -117,10 +117,20 @@ public class PaymentApi {
         respond(exchange, 200, out);
     }
 
-    /** GET /api/v1/payments/{paymentId}/events: the timeline and callback deliveries. */
+    /** GET /api/v1/payments/{paymentId}/events[?after=&limit=]: a page of the timeline, and the callback deliveries. */
     public void events(Exchange exchange) {
         Payment p = payments.visible(header(exchange, "paymentId"), caller(exchange).clientScope());
-        respond(exchange, 200, payments.timeline(p));
+        long after;
+        int limit;
+        try {
+            String a = exchange.getMessage().getHeader("after", String.class);
+            String l = exchange.getMessage().getHeader("limit", String.class);
+            after = a == null || a.isBlank() ? 0 : Long.parseLong(a);
+            limit = l == null || l.isBlank() ? PaymentService.DEFAULT_PAGE : Integer.parseInt(l);
+        } catch (NumberFormatException e) {
+            throw Refusal.invalid("limit", "after and limit must be whole numbers");
+        }
+        respond(exchange, 200, payments.timeline(p, after, limit));
     }
 
     /** POST /api/v1/payments/{paymentId}/events/{eventId}/redeliver */

@@ -9,10 +9,10 @@ import org.springframework.boot.actuate.health.Status;
 import org.springframework.stereotype.Component;
 
 /**
- * Health component {@code requests}: OUT_OF_SERVICE (503) when the requests being served fill the server's
- * threads ({@code server.tomcat.threads.max}, a stall), DEGRADED (still 200) while bodies are being cut off
- * at the read deadline (someone is sending slowly), UP otherwise; with the counts of refused, slow and
- * rate-limited requests.
+ * Health component {@code requests}: OUT_OF_SERVICE (503) when the requests being served fill nine tenths
+ * of the server's threads ({@code server.tomcat.threads.max}: a stall), UP otherwise; with whether bodies were
+ * cut off at the read deadline in the last minute (someone is sending slowly) and the counts of refused,
+ * slow and rate-limited requests.
  */
 @Component("requests")
 public class RequestCapacityHealth implements HealthIndicator {
@@ -31,9 +31,9 @@ public class RequestCapacityHealth implements HealthIndicator {
     @Override
     public Health health() {
         int inFlight = guard.inFlight();
-        Status status = inFlight >= maxThreads * 9 / 10 ? Status.OUT_OF_SERVICE
-                : guard.slowBodySince(Duration.ofMinutes(1)) ? new Status("DEGRADED") : Status.UP;
+        Status status = inFlight >= maxThreads * 9 / 10 ? Status.OUT_OF_SERVICE : Status.UP;
         return Health.status(status)
+                .withDetail("slowBodiesInTheLastMinute", guard.slowBodySince(Duration.ofMinutes(1)))
                 .withDetail("inFlight", inFlight)
                 .withDetail("maxThreads", maxThreads)
                 .withDetail("refusedAtTheDoor", guard.refused())
