@@ -25,6 +25,37 @@ public final class CallbackReceiver {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
     private final Map<String, Integer> failureStatus = new ConcurrentHashMap<>();
+    private final Map<String, String> redirects = new ConcurrentHashMap<>();
+    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+
+    /** A receiver that hangs: requests under a path prefix wait until released (at most 10 s). */
+    public static final class Hold {
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        private final AtomicInteger held = new AtomicInteger();
+        private final AtomicInteger maxHeld = new AtomicInteger();
+
+        public int held() {
+            return held.get();
+        }
+
+        /** The most requests held at once. */
+        public int maxHeld() {
+            return maxHeld.get();
+        }
+
+        public void release() {
+            released.countDown();
+        }
+    }
+
+    public Hold hold(String pathPrefix) {
+        return holds.computeIfAbsent(pathPrefix, p -> new Hold());
+    }
+
+    /** Callbacks to {@code path} are answered with a redirect to {@code location}. */
+    public void redirect(String path, String location) {
+        redirects.put(path, location);
+    }
 
     private CallbackReceiver() {
         try {
@@ -32,13 +63,32 @@ public final class CallbackReceiver {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
             Map<String, String> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, v.get(0)));
             received.add(new Received(path, body, headers));
+            String redirect = redirects.get(path);
+            if (redirect != null) {
+                exchange.getResponseHeaders().add("Location", redirect);
+                exchange.sendResponseHeaders(302, -1);
+                exchange.close();
+                return;
+            }
+            Hold hold = holds.entrySet().stream().filter(e -> path.startsWith(e.getKey())).map(Map.Entry::getValue)
+                    .findFirst().orElse(null);
+            if (hold != null) {
+                hold.maxHeld.accumulateAndGet(hold.held.incrementAndGet(), Math::max);
+                try {
+                    hold.released.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    hold.held.decrementAndGet();
+                }
+            }
             AtomicInteger left = failuresLeft.get(path);
             int status = left != null && left.getAndDecrement() > 0 ? failureStatus.getOrDefault(path, 500) : 200;
             byte[] answer = (status == 200 ? "ok" : "nope").getBytes(StandardCharsets.UTF_8);

@@ -12,7 +12,16 @@ import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
 import africa.payhub.canonical.Json;
+import jakarta.annotation.PreDestroy;
+import org.apache.camel.ProducerTemplate;
 import africa.payhub.config.ClientRegistry;
 import africa.payhub.config.HubProperties;
 import africa.payhub.data.DataTimeline;
@@ -39,6 +48,7 @@ public class CallbackDelivery {
     /** On a callback a person queued again: it may arrive after a newer one, so the receiver can tell. */
     public static final String REDELIVERY_HEADER = "X-Hub-Redelivery";
     static final String EVENT = "hubCallbackEvent";
+    static final String DELIVERY_FAILED = "delivery failed";
 
     private static final Logger LOG = LoggerFactory.getLogger(CallbackDelivery.class);
 
@@ -49,9 +59,26 @@ public class CallbackDelivery {
     private final DataTimeline dataTimeline;
     private final List<Duration> ladder;
     private final Clock clock;
+    private final CallbackTargets targets;
+    private final ProducerTemplate template;
+    private final int perClient;
+    private final ThreadPoolExecutor senders;
+    private final Map<String, Semaphore> busy = new ConcurrentHashMap<>();
 
     public CallbackDelivery(NotificationStore store, PaymentStore payments, ClientRegistry clients, Timeline timeline,
-                            DataTimeline dataTimeline, HubProperties properties, Clock clock) {
+                            DataTimeline dataTimeline, HubProperties properties, Clock clock, CallbackTargets targets,
+                            ProducerTemplate template) {
+        this.targets = targets;
+        this.template = template;
+        this.perClient = Math.max(1, properties.callbacks().perClientConcurrency());
+        int threads = Math.max(perClient, properties.callbacks().concurrency());
+        this.senders = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "hub-callbacks");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.senders.allowCoreThreadTimeOut(true);
         this.store = store;
         this.payments = payments;
         this.dataTimeline = dataTimeline;
@@ -59,6 +86,52 @@ public class CallbackDelivery {
         this.timeline = timeline;
         this.ladder = List.copyOf(properties.callbacks().retryDelays());
         this.clock = clock;
+    }
+
+    /**
+     * Body: the claimed rows ({@code event_id}, {@code client_id}). Each is sent on its own thread without
+     * waiting, at most {@code hub.callbacks.per-client-concurrency} at once per client, so a receiver that
+     * hangs holds only its own client's callbacks; a row whose client is at its limit is given back for the
+     * next round.
+     */
+    public void dispatch(Exchange exchange) {
+        List<?> rows = exchange.getMessage().getBody(List.class);
+        if (rows == null) {
+            return;
+        }
+        for (Object o : rows) {
+            Map<?, ?> row = (Map<?, ?>) o;
+            UUID eventId = (UUID) row.get("event_id");
+            String client = String.valueOf(row.get("client_id"));
+            Semaphore permits = busy.computeIfAbsent(client, c -> new Semaphore(perClient));
+            if (!permits.tryAcquire()) {
+                store.release(eventId);
+                continue;
+            }
+            try {
+                senders.execute(() -> {
+                    try {
+                        template.sendBody("direct:deliver-callback", eventId);
+                    } finally {
+                        permits.release();
+                    }
+                });
+            } catch (RejectedExecutionException full) {
+                permits.release();
+                store.release(eventId);
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        senders.shutdown();
+    }
+
+    /** Callbacks being sent now for a client. */
+    public int inFlight(String clientId) {
+        Semaphore s = busy.get(clientId);
+        return s == null ? 0 : perClient - s.availablePermits();
     }
 
     /** Turns a claimed outbox row (body: a row with event_id) into the signed HTTP request. */
@@ -75,6 +148,15 @@ public class CallbackDelivery {
         HubProperties.Client client = clients.client(n.clientId()).orElse(null);
         if (client == null || client.callbackSecret() == null || client.callbackSecret().isBlank()) {
             store.failed(eventId, null, "client " + n.clientId() + " has no callback secret configured", null);
+            exchange.setProperty("hubSkip", true);
+            return;
+        }
+        String refused = targets.refusal(n.clientId(), n.url()).orElse(null);
+        if (refused != null) {
+            // checked again after a fresh resolution: a host may have come to point somewhere it must not
+            LOG.warn("Callback {} for payment {} not sent: its URL {}", eventId, n.paymentId(), refused);
+            store.failed(eventId, null, DELIVERY_FAILED, null);
+            attempt(n, null, DELIVERY_FAILED, "DEAD", null);
             exchange.setProperty("hubSkip", true);
             return;
         }
@@ -113,7 +195,7 @@ public class CallbackDelivery {
             store.delivered(n.eventId(), status);
             attempt(n, status, null, "DELIVERED", null);
         } else {
-            failedAttempt(n, status, "HTTP " + status);
+            failedAttempt(n, status, DELIVERY_FAILED);
         }
     }
 
@@ -125,7 +207,9 @@ public class CallbackDelivery {
             LOG.warn("Callback delivery failed before it started: {}", String.valueOf(e));
             return;
         }
-        failedAttempt(n, null, e == null ? "no answer" : e.getClass().getSimpleName());
+        // what went wrong on the network stays in the hub's log: the client's timeline says only that it failed
+        LOG.debug("Callback {} for payment {}: {}", n.eventId(), n.paymentId(), e == null ? "no answer" : e.getClass().getName());
+        failedAttempt(n, null, DELIVERY_FAILED);
     }
 
     private void failedAttempt(NotificationStore.Notification n, Integer status, String error) {

@@ -25,7 +25,8 @@ import com.networknt.schema.ValidationMessage;
  * nothing of operations. {@code "x-hub-money": true} on an amount object (positive, at most the currency's
  * minor digits), {@code "x-hub-currency": true} on a currency code (a known ISO 4217 code),
  * {@code "x-hub-sensitive-scan": true} on free text or a free object (no card numbers; no keys naming card
- * data or credentials).
+ * data or credentials), {@code "x-hub-url": true} on a URL the hub calls (no user info, no credentials in
+ * the query).
  */
 final class HubKeywords {
 
@@ -38,7 +39,8 @@ final class HubKeywords {
         return List.of(
                 new HubKeyword("x-hub-money", HubKeywords::money),
                 new HubKeyword("x-hub-currency", HubKeywords::currency),
-                new HubKeyword("x-hub-sensitive-scan", HubKeywords::sensitive));
+                new HubKeyword("x-hub-sensitive-scan", HubKeywords::sensitive),
+                new HubKeyword("x-hub-url", HubKeywords::url));
     }
 
     /** Reports a problem: where (the instance location) and what. */
@@ -95,6 +97,45 @@ final class HubKeywords {
             }
         } else if ((node.isTextual() || node.isIntegralNumber()) && Sensitive.containsPan(node.asText())) {
             problems.add(at, "looks like it contains a card number; card data is not accepted");
+        }
+    }
+
+    /**
+     * A URL the hub will call: parseable, with no user name or password in it and no query parameter named
+     * like a credential (the value is never repeated in the answer).
+     */
+    private static void url(JsonNode node, JsonNodePath at, Problems problems) {
+        if (!node.isTextual()) {
+            return;
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(node.textValue());
+        } catch (java.net.URISyntaxException e) {
+            problems.add(at, "is not a valid URL");
+            return;
+        }
+        if (uri.getRawUserInfo() != null || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
+            problems.add(at, "must not carry a user name or password");
+        }
+        if (uri.getHost() == null && uri.isAbsolute()) {
+            problems.add(at, "must name a host");
+        }
+        String query = uri.getRawQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                String name = pair.split("=", 2)[0];
+                try {
+                    name = java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    problems.add(at, "has a query that is not URL-encoded");
+                    return;
+                }
+                if (Sensitive.isSensitiveKey(name)) {
+                    problems.add(at, "must not carry credentials or card data in its query");
+                    return;
+                }
+            }
         }
     }
 

@@ -1,5 +1,8 @@
 package africa.payhub.canonical;
 
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -11,38 +14,63 @@ import java.util.regex.Pattern;
  */
 public final class Sensitive {
 
+    /** Keys naming sensitive data, after normalisation (lower case, letters and digits only). */
     private static final Set<String> KEYS = Set.of(
             "pan", "cardnumber", "cardno", "card", "cvv", "cvv2", "cvc", "cvc2", "securitycode",
             "pin", "cardpin", "bvn", "nin", "password", "passwd", "pwd", "secret", "secretkey",
             "clientsecret", "consumersecret", "token", "accesstoken", "refreshtoken", "idtoken",
-            "authorization", "apikey", "otp", "authorizationcode", "passcode", "privatekey");
+            "authorization", "apikey", "otp", "authorizationcode", "passcode", "privatekey", "passphrase",
+            "track2", "pinblock", "mpin");
 
-    private static final Pattern DIGIT_RUN = Pattern.compile("(?<![0-9])[0-9]{15,19}(?![0-9])");
+    /** A normalised key beginning with one of these names card data or a PIN: card_cvv, pinBlock, cardHolder. */
+    private static final List<String> PREFIXES = List.of("card", "cvv", "cvc", "pin", "bvn", "pan");
+
+    /** ... or containing one of these: customer_bvn, x-api-key, userPassword, signingSecret, "Card Number". */
+    private static final List<String> PARTS = List.of(
+            "cvv", "cvc", "bvn", "password", "passwd", "passphrase", "secret", "apikey", "privatekey",
+            "cardnumber", "cardno", "pinblock", "token", "credential");
+
+    /** ... or ending with one of these: cardPin, walletPin, securityCode. */
+    private static final List<String> SUFFIXES = List.of("pin", "pan", "securitycode", "otp");
+
+    /**
+     * Digit groups separated by up to three spaces or dashes (any Unicode space or dash); digits are
+     * matched after every Unicode digit (full-width too) has been read as its ASCII value.
+     */
+    private static final Pattern DIGIT_GROUPS = Pattern.compile(
+            "[0-9]+(?:[\\p{Zs}\\t\\-\\u2010-\\u2015\\u2212\\uFE58\\uFE63\\uFF0D]{1,3}[0-9]+)*");
+    private static final Pattern GROUP = Pattern.compile("[0-9]+");
 
     private Sensitive() {
     }
 
-    /** Whether a JSON key names sensitive data, whatever its case or separators. */
+    /** A key as it is compared: Unicode-normalised, lower case, letters and digits only ("Card Number " -> cardnumber). */
+    public static String normaliseKey(String key) {
+        String k = Normalizer.normalize(key, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        StringBuilder out = new StringBuilder(k.length());
+        k.codePoints().filter(Character::isLetterOrDigit).forEach(out::appendCodePoint);
+        return out.toString();
+    }
+
+    /** Whether a JSON key names sensitive data, whatever its case, spacing or separators. */
     public static boolean isSensitiveKey(String key) {
         if (key == null) {
             return false;
         }
-        String k = key.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "").replace(".", "");
-        return KEYS.contains(k) || k.endsWith("secret") || k.endsWith("password") || k.endsWith("token");
-    }
-
-    /** Whether text holds something shaped like a card number (15-19 digits passing the Luhn check). */
-    public static boolean containsPan(String text) {
-        if (text == null) {
+        String k = normaliseKey(key);
+        if (k.isEmpty()) {
             return false;
         }
-        Matcher m = DIGIT_RUN.matcher(text);
-        while (m.find()) {
-            if (luhn(m.group())) {
-                return true;
-            }
-        }
-        return false;
+        return KEYS.contains(k) || PREFIXES.stream().anyMatch(k::startsWith) || PARTS.stream().anyMatch(k::contains)
+                || SUFFIXES.stream().anyMatch(k::endsWith);
+    }
+
+    /**
+     * Whether text holds something shaped like a card number: 15-19 digits passing the Luhn check, written
+     * together or in groups separated by spaces or dashes, in any Unicode digits.
+     */
+    public static boolean containsPan(String text) {
+        return text != null && !pans(asciiDigits(text)).isEmpty();
     }
 
     /** Masks card-shaped numbers in text, keeping the first six and last four digits. */
@@ -50,19 +78,68 @@ public final class Sensitive {
         if (text == null) {
             return null;
         }
-        Matcher m = DIGIT_RUN.matcher(text);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            String digits = m.group();
-            String replacement = luhn(digits)
-                    ? digits.substring(0, 6) + "*".repeat(digits.length() - 10) + digits.substring(digits.length() - 4)
-                    : digits;
-            m.appendReplacement(sb, replacement);
+        String ascii = asciiDigits(text);
+        List<int[]> found = pans(ascii);
+        if (found.isEmpty()) {
+            return text;
         }
-        m.appendTail(sb);
-        return sb.toString();
+        StringBuilder sb = new StringBuilder();
+        int at = 0;
+        for (int[] span : found) {
+            String digits = ascii.substring(span[0], span[1]).replaceAll("[^0-9]", "");
+            sb.append(text, at, span[0]);
+            sb.append(digits, 0, 6).append("*".repeat(digits.length() - 10)).append(digits.substring(digits.length() - 4));
+            at = span[1];
+        }
+        return sb.append(text.substring(at)).toString();
     }
 
+    /** Every Unicode decimal digit as its ASCII digit, one char for one char (offsets stay valid). */
+    private static String asciiDigits(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c > 127 && Character.isDigit(c)) {
+                if (out == null) {
+                    out = new StringBuilder(text);
+                }
+                out.setCharAt(i, (char) ('0' + Character.digit(c, 10)));
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+
+    /**
+     * The spans of card numbers: within each run of digit groups, the first window of whole groups (or the
+     * whole group, when written together) holding 15-19 digits that pass the Luhn check.
+     */
+    private static List<int[]> pans(String text) {
+        List<int[]> out = new ArrayList<>();
+        Matcher run = DIGIT_GROUPS.matcher(text);
+        while (run.find()) {
+            if (run.end() - run.start() < 15) {
+                continue;
+            }
+            List<int[]> groups = new ArrayList<>();
+            Matcher g = GROUP.matcher(text).region(run.start(), run.end());
+            while (g.find()) {
+                groups.add(new int[] {g.start(), g.end()});
+            }
+            windows:
+            for (int i = 0; i < groups.size(); i++) {
+                StringBuilder digits = new StringBuilder();
+                for (int j = i; j < groups.size() && digits.length() < 19; j++) {
+                    digits.append(text, groups.get(j)[0], groups.get(j)[1]);
+                    if (digits.length() >= 15 && digits.length() <= 19 && luhn(digits.toString())) {
+                        out.add(new int[] {groups.get(i)[0], groups.get(j)[1]});
+                        i = j;
+                        continue windows;
+                    }
+                }
+            }
+        }
+        return out;
+    }
     static boolean luhn(String digits) {
         int sum = 0;
         boolean dbl = false;

@@ -25,8 +25,9 @@ public class ClientRegistry {
 
     public ClientRegistry(HubProperties properties) {
         if (properties.demo() != null && properties.demo().enabled()) {
-            clients.put(DEMO_CLIENT, new HubProperties.Client(
-                    Secret.of("demo-erp-secret"), Secret.of("demo-erp-callback-secret"), null));
+            // its callbacks go to the sandbox's demo inbox, on this host: private addresses allowed
+            clients.put(DEMO_CLIENT, new HubProperties.Client(Secret.of("demo-erp-secret"), null,
+                    Secret.of("demo-erp-callback-secret"), null, java.util.List.of(), true));
             operators.put(DEMO_OPERATOR, new HubProperties.Operator(Secret.of("ops-secret")));
             LOG.info("Demo client '{}' and operator '{}' are enabled (see README); never in production",
                     DEMO_CLIENT, DEMO_OPERATOR);

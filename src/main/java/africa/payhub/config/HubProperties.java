@@ -23,8 +23,14 @@ public record HubProperties(
         @DefaultValue Map<String, Client> clients,
         @DefaultValue Map<String, Operator> operators) {
 
-    /** An enterprise system: HTTP Basic credentials, and the secret its callbacks are signed with. */
-    public record Client(Secret secret, Secret callbackSecret, String callbackUrl) {
+    /**
+     * An enterprise system: HTTP Basic credentials ({@code secret}, and {@code next-secret} while rotating:
+     * both are accepted), the secret its callbacks are signed with, the source accounts it may name in a
+     * message ({@code source-accounts}), and whether its callbacks may go to private or loopback addresses
+     * ({@code callback-allow-private}, for a receiver inside the hub's own network).
+     */
+    public record Client(Secret secret, Secret nextSecret, Secret callbackSecret, String callbackUrl,
+                         @DefaultValue List<String> sourceAccounts, boolean callbackAllowPrivate) {
     }
 
     public record Operator(Secret secret) {
@@ -44,7 +50,15 @@ public record HubProperties(
     public record Reload(boolean enabled) {
     }
 
-    public record Limits(int maxBodyBytes) {
+    /**
+     * Limits before work: the largest body, how long a whole body may take to arrive, how many bodies one
+     * address may be sending at once, requests per second per client and per anonymous address, and failed
+     * logins before a client name is locked out for {@code lockout}.
+     */
+    public record Limits(@DefaultValue("65536") int maxBodyBytes, @DefaultValue("10s") Duration bodyReadTimeout,
+                         @DefaultValue("8") int readsPerAddress, @DefaultValue("50") int clientRequestsPerSecond,
+                         @DefaultValue("20") int anonymousRequestsPerSecond, @DefaultValue("10") int failedLogins,
+                         @DefaultValue("5m") Duration lockout) {
     }
 
     public record Dispatch(int concurrency, int maxSendAttempts, Duration resendGuard) {
@@ -56,7 +70,8 @@ public record HubProperties(
     }
 
     /** Callback retries; {@code interval-ms} and {@code timeout-ms} are read by the callbacks route. */
-    public record Callbacks(int batchSize, List<Duration> retryDelays) {
+    public record Callbacks(int batchSize, List<Duration> retryDelays, @DefaultValue("4") int perClientConcurrency,
+                            @DefaultValue("32") int concurrency, boolean requireHttps) {
     }
 
     /** The hub's folder: routes/, mappings/ and the embedded database's data live under it. */

@@ -14,8 +14,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * The {@code prod} profile refuses to start without what a production hub cannot run without: an
- * external database, no sandbox, the settings each enabled provider's declaration marks required, and at
- * least one configured enterprise client.
+ * external database, no sandbox and no demo logins, the settings each enabled provider's declaration marks
+ * required, a webhook address allow-list for a provider that publishes its senders, at least one configured
+ * enterprise client, secrets of at least 32 characters (or configured as BCrypt hashes) and https callback URLs.
  * Runs before any bean (and before any database connection) so the operator gets one clear list.
  */
 public class ProductionChecks implements EnvironmentPostProcessor {
@@ -43,6 +44,9 @@ public class ProductionChecks implements EnvironmentPostProcessor {
         if (env.getProperty("hub.sandbox.enabled", Boolean.class, false)) {
             problems.add("hub.sandbox.enabled must be false in production");
         }
+        if (env.getProperty("hub.demo.enabled", Boolean.class, false)) {
+            problems.add("hub.demo.enabled must be false in production (the demo logins are public)");
+        }
         Map<String, ClientSettings> clients = binder
                 .bind("hub.clients", Bindable.mapOf(String.class, ClientSettings.class))
                 .orElse(Map.of());
@@ -56,12 +60,19 @@ public class ProductionChecks implements EnvironmentPostProcessor {
             if (blank(c.callbackSecret())) {
                 problems.add("hub.clients." + id + ".callback-secret is not set");
             }
+            strong(problems, "hub.clients." + id + ".secret", c.secret());
+            strong(problems, "hub.clients." + id + ".next-secret", c.nextSecret());
+            strong(problems, "hub.clients." + id + ".callback-secret", c.callbackSecret());
+            if (!blank(c.callbackUrl()) && !c.callbackUrl().startsWith("https://")) {
+                problems.add("hub.clients." + id + ".callback-url must be https in production");
+            }
         });
         binder.bind("hub.operators", Bindable.mapOf(String.class, ClientSettings.class)).orElse(Map.of())
                 .forEach((name, o) -> {
                     if (blank(o.secret())) {
                         problems.add("hub.operators." + name + ".secret is not set");
                     }
+                    strong(problems, "hub.operators." + name + ".secret", o.secret());
                 });
         String home = env.getProperty("hub.home", ".");
         Map<String, ProviderDeclaration> declared;
@@ -75,6 +86,11 @@ public class ProductionChecks implements EnvironmentPostProcessor {
             String prefix = "hub.providers." + provider + ".";
             if (!env.getProperty(prefix + "enabled", Boolean.class, true)) {
                 return;
+            }
+            if (d.webhooks() != null && !d.webhooks().senders().isEmpty()
+                    && blank(env.getProperty("hub.webhooks." + provider + ".allowed-ips"))) {
+                problems.add("hub.webhooks." + provider + ".allowed-ips is not set: " + provider + " publishes its webhook "
+                        + "senders " + d.webhooks().senders() + " (or set " + prefix + "enabled=false)");
             }
             d.properties().forEach((key, property) -> {
                 String value = env.getProperty(prefix + key);
@@ -93,7 +109,16 @@ public class ProductionChecks implements EnvironmentPostProcessor {
     }
 
     /** The client settings as plain text, for checking before the application context exists. */
-    public record ClientSettings(String secret, String callbackSecret, String callbackUrl) {
+    public record ClientSettings(String secret, String nextSecret, String callbackSecret, String callbackUrl) {
+    }
+
+    /** The shortest secret production accepts (a configured BCrypt hash, {@code {bcrypt}...}, is not measured). */
+    public static final int MIN_SECRET_LENGTH = 32;
+
+    private static void strong(List<String> problems, String key, String secret) {
+        if (!blank(secret) && !secret.startsWith("{bcrypt}") && secret.length() < MIN_SECRET_LENGTH) {
+            problems.add(key + " is shorter than " + MIN_SECRET_LENGTH + " characters");
+        }
     }
 
     private static boolean blank(String s) {

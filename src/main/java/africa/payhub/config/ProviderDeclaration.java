@@ -53,7 +53,7 @@ public record ProviderDeclaration(
         operations = operations == null ? Map.of() : operations;
         data = data == null ? Map.of() : data;
         auth = auth == null ? new Auth("none", null, null, null) : auth;
-        webhooks = webhooks == null ? new Webhooks("none", null, null, null, null) : webhooks;
+        webhooks = webhooks == null ? new Webhooks("none", null, null, null, null, null) : webhooks;
     }
 
     /**
@@ -112,7 +112,11 @@ public record ProviderDeclaration(
      * outcome is confirmed by status query). {@code mapping}: the template that turns a verified event
      * into an outcome.
      */
-    public record Webhooks(String verification, Hmac hmac, String bean, String mapping, EchoedToken token) {
+    public record Webhooks(String verification, Hmac hmac, String bean, String mapping, EchoedToken token,
+                           List<String> senders) {
+        public Webhooks {
+            senders = senders == null ? List.of() : senders;
+        }
     }
 
     /** The body field in which the provider echoes the token the hub sent with the request. */

@@ -46,6 +46,12 @@ public class NotificationStore {
                 .param("id", eventId).param("code", statusCode).update();
     }
 
+    /** Gives a claimed callback back, to be claimed again at the next round (its client was busy). */
+    public void release(UUID eventId) {
+        jdbc.sql("UPDATE notifications SET next_attempt_at = now() WHERE event_id = :id AND status = 'PENDING'")
+                .param("id", eventId).update();
+    }
+
     /** A failed attempt: try again at {@code next}, or give up (DEAD) when {@code next} is null. */
     public void failed(UUID eventId, Integer statusCode, String error, Instant next) {
         jdbc.sql("""

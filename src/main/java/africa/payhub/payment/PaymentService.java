@@ -140,7 +140,7 @@ public class PaymentService {
     /** The payment a REVERSAL names, if this client may reverse it now; otherwise a 422 saying why. */
     private Payment reversible(String clientId, String originalId, String provider) {
         Payment original = store.find(originalId).filter(p -> p.clientId().equals(clientId))
-                .orElseThrow(() -> Refusal.unprocessable("reversalOf: no payment " + originalId));
+                .orElseThrow(() -> Refusal.notFound("reversalOf: no payment " + originalId));
         if (!original.provider().equals(provider)) {
             throw Refusal.unprocessable("reversalOf: payment " + originalId + " was carried by " + original.provider()
                     + ", not " + provider);
@@ -362,10 +362,29 @@ public class PaymentService {
 
     /** The timeline: every event, with callback deliveries and their outcome. Details were redacted on write. */
     public ObjectNode timeline(Payment p) {
+        return timeline(p, 0, DEFAULT_PAGE);
+    }
+
+    /** Events in a timeline page unless the caller asks for fewer ({@code limit}, at most {@link #MAX_PAGE}). */
+    public static final int DEFAULT_PAGE = 200;
+    public static final int MAX_PAGE = 1000;
+
+    /**
+     * A page of the timeline: at most {@code limit} events after the event numbered {@code after}, and
+     * {@code next} (the query for the following page) when there may be more; the callbacks in full.
+     */
+    public ObjectNode timeline(Payment p, long after, int limit) {
+        if (limit < 1 || limit > MAX_PAGE || after < 0) {
+            throw Refusal.invalid("limit", "limit must be 1 to " + MAX_PAGE + " and after a sequence number from a page");
+        }
         ObjectNode out = Json.object();
         out.put("paymentId", p.id());
         ArrayNode events = out.putArray("events");
-        for (PaymentStore.PaymentEvent e : store.events(p.id())) {
+        List<PaymentStore.PaymentEvent> page = store.events(p.id(), after, limit);
+        if (page.size() == limit) {
+            out.put("next", "?after=" + page.get(page.size() - 1).id() + "&limit=" + limit);
+        }
+        for (PaymentStore.PaymentEvent e : page) {
             ObjectNode n = events.addObject();
             n.put("sequence", e.id());
             n.put("type", e.type());

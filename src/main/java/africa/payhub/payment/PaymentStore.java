@@ -145,6 +145,12 @@ public class PaymentStore {
                 .update();
     }
 
+    /** How many events of one type a payment's timeline has. */
+    public long countEvents(String paymentId, String type) {
+        return jdbc.sql("SELECT count(*) FROM payment_events WHERE payment_id = :payment AND type = :type")
+                .param("payment", paymentId).param("type", type).query(Long.class).single();
+    }
+
     public void addEvent(String paymentId, String type, String actor, PaymentStatus from, PaymentStatus to, String detailJson) {
         jdbc.sql("""
                         INSERT INTO payment_events (payment_id, type, actor, status_from, status_to, detail)
@@ -156,10 +162,15 @@ public class PaymentStore {
     }
 
     public List<PaymentEvent> events(String paymentId) {
+        return events(paymentId, 0, Integer.MAX_VALUE);
+    }
+
+    /** A page of the timeline: at most {@code limit} events after the event {@code after}, oldest first. */
+    public List<PaymentEvent> events(String paymentId, long after, int limit) {
         return jdbc.sql("""
                         SELECT id, type, occurred_at, actor, status_from, status_to, detail::text AS detail
-                        FROM payment_events WHERE payment_id = :payment ORDER BY id""")
-                .param("payment", paymentId)
+                        FROM payment_events WHERE payment_id = :payment AND id > :after ORDER BY id LIMIT :limit""")
+                .param("payment", paymentId).param("after", after).param("limit", limit)
                 .query((rs, n) -> new PaymentEvent(rs.getLong("id"), rs.getString("type"),
                         rs.getTimestamp("occurred_at").toInstant(), rs.getString("actor"),
                         rs.getString("status_from"), rs.getString("status_to"), rs.getString("detail")))

@@ -18,4 +18,16 @@ public class Timeline {
     public void record(String paymentId, String type, String actor, JsonNode detail) {
         store.addEvent(paymentId, type, actor, null, null, detail == null ? null : Json.write(Redactor.redact(detail)));
     }
+
+    /**
+     * Records an event someone outside the hub can cause as often as they like (a partner's status check) only
+     * while the payment has fewer than {@code max} of that type: a caller cannot grow a timeline without end.
+     */
+    public boolean recordAtMost(String paymentId, String type, String actor, JsonNode detail, int max) {
+        if (store.countEvents(paymentId, type) >= max) {
+            return false;
+        }
+        record(paymentId, type, actor, detail);
+        return true;
+    }
 }

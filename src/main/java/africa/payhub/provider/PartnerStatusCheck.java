@@ -29,6 +29,9 @@ public class PartnerStatusCheck {
     private final Mappings mappings;
     private final Timeline timeline;
 
+    /** A partner may ask as often as it likes; its questions are recorded this many times per payment. */
+    static final int MAX_RECORDED = 20;
+
     public PartnerStatusCheck(ProviderCatalog providers, PaymentStore store, PaymentService payments, Mappings mappings,
                               Timeline timeline) {
         this.providers = providers;
@@ -56,8 +59,8 @@ public class PartnerStatusCheck {
         record.put("found", p != null);
         if (p != null) {
             record.set("payment", payments.view(p));
-            timeline.record(p.id(), "PARTNER_STATUS_CHECK", provider + ":status-check",
-                    Json.object().put("reference", reference).put("answeredStatus", p.status().name()));
+            timeline.recordAtMost(p.id(), "PARTNER_STATUS_CHECK", provider + ":status-check",
+                    Json.object().put("reference", reference).put("answeredStatus", p.status().name()), MAX_RECORDED);
         }
         JsonNode answer = mappings.transform(provider + "/status-check.response", record);
         exchange.getMessage().removeHeaders("*");

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Redactor;
+import africa.payhub.canonical.Refusal;
+import africa.payhub.config.ClientRegistry;
 import africa.payhub.config.ProviderDeclaration;
 import africa.payhub.payment.PaymentStatus;
 import africa.payhub.payment.Timeline;
@@ -48,9 +50,11 @@ public class Steps {
     private final Lookups lookups;
     private final ProducerTemplate template;
     private final Timeline timeline;
+    private final ClientRegistry clients;
 
     public Steps(ProviderCatalog providers, ProviderResources resources, Mappings mappings, Lookups lookups,
-                 ProducerTemplate template, Timeline timeline) {
+                 ProducerTemplate template, Timeline timeline, ClientRegistry clients) {
+        this.clients = clients;
         this.providers = providers;
         this.resources = resources;
         this.mappings = mappings;
@@ -60,8 +64,52 @@ public class Steps {
     }
 
     /**
+     * At acceptance, before anything is stored: every thing the message names that the declaration says
+     * must be the client's ({@code uses} with {@code owned}), and a source account the declaration does
+     * not cover, must belong to this client; otherwise the answer is 404, as for another client's payment.
+     */
+    public void refuseUnowned(String clientId, String provider, String operation, ObjectNode message) {
+        ProviderDeclaration.Operation op = operation(provider, operation);
+        ObjectNode input = Json.object();
+        input.set("payment", Json.object().put("clientId", clientId).put("operation", operation));
+        input.set("message", message);
+        input.set("config", providers.require(provider).publicSettings());
+        String refused = unowned(provider, op, input);
+        if (refused != null) {
+            throw Refusal.notFound(refused);
+        }
+    }
+
+    /** What the message names that is not the client's, or null. */
+    private String unowned(String provider, ProviderDeclaration.Operation op, ObjectNode input) {
+        String client = input.path("payment").path("clientId").asText();
+        boolean sourceDeclared = false;
+        for (ProviderDeclaration.Use use : op == null ? java.util.List.<ProviderDeclaration.Use>of() : op.uses()) {
+            if (!use.owned()) {
+                continue;
+            }
+            sourceDeclared |= use.key().replace(" ", "").startsWith(".message.source.");
+            String key = text(mappings.evaluate(use.key(), input));
+            if (key == null) {
+                continue;
+            }
+            Optional<ProviderResources.Row> row = resources.findAnyOwner(provider, use.record(), key);
+            if (row.isEmpty() || !row.get().owner().equals(client)) {
+                return "no " + use.record() + " " + key + " of this client at " + provider;
+            }
+        }
+        String source = text(input.path("message").path("source").path("accountNumber"));
+        if (!sourceDeclared && source != null && !clients.client(client)
+                .map(c -> c.sourceAccounts().contains(source)).orElse(false)) {
+            return "no source account " + source + " of this client (hub.clients." + client + ".source-accounts)";
+        }
+        return null;
+    }
+
+    /**
      * Body: the call input. Checks uses, ensures needed resources, looks up first; the body gains what they
-     * found. {@code phase}: {@code send}, or {@code status} (a status query: its declared uses only).
+     * found. {@code phase}: {@code send}, or {@code status} (a status query: its declared uses only). Before a
+     * send, what the message names must still be the client's (the second guard after acceptance).
      */
     public void before(String provider, String operation, String phase, Exchange exchange) {
         ProviderDeclaration.Operation op = operation(provider, operation);
@@ -72,6 +120,11 @@ public class Steps {
                 check(provider, use, input);
             }
         } else if (op != null) {
+            String unowned = unowned(provider, op, input);
+            if (unowned != null) {
+                // the second guard: acceptance refused this already, unless the record changed since
+                throw ProviderRejectedException.beforeSending(provider, "NOT_OWNED", unowned + "; nothing was sent");
+            }
             for (ProviderDeclaration.Use use : op.uses()) {
                 check(provider, use, input);
             }
@@ -154,12 +207,7 @@ public class Steps {
         if (key == null) {
             return;
         }
-        String client = input.path("payment").path("clientId").asText();
         Optional<ProviderResources.Row> row = resources.findAnyOwner(provider, use.record(), key);
-        if (use.owned() && (row.isEmpty() || !row.get().owner().equals(client))) {
-            throw ProviderRejectedException.beforeSending(provider, "NOT_OWNED", "no " + use.record() + " " + key
-                    + " of this client at " + provider + "; nothing was sent");
-        }
         if (use.as() != null && row.isPresent()) {
             ObjectNode found = Json.object().put("code", row.get().code());
             if (row.get().detail() != null) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.callback.CallbackDelivery;
+import africa.payhub.callback.CallbackTargets;
 import africa.payhub.canonical.CanonicalValidator;
 import africa.payhub.canonical.FieldError;
 import africa.payhub.canonical.Json;
@@ -20,6 +21,7 @@ import africa.payhub.payment.PaymentService;
 import africa.payhub.payment.PaymentStatus;
 import africa.payhub.provider.ProviderCatalog;
 import africa.payhub.provider.Router;
+import africa.payhub.provider.Steps;
 import africa.payhub.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
@@ -42,10 +44,15 @@ public class PaymentApi {
     private final Router router;
     private final Batches batches;
     private final OpsApi ops;
+    private final Steps steps;
+    private final CallbackTargets callbackTargets;
 
     public PaymentApi(CanonicalValidator validator, PaymentService payments, PaymentFlow flow,
-                      ProviderCatalog providers, CallbackDelivery callbacks, Router router, Batches batches, OpsApi ops) {
+                      ProviderCatalog providers, CallbackDelivery callbacks, Router router, Batches batches, OpsApi ops,
+                      Steps steps, CallbackTargets callbackTargets) {
         this.ops = ops;
+        this.callbackTargets = callbackTargets;
+        this.steps = steps;
         this.router = router;
         this.batches = batches;
         this.validator = validator;
@@ -63,6 +70,9 @@ public class PaymentApi {
         }
         ObjectNode message = validator.validate(exchange.getMessage().getBody(byte[].class));
         String operation = message.path("operation").asText();
+        if (message.hasNonNull("callbackUrl")) {
+            callbackTargets.requireAllowed(caller.name(), message.get("callbackUrl").asText(), "callbackUrl");
+        }
         if (message.hasNonNull("provider") && providers.provider(message.get("provider").asText()).isEmpty()) {
             throw Refusal.invalid("provider", "unknown provider '" + message.get("provider").asText()
                     + "'; this hub offers " + providers.enabledProviders());
@@ -74,12 +84,16 @@ public class PaymentApi {
         PaymentService.Accepted accepted = payments.accept(caller.name(), message, () -> {
             if (!message.hasNonNull("provider")) {
                 Router.Decision decision = router.route(message);
+                for (String candidate : decision.candidates()) {
+                    steps.refuseUnowned(caller.name(), candidate, operation, message);
+                }
                 return new PaymentService.Carrier(decision.candidates().get(0), decision.toJson());
             }
             String provider = message.get("provider").asText();
             if (!providers.supports(provider, operation)) {
                 throw Refusal.unprocessable("provider " + provider + " does not support operation " + operation);
             }
+            steps.refuseUnowned(caller.name(), provider, operation, message);
             return new PaymentService.Carrier(provider, null);
         });
         Payment p = accepted.payment();
@@ -167,10 +181,20 @@ public class PaymentApi {
         respond(exchange, 200, Json.object().set("batches", list));
     }
 
-    /** GET /api/v1/payments/{paymentId}/events: the timeline and callback deliveries. */
+    /** GET /api/v1/payments/{paymentId}/events[?after=&limit=]: a page of the timeline, and the callback deliveries. */
     public void events(Exchange exchange) {
         Payment p = payments.visible(header(exchange, "paymentId"), caller(exchange).clientScope());
-        respond(exchange, 200, payments.timeline(p));
+        long after;
+        int limit;
+        try {
+            String a = exchange.getMessage().getHeader("after", String.class);
+            String l = exchange.getMessage().getHeader("limit", String.class);
+            after = a == null || a.isBlank() ? 0 : Long.parseLong(a);
+            limit = l == null || l.isBlank() ? PaymentService.DEFAULT_PAGE : Integer.parseInt(l);
+        } catch (NumberFormatException e) {
+            throw Refusal.invalid("limit", "after and limit must be whole numbers");
+        }
+        respond(exchange, 200, payments.timeline(p, after, limit));
     }
 
     /** POST /api/v1/payments/{paymentId}/events/{eventId}/redeliver */

@@ -1,14 +1,17 @@
 package africa.payhub.web;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import africa.payhub.config.ClientRegistry;
+import africa.payhub.data.DataRequestProperties;
 import africa.payhub.logging.LogContext;
 import africa.payhub.security.Caller;
-import africa.payhub.security.DigestPasswordEncoder;
+import africa.payhub.config.HubProperties;
+import africa.payhub.security.ClientLogins;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -20,11 +23,6 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetails;
-import org.springframework.security.core.userdetails.UserDetailsService;
-import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -32,7 +30,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * HTTP Basic for enterprise clients (role CLIENT) and operators (role OPERATOR) on /api/**.
  * Webhooks, the sandbox and partner endpoints authenticate themselves (signatures, their own Basic).
- * Failures answer with RFC 9457 problem documents, never an HTML page.
+ * Failures answer with RFC 9457 problem documents, never an HTML page. Ahead of all of it: rate limits and the
+ * login lockout ({@link AccessLimits}), then body limits ({@link RequestGuard}).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -40,41 +39,46 @@ public class SecurityConfig {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SecurityConfig.class);
 
     @Bean
-    public PasswordEncoder passwordEncoder() {
-        return new DigestPasswordEncoder();
+    public ClientLogins clientLogins(ClientRegistry registry,
+                                     @Value("${hub.security.bcrypt-strength:10}") int bcryptStrength) {
+        return new ClientLogins(registry, bcryptStrength);
     }
 
     @Bean
-    public UserDetailsService users(ClientRegistry registry, PasswordEncoder encoder) {
-        List<UserDetails> users = new ArrayList<>();
-        registry.clients().forEach((id, client) -> {
-            if (client.secret() == null || client.secret().isBlank()) {
-                LOG.warn("Client '{}' has no secret configured and cannot log in", id);
-                return;
-            }
-            users.add(User.withUsername(id).password(encoder.encode(client.secret().reveal())).roles("CLIENT").build());
-        });
-        registry.operators().forEach((name, operator) -> {
-            if (registry.clients().containsKey(name)) {
-                throw new IllegalStateException("'" + name + "' is configured both as a client and as an operator");
-            }
-            if (operator.secret() == null || operator.secret().isBlank()) {
-                LOG.warn("Operator '{}' has no secret configured and cannot log in", name);
-                return;
-            }
-            users.add(User.withUsername(name).password(encoder.encode(operator.secret().reveal())).roles("OPERATOR").build());
-        });
-        return new InMemoryUserDetailsManager(users);
+    public AccessLimits accessLimits(HubProperties properties, ObjectMapper mapper) {
+        return new AccessLimits(properties.limits(), mapper);
     }
 
     @Bean
-    public SecurityFilterChain api(HttpSecurity http, ObjectMapper mapper) throws Exception {
+    public RequestGuard requestGuard(HubProperties properties, DataRequestProperties dataRequests, ObjectMapper mapper) {
+        return new RequestGuard(properties.limits(), dataRequests, mapper);
+    }
+
+    /** Rate limits and the login lockout first, then the body limits: both ahead of Spring Security. */
+    @Bean
+    public FilterRegistrationBean<OncePerRequestFilter> accessLimitFilter(AccessLimits limits) {
+        FilterRegistrationBean<OncePerRequestFilter> r = new FilterRegistrationBean<>(limits.filter());
+        r.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return r;
+    }
+
+    @Bean
+    public FilterRegistrationBean<RequestGuard> requestGuardFilter(RequestGuard guard) {
+        FilterRegistrationBean<RequestGuard> r = new FilterRegistrationBean<>(guard);
+        r.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return r;
+    }
+
+    @Bean
+    public SecurityFilterChain api(HttpSecurity http, ObjectMapper mapper, ClientLogins logins, AccessLimits limits)
+            throws Exception {
         // only the API and the actuator: webhooks, partner endpoints and the sandbox check their own
         // credentials, and must not have their Basic headers taken for hub logins
         http.securityMatcher("/api/**", "/actuator/**")
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.disable())
+                .authenticationProvider(logins)
                 .httpBasic(b -> b.authenticationEntryPoint((req, res, e) -> unauthorized(req, res, mapper)))
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((req, res, ex) -> unauthorized(req, res, mapper))
@@ -94,7 +98,7 @@ public class SecurityConfig {
                         .requestMatchers("/api/**").hasRole("CLIENT")
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .anyRequest().hasRole("OPERATOR"))
-                .addFilterAfter(new CallerFilter(), AuthorizationFilter.class);
+                .addFilterAfter(new CallerFilter(limits), AuthorizationFilter.class);
         return http.build();
     }
 
@@ -130,6 +134,13 @@ public class SecurityConfig {
      * visible; the authenticated caller travels as a request attribute instead.
      */
     static final class CallerFilter extends OncePerRequestFilter {
+
+        private final AccessLimits limits;
+
+        CallerFilter(AccessLimits limits) {
+            this.limits = limits;
+        }
+
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
@@ -138,6 +149,10 @@ public class SecurityConfig {
                 boolean operator = auth.getAuthorities().stream().anyMatch(g -> "ROLE_OPERATOR".equals(g.getAuthority()));
                 boolean client = auth.getAuthorities().stream().anyMatch(g -> "ROLE_CLIENT".equals(g.getAuthority()));
                 if (operator || client) {
+                    if (!limits.clientMayProceed(auth.getName())) {
+                        limits.tooMany(response, "Too many requests from this client; slow down", 1);
+                        return;
+                    }
                     request.setAttribute(Caller.REQUEST_ATTRIBUTE, new Caller(auth.getName(), operator));
                     try (LogContext log = LogContext.with(client ? LogContext.CLIENT_ID : "operator", auth.getName())) {
                         chain.doFilter(request, response);

@@ -1,0 +1,124 @@
+package africa.payhub.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import africa.payhub.config.ClientRegistry;
+import africa.payhub.config.Secret;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * The API logins of clients (role CLIENT) and operators (role OPERATOR). Secrets are held only as salted
+ * BCrypt hashes: a configured secret is hashed at start, or configured already hashed ({@code {bcrypt}$2a$...}).
+ * A client may have two active secrets ({@code secret} and {@code next-secret}) while it rotates. A login
+ * verified once is remembered for a few minutes under a keyed digest (a random key of this process), so
+ * the slow hash is paid once per caller, not on every request.
+ */
+public class ClientLogins implements AuthenticationProvider {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientLogins.class);
+
+    private record Account(List<String> hashes, String role) {
+    }
+
+    private final Map<String, Account> accounts = new LinkedHashMap<>();
+    private final PasswordEncoder encoder;
+    private final String unknownUserHash;
+    private final byte[] cacheKey = new byte[32];
+    private final Cache<String, Boolean> verified = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(5)).build();
+
+    public ClientLogins(ClientRegistry registry, int bcryptStrength) {
+        this.encoder = new DelegatingPasswordEncoder("bcrypt", Map.of("bcrypt", new BCryptPasswordEncoder(bcryptStrength)));
+        new SecureRandom().nextBytes(cacheKey);
+        this.unknownUserHash = encoder.encode("an unknown user is checked as slowly as a known one");
+        registry.clients().forEach((id, client) -> add(id, "CLIENT", client.secret(), client.nextSecret()));
+        registry.operators().forEach((name, operator) -> {
+            if (registry.clients().containsKey(name)) {
+                throw new IllegalStateException("'" + name + "' is configured both as a client and as an operator");
+            }
+            add(name, "OPERATOR", operator.secret(), null);
+        });
+    }
+
+    private void add(String name, String role, Secret... secrets) {
+        List<String> hashes = new ArrayList<>();
+        for (Secret s : secrets) {
+            if (s != null && !s.isBlank()) {
+                hashes.add(hashed(s.reveal()) ? s.reveal() : encoder.encode(s.reveal()));
+            }
+        }
+        if (hashes.isEmpty()) {
+            LOG.warn("{} '{}' has no secret configured and cannot log in", role.toLowerCase(java.util.Locale.ROOT), name);
+            return;
+        }
+        accounts.put(name, new Account(List.copyOf(hashes), role));
+    }
+
+    /** Whether a configured secret is already a hash ({@code {bcrypt}...}). */
+    public static boolean hashed(String secret) {
+        return secret != null && secret.startsWith("{bcrypt}");
+    }
+
+    @Override
+    public Authentication authenticate(Authentication authentication) {
+        String name = authentication.getName();
+        Object credentials = authentication.getCredentials();
+        String raw = credentials == null ? "" : credentials.toString();
+        Account account = accounts.get(name);
+        if (account == null) {
+            encoder.matches(raw, unknownUserHash);
+            throw new BadCredentialsException("bad credentials");
+        }
+        String key = digest(name, raw);
+        if (verified.getIfPresent(key) == null) {
+            boolean ok = false;
+            for (String hash : account.hashes()) {
+                ok |= encoder.matches(raw, hash);
+            }
+            if (!ok) {
+                throw new BadCredentialsException("bad credentials");
+            }
+            verified.put(key, Boolean.TRUE);
+        }
+        return UsernamePasswordAuthenticationToken.authenticated(name, null,
+                AuthorityUtils.createAuthorityList("ROLE_" + account.role()));
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
+    }
+
+    private String digest(String name, String raw) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
+            mac.update(name.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return HexFormat.of().formatHex(mac.doFinal(raw.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

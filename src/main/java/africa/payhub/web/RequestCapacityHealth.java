@@ -1,0 +1,44 @@
+package africa.payhub.web;
+
+import java.time.Duration;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
+import org.springframework.stereotype.Component;
+
+/**
+ * Health component {@code requests}: OUT_OF_SERVICE (503) when the requests being served fill nine tenths
+ * of the server's threads ({@code server.tomcat.threads.max}: a stall), UP otherwise; with whether bodies were
+ * cut off at the read deadline in the last minute (someone is sending slowly) and the counts of refused,
+ * slow and rate-limited requests.
+ */
+@Component("requests")
+public class RequestCapacityHealth implements HealthIndicator {
+
+    private final RequestGuard guard;
+    private final AccessLimits limits;
+    private final int maxThreads;
+
+    public RequestCapacityHealth(RequestGuard guard, AccessLimits limits,
+                                 @Value("${server.tomcat.threads.max:200}") int maxThreads) {
+        this.guard = guard;
+        this.limits = limits;
+        this.maxThreads = maxThreads;
+    }
+
+    @Override
+    public Health health() {
+        int inFlight = guard.inFlight();
+        Status status = inFlight >= maxThreads * 9 / 10 ? Status.OUT_OF_SERVICE : Status.UP;
+        return Health.status(status)
+                .withDetail("slowBodiesInTheLastMinute", guard.slowBodySince(Duration.ofMinutes(1)))
+                .withDetail("inFlight", inFlight)
+                .withDetail("maxThreads", maxThreads)
+                .withDetail("refusedAtTheDoor", guard.refused())
+                .withDetail("slowBodiesCutOff", guard.slowBodies())
+                .withDetail("rateLimited", limits.limited())
+                .build();
+    }
+}
