@@ -225,10 +225,12 @@ class DollrTest extends HubTestSupport {
         assertThat(refused.path("reasonCode").asText()).isEqualTo("NOT_CANCELLABLE");
         assertThat(refused.path("statusReason").asText()).contains("PAID");
 
-        // and a client cancels only its own collections
-        Response other = post("/api/v1/payments", Json.write(cancelOf(messageId("dollr-other"), open)), OTHER_CLIENT);
-        assertThat(other.status()).isEqualTo(202);
-        assertThat(awaitStatusAs(other.json().path("paymentId").asText(), "FAILED").path("reasonCode").asText()).isEqualTo("NOT_OWNED");
+        // and a client cancels only its own collections: another's is not found, and nothing is stored
+        ObjectNode foreign = cancelOf(messageId("dollr-other"), open);
+        Response other = post("/api/v1/payments", Json.write(foreign), OTHER_CLIENT);
+        assertThat(other.status()).isEqualTo(404);
+        assertThat(get("/api/v1/payments?messageId=" + foreign.path("messageId").asText(), OTHER_CLIENT).json()
+                .path("payments")).isEmpty();
     }
 
     private static ObjectNode cancelOf(String messageId, String paymentId) {

@@ -89,38 +89,52 @@ public class CallbackDelivery {
     }
 
     /**
-     * Body: the claimed rows ({@code event_id}, {@code client_id}). Each is sent on its own thread without
-     * waiting, at most {@code hub.callbacks.per-client-concurrency} at once per client, so a receiver that
-     * hangs holds only its own client's callbacks; a row whose client is at its limit is given back for the
-     * next round.
+     * Body: the claimed rows ({@code event_id}, {@code client_id}). A client's rows are shared among at most
+     * {@code hub.callbacks.per-client-concurrency} lanes, each sending its rows one after another on its own
+     * thread, so a receiver that hangs holds only its own client's lanes; rows of a client with no free lane
+     * are given back for the next round. (A round claims at most {@code hub.callbacks.per-client-batch} rows
+     * per client, few enough that a lane finishes well within the two-minute claim.)
      */
     public void dispatch(Exchange exchange) {
         List<?> rows = exchange.getMessage().getBody(List.class);
         if (rows == null) {
             return;
         }
+        Map<String, List<UUID>> byClient = new java.util.LinkedHashMap<>();
         for (Object o : rows) {
             Map<?, ?> row = (Map<?, ?>) o;
-            UUID eventId = (UUID) row.get("event_id");
-            String client = String.valueOf(row.get("client_id"));
-            Semaphore permits = busy.computeIfAbsent(client, c -> new Semaphore(perClient));
-            if (!permits.tryAcquire()) {
-                store.release(eventId);
-                continue;
-            }
-            try {
-                senders.execute(() -> {
-                    try {
-                        template.sendBody("direct:deliver-callback", eventId);
-                    } finally {
-                        permits.release();
-                    }
-                });
-            } catch (RejectedExecutionException full) {
-                permits.release();
-                store.release(eventId);
-            }
+            byClient.computeIfAbsent(String.valueOf(row.get("client_id")), c -> new java.util.ArrayList<>())
+                    .add((UUID) row.get("event_id"));
         }
+        byClient.forEach((client, events) -> {
+            Semaphore permits = busy.computeIfAbsent(client, c -> new Semaphore(perClient));
+            int lanes = 0;
+            while (lanes < events.size() && permits.tryAcquire()) {
+                lanes++;
+            }
+            if (lanes == 0) {
+                events.forEach(store::release);
+                return;
+            }
+            for (int lane = 0; lane < lanes; lane++) {
+                List<UUID> mine = new java.util.ArrayList<>();
+                for (int k = lane; k < events.size(); k += lanes) {
+                    mine.add(events.get(k));
+                }
+                try {
+                    senders.execute(() -> {
+                        try {
+                            mine.forEach(eventId -> template.sendBody("direct:deliver-callback", eventId));
+                        } finally {
+                            permits.release();
+                        }
+                    });
+                } catch (RejectedExecutionException full) {
+                    permits.release();
+                    mine.forEach(store::release);
+                }
+            }
+        });
     }
 
     @PreDestroy
