@@ -61,6 +61,8 @@ public class MonnifySandbox {
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final Map<String, List<byte[]>> sentWebhooks = new ConcurrentHashMap<>();
     private final AtomicInteger logins = new AtomicInteger();
+    /** Every transfer executed, in order: what a reconciliation (or the chaos suite) counts. */
+    private final List<Map<String, String>> executed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
     private volatile Faults faults = Faults.NONE;
 
@@ -129,11 +131,13 @@ public class MonnifySandbox {
             default:
                 break;
         }
-        if (transfers.containsKey(reference)) {
+        Transfer t = new Transfer(req, "MFDS" + Instant.now().toEpochMilli() + String.format("%06d", sequence.incrementAndGet()));
+        // one atomic check: two concurrent requests with one reference can never both execute
+        if (transfers.putIfAbsent(reference, t) != null) {
             return error(HttpStatus.BAD_REQUEST, 99, "Duplicate reference: a transfer with reference " + reference + " already exists");
         }
-        Transfer t = new Transfer(req, "MFDS" + Instant.now().toEpochMilli() + String.format("%06d", sequence.incrementAndGet()));
-        transfers.put(reference, t);
+        executed.add(Map.of("reference", reference, "narration", t.narration, "amount", t.amount.toPlainString(),
+                "at", Instant.now().toString()));
         Duration delay = account.webhookDelay();
         // where a webhook carries the news, the status query catches up a little later, as at Monnify
         Duration settled = delay.plusSeconds(1);
@@ -265,6 +269,12 @@ public class MonnifySandbox {
         byte[] last = sent.get(sent.size() - 1);
         webhooks.send(webhookUrl, last, Map.of(MonnifySignature.HEADER, signature(last)), Duration.ZERO);
         return ResponseEntity.accepted().body(Map.of("replayed", reference));
+    }
+
+    /** Every transfer this simulator executed: reference, narration, amount, time. */
+    @GetMapping("/_control/executed")
+    public List<Map<String, String>> executed() {
+        return List.copyOf(executed);
     }
 
     @GetMapping("/_control/stats")
