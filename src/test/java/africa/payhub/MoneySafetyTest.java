@@ -168,13 +168,20 @@ class MoneySafetyTest extends HubTestSupport {
     // ------------------------------------------------------------------ bulkheads
 
     @Test
-    void aSlowProviderHoldsOnlyItsOwnThreads() {
-        List<String> slow = new ArrayList<>();
+    void aSlowProviderHoldsOnlyItsOwnThreads() throws Exception {
+        List<String> slow = java.util.Collections.synchronizedList(new ArrayList<>());
+        // slow, but inside the read timeout: Monnify's 8 threads have a backlog of several seconds
         post("/sandbox/monnify/_control/faults", "{\"latencyMs\": 1200}", null);
         JsonNode fast;
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(12);
         try {
-            for (int i = 0; i < 40; i++) {
-                slow.add(submit(payout(messageId("slow"), "2085886393", "3.00")).path("paymentId").asText());
+            List<java.util.concurrent.Future<?>> posted = new ArrayList<>();
+            for (int i = 0; i < 48; i++) {
+                posted.add(clients.submit(() -> slow.add(
+                        submit(payout(messageId("slow"), "2085886393", "3.00")).path("paymentId").asText())));
+            }
+            for (java.util.concurrent.Future<?> f : posted) {
+                f.get();
             }
             // Connect's payment is accepted after all of them, yet is carried on Connect's own threads
             fast = awaitStatus(submit(ConnectTest.transfer("1000123456", "56.00")).path("paymentId").asText(), "SUCCEEDED");
@@ -182,7 +189,9 @@ class MoneySafetyTest extends HubTestSupport {
             assertThat(waiting).as("Monnify payments still waiting for a Monnify thread when Connect's was done")
                     .isPositive();
         } finally {
+            clients.shutdown();
             post("/sandbox/monnify/_control/faults", "{\"latencyMs\": 0}", null);
+            closeCircuitBreaker("monnify");
         }
         assertThat(fast.path("provider").asText()).isEqualTo("connect");
         for (String id : slow) {
