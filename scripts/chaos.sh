@@ -176,7 +176,7 @@ curl -s $SANDBOX/connect/_control/executed >"$WORK/connect-executed.json"
 acked=$(awk '$2 != "-" {print $1}' "$WORK/acks.txt" | sort -u | wc -l)
 lost=0; open=0; review=0
 while read -r mid pid; do
-  status=$(curl -s -u $CLIENT "$HUB1/api/v1/payments?messageId=$mid" | jq -r 'if type == "array" then (.[0].status // "LOST") else (.status // "LOST") end')
+  status=$(curl -s -u $CLIENT "$HUB1/api/v1/payments?messageId=$mid" | jq -r '.payments[0].status // "LOST"')
   case "$status" in
     LOST) lost=$((lost + 1)); echo "lost: $mid ($pid)" ;;
     ACCEPTED|SUBMITTED|PENDING) open=$((open + 1)) ;;
