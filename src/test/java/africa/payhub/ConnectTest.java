@@ -74,7 +74,8 @@ class ConnectTest extends HubTestSupport {
         String id = submit(m).path("paymentId").asText();
         JsonNode done = awaitStatus(id, "SUCCEEDED");
         assertThat(MonnifyPayoutTest.statuses(id)).containsSubsequence("SUBMITTED", "PENDING", "SUCCEEDED");
-        assertThat(MonnifyPayoutTest.changedBy(id, "SUCCEEDED")).isEqualTo("hub:poller");
+        // settled by whichever came first: the hub's status query or Connect's pushed confirmation
+        assertThat(MonnifyPayoutTest.changedBy(id, "SUCCEEDED")).isIn("hub:poller", "connect:webhook");
         String reference = done.path("providerReference").asText();
         // Connect called the hub's Status Check endpoint once the top-up settled, and heard SUCCESS
         await().untilAsserted(() -> assertThat(get("/sandbox/connect/_control/status-checks/" + reference, null).json()).isNotEmpty());
@@ -105,11 +106,44 @@ class ConnectTest extends HubTestSupport {
     }
 
     @Test
-    void unavailableBeforeProcessingIsRetriedAndSentOnce() {
-        JsonNode done = awaitStatus(submit(transfer("1000123459", "20.00")).path("paymentId").asText(), "SUCCEEDED");
-        JsonNode seen = connect(done.path("providerReference").asText());
-        assertThat(seen.path("requests").asInt()).isEqualTo(2);
-        assertThat(seen.path("executions").asInt()).isEqualTo(1);
+    void a503IsAnAnswerSoItIsNeverSentAgainWithoutARuleThatMakesThatSafe() {
+        // Connect declares neither that it refuses a repeated reference nor a maximum hold time
+        JsonNode review = awaitStatus(submit(transfer("1000123459", "20.00")).path("paymentId").asText(), "NEEDS_REVIEW");
+        assertThat(review.path("reasonCode").asText()).isEqualTo("NOT_FOUND_AT_PROVIDER");
+        JsonNode seen = connect(review.path("providerReference").asText());
+        assertThat(seen.path("requests").asInt()).isEqualTo(1);
+        assertThat(seen.path("executions").asInt()).isZero();
+    }
+
+    @Test
+    void connectsPushedConfirmationIsVerifiedAndAppliedOnceLikeAWebhook() {
+        String id = submit(transfer("1000123456", "44.00")).path("paymentId").asText();
+        JsonNode pending = awaitStatus(id, "PENDING");
+        // the poller has not come round yet (a busy hub): Connect's confirmation is what settles it
+        jdbc.sql("UPDATE payments SET next_poll_at = now() + interval '1 hour' WHERE id = :id").param("id", id).update();
+        String reference = pending.path("providerReference").asText();
+        String confirmation = "{\"reference\":\"" + reference + "\",\"transaction_id\":\"CX-push-1\",\"status\":\"SUCCESS\","
+                + "\"amount\":\"44.00\",\"currency\":\"ETB\"}";
+
+        Response forged = post("/partners/connect/status-check", confirmation, "connect-partner:guess");
+        assertThat(forged.status()).isEqualTo(401);
+        assertThat(payment(id).path("status").asText()).isEqualTo("PENDING");
+
+        Response pushed = post("/partners/connect/status-check", confirmation, "connect-partner:partner-sandbox-password");
+        assertThat(pushed.status()).isEqualTo(200);
+        assertThat(pushed.json().path("status").asText()).isEqualTo("SUCCESS");
+        JsonNode done = payment(id);
+        assertThat(done.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(jdbc.sql("SELECT provider_transaction_id FROM payments WHERE id = :id").param("id", id)
+                .query(String.class).single()).isEqualTo("CX-push-1");
+        assertThat(MonnifyPayoutTest.changedBy(id, "SUCCEEDED")).isEqualTo("connect:webhook");
+
+        // the same confirmation again changes nothing and is recorded as a duplicate
+        assertThat(post("/partners/connect/status-check", confirmation, "connect-partner:partner-sandbox-password").status())
+                .isEqualTo(200);
+        assertThat(jdbc.sql("SELECT outcome FROM provider_webhooks WHERE provider = 'connect' AND payment_id = :id ORDER BY id")
+                .param("id", id).query(String.class).list()).containsExactly("APPLIED", "DUPLICATE");
+        assertThat(MonnifyPayoutTest.statuses(id).stream().filter("SUCCEEDED"::equals)).hasSize(1);
     }
 
     @Test

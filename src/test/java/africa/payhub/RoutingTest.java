@@ -83,8 +83,8 @@ class RoutingTest extends HubTestSupport {
 
     @Test
     void aProviderThatWasNeverReachedHandsThePaymentToTheNextOne() {
-        // more than the attempts of one send (the first try and three redeliveries); the rest is cleared below
-        post("/sandbox/connect/_control/faults", "{\"failNext\": 8, \"failStatus\": 503}", null);
+        // Connect's circuit is open: nothing can be sent to it, so the payment goes to the rule's next provider
+        breaker("connect").transitionToForcedOpenState();
         JsonNode done;
         try {
             ObjectNode naira = payout(messageId("fallback"), "2085886393", "777.77");
@@ -93,7 +93,6 @@ class RoutingTest extends HubTestSupport {
             assertThat(accepted.path("provider").asText()).isEqualTo("connect");
             done = awaitStatus(accepted.path("paymentId").asText(), "SUCCEEDED");
         } finally {
-            post("/sandbox/connect/_control/faults", "{\"failNext\": 0}", null);
             closeCircuitBreaker("connect");
         }
         String id = done.path("paymentId").asText();
@@ -105,6 +104,33 @@ class RoutingTest extends HubTestSupport {
         String reference = done.path("providerReference").asText();
         assertThat(monnify(reference).path("executions").asInt()).isEqualTo(1);
         assertThat(ConnectTest.connect(reference).path("requests").asInt()).isZero();
+    }
+
+    @Test
+    void anAnswerOfAnyKindEvenA503NeverAllowsAFallback() {
+        // a gateway may answer 503 after Connect processed the transfer: the payment stays with Connect
+        ObjectNode birr = ConnectTest.transfer("1000123456", "888.88");
+        birr.remove("provider");
+        JsonNode first;
+        post("/sandbox/connect/_control/faults", "{\"failNext\": 1, \"failStatus\": 503, \"transfersOnly\": true}", null);
+        try {
+            first = awaitStatus(submit(birr).path("paymentId").asText(), "PENDING");
+        } finally {
+            post("/sandbox/connect/_control/faults", "{\"failNext\": 0}", null);
+            closeCircuitBreaker("connect");
+        }
+        String id = first.path("paymentId").asText();
+        String reference = first.path("providerReference").asText();
+        JsonNode review = awaitStatus(id, "NEEDS_REVIEW");
+        assertThat(review.path("provider").asText()).isEqualTo("connect");
+        assertThat(MonnifyPayoutTest.eventTypes(id)).doesNotContain("FALLBACK");
+        assertThat(monnify(reference).path("requests").asInt()).isZero();
+        // Connect's status query finds nothing, but Connect declares no rule that makes a resend safe:
+        // a person decides; the hub never sent it twice
+        assertThat(review.path("reasonCode").asText()).isEqualTo("NOT_FOUND_AT_PROVIDER");
+        assertThat(review.path("statusReason").asText()).contains("could pay twice");
+        assertThat(ConnectTest.connect(reference).path("requests").asInt()).isLessThanOrEqualTo(1);
+        assertThat(ConnectTest.connect(reference).path("executions").asInt()).isZero();
     }
 
     @Test

@@ -150,14 +150,21 @@ class WaasTest extends HubTestSupport {
     }
 
     @Test
-    void unavailableBeforeProcessingIsRetriedAndPostedOnce() {
+    void a503IsAnAnswerSoThePaymentGoesToAPersonNeverBackToTheProvider() {
+        // a gateway may answer 503 after posting; the provider declares no rule that makes a resend safe
         String a = wallet("KES");
         ObjectNode m = creditMessage(a, "40.00");
         m.put("narration", "top-up SANDBOX:UNAVAILABLE");
-        JsonNode done = succeeded(submit(m).path("paymentId").asText());
-        JsonNode seen = get("/sandbox/waas/_control/references/" + done.path("providerReference").asText(), null).json();
-        assertThat(seen.path("requests").asInt()).isEqualTo(2);
-        assertThat(seen.path("postedTransactions").asInt()).isEqualTo(1);
+        String id = submit(m).path("paymentId").asText();
+        JsonNode review = awaitStatus(id, "NEEDS_REVIEW");
+        assertThat(review.path("reasonCode").asText()).isEqualTo("OUTCOME_UNKNOWN");
+        JsonNode seen = get("/sandbox/waas/_control/references/" + review.path("providerReference").asText(), null).json();
+        assertThat(seen.path("requests").asInt()).isEqualTo(1);
+        assertThat(seen.path("postedTransactions").asInt()).isZero();
+        // nothing shows it posted: an operator may fail it, and the client may send a new message
+        Response failed = post("/api/v1/payments/" + id + "/resolution",
+                "{\"status\":\"FAILED\",\"reason\":\"not on the provider's statement\"}", OPERATOR);
+        assertThat(failed.json().path("status").asText()).as(failed.body()).isEqualTo("FAILED");
     }
 
     @Test

@@ -78,6 +78,41 @@ class WebhookTest extends HubTestSupport {
     }
 
     @Test
+    void aWebhookCutOffBeforeItsChangeCommitsLeavesNoKeySoItsResendIsApplied() throws Exception {
+        JsonNode p = pendingPayment();
+        String id = p.path("paymentId").asText();
+        byte[] body = event("SUCCESSFUL_DISBURSEMENT", p.path("providerReference").asText(), "SUCCESS", "20.00");
+        java.util.concurrent.CompletableFuture<Response> cut;
+        try (java.sql.Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (var s = holder.prepareStatement("SELECT id FROM payments WHERE id = ? FOR UPDATE")) {
+                s.setString(1, id);
+                s.executeQuery();
+            }
+            // the webhook's transaction has written its event key and now waits for the payment's row
+            cut = java.util.concurrent.CompletableFuture.supplyAsync(() -> signed(body));
+            Integer victim = org.awaitility.Awaitility.await().until(() -> jdbc.sql("""
+                    SELECT a.pid FROM pg_stat_activity a
+                    WHERE a.wait_event_type = 'Lock' AND a.backend_xid IS NOT NULL AND a.query LIKE '%FOR UPDATE%'
+                    LIMIT 1""").query(Integer.class).optional().orElse(null), java.util.Objects::nonNull);
+            // the hub's connection dies mid-apply (as when the hub or its database is killed)
+            jdbc.sql("SELECT pg_terminate_backend(:pid)").param("pid", victim).query(Boolean.class).single();
+            holder.rollback();
+        }
+        assertThat(cut.get().status()).isGreaterThanOrEqualTo(500);
+        assertThat(payment(id).path("status").asText()).isEqualTo("PENDING");
+        // Monnify sends it again (it got no 200): its key went with the failed transaction, so it is applied
+        // now (had the key committed first, this would be a DUPLICATE and the payment would stay PENDING)
+        Response resent = signed(body);
+        assertThat(resent.json().path("result").asText()).isEqualTo("APPLIED");
+        assertThat(payment(id).path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(signed(body).json().path("result").asText()).isEqualTo("DUPLICATE");
+    }
+
+    @Autowired
+    javax.sql.DataSource dataSource;
+
+    @Test
     void aWebhookReportingAnotherAmountSendsThePaymentToReview() {
         JsonNode p = pendingPayment();
         byte[] body = event("SUCCESSFUL_DISBURSEMENT", p.path("providerReference").asText(), "SUCCESS", "2000.00");
@@ -85,6 +120,16 @@ class WebhookTest extends HubTestSupport {
         JsonNode after = payment(p.path("paymentId").asText());
         assertThat(after.path("status").asText()).isEqualTo("NEEDS_REVIEW");
         assertThat(after.path("reasonCode").asText()).isEqualTo("AMOUNT_MISMATCH");
+
+        // the provider's own record says the transfer was made: an operator cannot mark it FAILED (the client
+        // would send it again and pay twice), but can settle it as made
+        Response failed = post("/api/v1/payments/" + after.path("paymentId").asText() + "/resolution",
+                "{\"status\":\"FAILED\",\"reason\":\"amount looks wrong\"}", OPERATOR);
+        assertThat(failed.status()).isEqualTo(409);
+        assertThat(failed.json().path("detail").asText()).contains("provider's evidence").contains("SUCCESS");
+        Response settled = post("/api/v1/payments/" + after.path("paymentId").asText() + "/resolution",
+                "{\"status\":\"SUCCEEDED\",\"reason\":\"fee deducted, confirmed\"}", OPERATOR);
+        assertThat(settled.json().path("status").asText()).as(settled.body()).isEqualTo("SUCCEEDED");
     }
 
     @Test

@@ -12,6 +12,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -36,19 +37,28 @@ public class EmbeddedPostgresConfig {
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
                 .setPGStartupWait(Duration.ofSeconds(30))
+                // the library's defaults trade durability for speed; an acknowledged payment must survive a
+                // crash of the database, so every commit is flushed to disk before the hub answers
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
                 .start();
         LOG.info("Embedded PostgreSQL on port {}, data in {}", pg.getPort(), dir);
         return pg;
     }
 
     @Bean
-    public DataSource dataSource(EmbeddedPostgres pg) {
+    public DataSource dataSource(EmbeddedPostgres pg,
+                                 @Value("${spring.datasource.hikari.connection-timeout:1000}") long connectionTimeoutMs) {
         HikariDataSource ds = new HikariDataSource();
         ds.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
         ds.setUsername("postgres");
         ds.setDriverClassName("org.postgresql.Driver");
         ds.setPoolName("hub");
         ds.setMaximumPoolSize(20);
+        // a database that cannot give a connection answers within about a second (503), not after 30 s
+        ds.setConnectionTimeout(connectionTimeoutMs);
+        ds.setAllowPoolSuspension(true);
         return ds;
     }
 

@@ -2,11 +2,8 @@ package africa.payhub.config;
 
 import java.time.Clock;
 
-import javax.sql.DataSource;
-
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
-import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -39,13 +36,5 @@ public class HubConfig {
         policy.setLogStackTrace(false);
         policy.setLogRetryStackTrace(false);
         return policy;
-    }
-
-    /** De-duplicates provider webhooks across restarts and hub instances (table camel_messageprocessed). */
-    @Bean
-    public JdbcMessageIdRepository webhookEvents(DataSource dataSource) {
-        JdbcMessageIdRepository repository = new JdbcMessageIdRepository(dataSource, "provider-webhooks");
-        repository.setCreateTableIfNotExists(false);
-        return repository;
     }
 }

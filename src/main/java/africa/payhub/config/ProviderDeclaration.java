@@ -36,6 +36,7 @@ public record ProviderDeclaration(
         Map<String, Check> checks,
         Map<String, Operation> operations,
         Map<String, DataCall> data,
+        Resend resend,
         @JsonProperty(access = JsonProperty.Access.READ_ONLY) Path file) {
 
     /** The file name every declaration has: {@code <name>.provider.yaml}. */
@@ -54,6 +55,37 @@ public record ProviderDeclaration(
         data = data == null ? Map.of() : data;
         auth = auth == null ? new Auth("none", null, null, null) : auth;
         webhooks = webhooks == null ? new Webhooks("none", null, null, null, null, null) : webhooks;
+        resend = resend == null ? new Resend(null, null) : resend;
+    }
+
+    /**
+     * When the hub may send a payment again with the same reference, as the provider's own rules allow.
+     * {@code duplicateReferences}: {@code rejected} (the provider refuses a second request with a reference
+     * it has seen, so a resend can never pay twice), {@code accepted} (it would execute it again) or
+     * {@code unknown} (the default: not documented). {@code maxHoldTime}: the longest the provider may hold
+     * a request before its status query knows of it (e.g. {@code 2m}); past it, a status query that finds
+     * nothing proves the request was never received. Without either, a payment whose request may have
+     * arrived is never sent again: it goes to NEEDS_REVIEW.
+     */
+    public record Resend(String duplicateReferences, String maxHoldTime) {
+        public Resend {
+            duplicateReferences = duplicateReferences == null ? "unknown" : duplicateReferences;
+            if (!java.util.List.of("rejected", "accepted", "unknown").contains(duplicateReferences)) {
+                throw new IllegalArgumentException("resend.duplicateReferences must be rejected, accepted or unknown, not '"
+                        + duplicateReferences + "'");
+            }
+            if (maxHoldTime != null) {
+                org.springframework.boot.convert.DurationStyle.detectAndParse(maxHoldTime);
+            }
+        }
+
+        public boolean rejectsDuplicates() {
+            return "rejected".equals(duplicateReferences);
+        }
+
+        public java.time.Duration maxHold() {
+            return maxHoldTime == null ? null : org.springframework.boot.convert.DurationStyle.detectAndParse(maxHoldTime);
+        }
     }
 
     /**
@@ -225,7 +257,7 @@ public record ProviderDeclaration(
             throw new IOException(file + ": name must be '" + expected + "' (the file's name)");
         }
         return new ProviderDeclaration(d.name, d.title, d.description, d.properties, d.auth, d.inbound, d.webhooks,
-                d.lookup, d.status, d.resources, d.records, d.checks, d.operations, d.data, file);
+                d.lookup, d.status, d.resources, d.records, d.checks, d.operations, d.data, d.resend, file);
     }
 
     /** Every declaration under {@code <home>/routes/providers}, by name. */

@@ -23,6 +23,22 @@ public interface Carriers {
     /** The provider's settings that its mappings may read ({@code .config}); no secrets. */
     ObjectNode settings(String provider);
 
+    /** What the provider's declaration says about sending a payment again with the same reference. */
+    ResendRule resend(String provider);
+
+    /**
+     * Whether the provider takes calls now: false while its circuit breaker is open (a payment claimed now
+     * would certainly not be sent, so it is left ACCEPTED).
+     */
+    boolean accepting(String provider);
+
+    /**
+     * @param rejectsDuplicates the provider refuses a second request with a reference it has seen
+     * @param maxHoldTime       the longest it may hold a request unseen by its status query, or null
+     */
+    record ResendRule(boolean rejectsDuplicates, java.time.Duration maxHoldTime) {
+    }
+
     /** A canonical status for a provider status, with an optional reason code and text. */
     record StatusRule(PaymentStatus status, String reasonCode, String reason) {
     }

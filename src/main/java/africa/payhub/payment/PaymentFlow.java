@@ -56,7 +56,11 @@ public class PaymentFlow {
         this.clock = clock;
     }
 
-    /** Claims an ACCEPTED payment for sending: the call to make, or empty when someone else sent it already. */
+    /**
+     * Claims an ACCEPTED payment for sending: the call to make, or empty when someone else sent it already
+     * or its provider takes no calls now (circuit open: the payment stays ACCEPTED, it was never sent, and
+     * the poller offers it again; a routed payment goes to its next provider at once).
+     */
     @Transactional
     public Optional<Call> claimForSend(String id) {
         Payment p = store.lock(id).orElse(null);
@@ -66,6 +70,16 @@ public class PaymentFlow {
         Optional<BatchStore.Item> item = batches.itemOf(id);
         if (item.isPresent() && bulkFlow(item.get().batchId()).isPresent()) {
             return Optional.empty(); // its batch sends it, with the others, in one call
+        }
+        if (!carriers.accepting(p.provider())) {
+            Optional<String> next = nextCandidate(p);
+            if (next.isEmpty()) {
+                store.schedulePoll(id, clock.instant().plus(properties.polling().firstDelay().multipliedBy(4)), false);
+                LOG.info("Payment {} stays ACCEPTED: {} takes no calls now (circuit open)", id, p.provider());
+                return Optional.empty();
+            }
+            switchTo(p, next.get(), p.provider() + " takes no calls now (circuit open)");
+            p = store.lock(id).orElseThrow();
         }
         Optional<String> flow = carriers.flow(p.provider(), p.operation());
         if (flow.isEmpty()) {
@@ -112,7 +126,7 @@ public class PaymentFlow {
         String actor = phase == Phase.WEBHOOK ? p.provider() + ":webhook" : phase == Phase.POLL ? "hub:poller" : "hub";
         store.addEvent(id, phase == Phase.SEND ? "SEND_OUTCOME" : phase == Phase.POLL ? "POLL_OUTCOME" : "WEBHOOK_OUTCOME",
                 actor, null, null, Json.write(Redactor.redact(outcome.json())));
-        if (phase != Phase.WEBHOOK) {
+        if (phase == Phase.SEND) {
             store.recordOutcome(id, outcome.kind().name());
         }
         return apply(p, outcome, phase, actor);
@@ -139,7 +153,7 @@ public class PaymentFlow {
                     return Decision.none(p.id());
                 }
                 moveToPending(p, "outcome unknown (" + outcome.reason() + "); resolving by status query", actor, outcome);
-                keepWaiting(p, phase, null);
+                keepWaiting(p, phase, outcome.retryAfter());
             }
             case NOT_SENT -> {
                 if (phase == Phase.SEND) {
@@ -228,26 +242,55 @@ public class PaymentFlow {
         store.schedulePoll(p.id(), clock.instant().plus(delay), phase == Phase.POLL);
     }
 
+    /**
+     * The provider's status query found no record of our reference. The payment is sent again (same
+     * reference) only when that cannot pay twice: the last send certainly never left the hub, or the
+     * provider's declaration says it rejects duplicate references, or its declared maximum hold time has
+     * passed since the last send (so the request, had it arrived, would be visible by now). Otherwise a
+     * person decides: NEEDS_REVIEW, never a blind resend.
+     */
     private Decision onNotFound(Payment p, String actor, Outcome outcome) {
         if (!p.status().isUnresolved()) {
             return Decision.none(p.id());
         }
         int max = properties.dispatch().maxSendAttempts();
         if (p.sendAttempts() >= max) {
-            payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, p.provider() + " has no record of reference "
-                    + p.providerReference() + " after " + p.sendAttempts() + " sends", "NOT_FOUND_AT_PROVIDER", actor, outcome.json());
-            store.schedulePoll(p.id(), null, false);
-            return Decision.none(p.id());
+            return review(p, p.provider() + " has no record of reference " + p.providerReference() + " after "
+                    + p.sendAttempts() + " sends", actor, outcome);
         }
-        Instant guard = p.lastSentAt() == null ? Instant.EPOCH : p.lastSentAt().plus(properties.dispatch().resendGuard());
+        Instant sent = p.lastSentAt() == null ? Instant.EPOCH : p.lastSentAt();
+        Instant guard = sent.plus(properties.dispatch().resendGuard());
+        Carriers.ResendRule rule = carriers.resend(p.provider());
+        boolean neverLeft = "NOT_SENT".equals(p.lastOutcome());
+        String why;
+        if (neverLeft || rule.rejectsDuplicates()) {
+            why = neverLeft ? "the last send never left the hub" : p.provider() + " rejects duplicate references";
+        } else if (rule.maxHoldTime() != null) {
+            Instant held = sent.plus(rule.maxHoldTime());
+            guard = held.isAfter(guard) ? held : guard;
+            why = "nothing after its maximum hold time (" + rule.maxHoldTime() + ")";
+        } else {
+            if (clock.instant().isBefore(guard)) {
+                keepWaiting(p, Phase.POLL, null);
+                return Decision.none(p.id());
+            }
+            return review(p, p.provider() + " has no record of reference " + p.providerReference()
+                    + ", but the request may have reached it and its declaration neither says it rejects duplicate"
+                    + " references nor how long it may hold a request: sending again could pay twice; check with "
+                    + p.provider() + ", then resolve", actor, outcome);
+        }
         if (clock.instant().isBefore(guard)) {
-            keepWaiting(p, Phase.POLL, null);
+            store.schedulePoll(p.id(), guard, true);
             return Decision.none(p.id());
         }
-        // the provider says it never saw our reference, and no send can still be in flight: send again,
-        // with the same reference
-        return resend(p, actor, "re-sent: " + p.provider() + " had no record of reference " + p.providerReference(),
-                outcome.json());
+        return resend(p, actor, "re-sent: " + p.provider() + " had no record of reference " + p.providerReference()
+                + " (" + why + ")", outcome.json());
+    }
+
+    private Decision review(Payment p, String reason, String actor, Outcome outcome) {
+        payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, reason, "NOT_FOUND_AT_PROVIDER", actor, outcome.json());
+        store.schedulePoll(p.id(), null, false);
+        return Decision.none(p.id());
     }
 
     /**
@@ -255,26 +298,48 @@ public class PaymentFlow {
      * once. Never after anything may have been sent: only a NOT_SENT outcome gets here.
      */
     private Optional<Call> fallBack(Payment p, Outcome outcome) {
-        if (p.routing() == null || !p.status().isUnresolved()) {
+        if (!p.status().isUnresolved()) {
+            return Optional.empty();
+        }
+        Optional<String> next = nextCandidate(p);
+        if (next.isEmpty()) {
+            return Optional.empty();
+        }
+        switchTo(p, next.get(), p.provider() + " was not reached: " + outcome.reason());
+        store.markSent(p.id(), clock.instant().plus(properties.polling().firstDelay()));
+        Payment moved = store.find(p.id()).orElseThrow();
+        return Optional.of(call(moved, Phase.SEND, carriers.flow(moved.provider(), moved.operation()).orElseThrow()));
+    }
+
+    /** The next provider of a routed payment's rule that carries its operation and takes calls now. */
+    private Optional<String> nextCandidate(Payment p) {
+        if (p.routing() == null) {
             return Optional.empty();
         }
         JsonNode routing = Json.toNode(p.routing());
-        int next = routing.path("current").asInt(0) + 1;
         JsonNode candidates = routing.path("candidates");
-        if (next >= candidates.size()) {
-            return Optional.empty();
+        for (int next = routing.path("current").asInt(0) + 1; next < candidates.size(); next++) {
+            String provider = candidates.get(next).asText();
+            if (carriers.flow(provider, p.operation()).isPresent() && carriers.accepting(provider)) {
+                return Optional.of(provider);
+            }
         }
-        String provider = candidates.get(next).asText();
-        Optional<String> flow = carriers.flow(provider, p.operation());
-        if (flow.isEmpty()) {
-            return Optional.empty();
+        return Optional.empty();
+    }
+
+    private void switchTo(Payment p, String provider, String reason) {
+        JsonNode routing = Json.toNode(p.routing());
+        JsonNode candidates = routing.path("candidates");
+        int index = 0;
+        for (int i = 0; i < candidates.size(); i++) {
+            if (candidates.get(i).asText().equals(provider)) {
+                index = i;
+            }
         }
-        store.switchProvider(p.id(), provider, next);
+        store.switchProvider(p.id(), provider, index);
         store.addEvent(p.id(), "FALLBACK", "hub:router", null, null, Json.write(Json.object()
                 .put("rule", routing.path("rule").asText()).put("from", p.provider()).put("to", provider)
-                .put("reason", p.provider() + " was not reached: " + outcome.reason())));
-        store.markSent(p.id(), clock.instant().plus(properties.polling().firstDelay()));
-        return Optional.of(call(store.find(p.id()).orElseThrow(), Phase.SEND, flow.get()));
+                .put("reason", reason)));
     }
 
     private Decision resend(Payment p, String actor, String reason, JsonNode evidence) {
@@ -301,6 +366,11 @@ public class PaymentFlow {
             return Decision.none(id);
         }
         if (p.status() == PaymentStatus.ACCEPTED) {
+            if (!carriers.accepting(p.provider()) && nextCandidate(p).isEmpty()) {
+                // its provider takes no calls now (circuit open): it stays ACCEPTED, never sent
+                store.schedulePoll(id, clock.instant().plus(properties.polling().firstDelay().multipliedBy(4)), false);
+                return Decision.none(id);
+            }
             store.addEvent(id, "RECOVERED", "hub:poller", null, null,
                     Json.write(Json.object().put("reason", "accepted but never sent (hub restarted?); sending now")));
             Optional<BatchStore.Item> item = batches.itemOf(id);
@@ -410,6 +480,9 @@ public class PaymentFlow {
         if (batch == null) {
             return new Decision.BatchSend(batchId, null, List.of(), List.of());
         }
+        if (!carriers.accepting(batch.provider())) {
+            return new Decision.BatchSend(batchId, null, List.of(), List.of()); // stays ACCEPTED until it takes calls
+        }
         List<String> ids = batches.lockAccepted(batchId);
         Optional<String> flow = bulkFlow(batchId);
         if (ids.isEmpty() || flow.isEmpty()) {
@@ -470,9 +543,39 @@ public class PaymentFlow {
             throw Refusal.conflict("payment " + paymentId + " is " + p.status()
                     + "; only a NEEDS_REVIEW payment can be resolved by an operator");
         }
+        if (decision == PaymentStatus.FAILED) {
+            postedEvidence(p).ifPresent(evidence -> {
+                throw Refusal.conflict("payment " + paymentId + " cannot be marked FAILED: the provider's evidence shows it"
+                        + " was made (" + evidence + "); a client told FAILED would pay again. Resolve SUCCEEDED, or"
+                        + " reverse it with the provider first");
+            });
+        }
         payments.changeStatus(p, decision, reason, "OPERATOR_DECISION", "operator:" + operator,
                 Json.object().put("decision", decision.name()).put("operator", operator));
         return store.find(paymentId).orElseThrow();
+    }
+
+    /**
+     * What the provider said that shows the payment was made: a status it reported that means SUCCEEDED
+     * (e.g. held back for another amount), or an answer that our reference is already posted.
+     */
+    Optional<String> postedEvidence(Payment p) {
+        for (PaymentStore.PaymentEvent e : store.events(p.id())) {
+            if (!e.type().endsWith("_OUTCOME") || e.detail() == null) {
+                continue;
+            }
+            JsonNode d = Json.toNode(e.detail());
+            String providerStatus = d.path("providerStatus").asText(null);
+            if ("STATUS".equals(d.path("outcome").asText()) && providerStatus != null
+                    && carriers.status(p.provider(), providerStatus).status() == PaymentStatus.SUCCEEDED) {
+                return Optional.of(p.provider() + " reported " + providerStatus + " at " + e.occurredAt());
+            }
+            if ("DUPLICATE_REFERENCE".equals(d.path("reasonCode").asText())) {
+                return Optional.of(p.provider() + " answered that reference " + p.providerReference() + " exists, at "
+                        + e.occurredAt());
+            }
+        }
+        return Optional.empty();
     }
 
     private boolean tooOld(Payment p) {

@@ -118,8 +118,12 @@ public class PaymentStore {
                 .param("id", id).param("provider", provider).param("candidate", candidate).update();
     }
 
+    /** What the last send came to (NOT_SENT, UNKNOWN, ...); null while a send is in flight or was cut off by a crash. */
     public void recordOutcome(String id, String outcome) {
-        jdbc.sql("UPDATE payments SET last_outcome = :outcome WHERE id = :id").param("id", id).param("outcome", outcome).update();
+        // the send ended now: hold times and the resend guard count from here (the request left after the
+        // claim, perhaps much later, after a login), never from the claim alone
+        jdbc.sql("UPDATE payments SET last_outcome = :outcome, last_sent_at = GREATEST(last_sent_at, now()) WHERE id = :id")
+                .param("id", id).param("outcome", outcome).update();
     }
 
     /** The live (not FAILED) reversal of a payment, if any. */
@@ -131,7 +135,7 @@ public class PaymentStore {
     public void markSent(String id, Instant firstPoll) {
         jdbc.sql("""
                         UPDATE payments SET send_attempts = send_attempts + 1, last_sent_at = now(),
-                            next_poll_at = :due, updated_at = now()
+                            next_poll_at = :due, updated_at = now(), last_outcome = NULL
                         WHERE id = :id""")
                 .param("id", id).param("due", Timestamp.from(firstPoll)).update();
     }

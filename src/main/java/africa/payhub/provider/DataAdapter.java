@@ -133,13 +133,6 @@ public class DataAdapter {
                 Outcome.from(exchange.getMessage().getBody()));
     }
 
-    /** Body: a verified webhook's outcome for {@code hubDataRequestId} (its echoed token matched). */
-    public void applyWebhook(String provider, Exchange exchange) {
-        String id = exchange.getProperty(DATA_REQUEST_ID, String.class);
-        String result = requests.applyWebhook(id, Outcome.from(exchange.getMessage().getBody()),
-                exchange.getProperty(Webhooks.SHA, String.class));
-        exchange.setProperty(FlowAdapter.WEBHOOK_RESULT, result);
-    }
 
     /** The poller: ACCEPTED requests that are due (as a list of ids, each sent with {@code hubDataLeased}). */
     public void dueToSend(Exchange exchange) {

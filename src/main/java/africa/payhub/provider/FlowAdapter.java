@@ -113,14 +113,6 @@ public class FlowAdapter {
         }
     }
 
-    /** Body: a verified webhook's outcome. Sets {@code hubWebhookResult} and the payment it matched. */
-    public void applyWebhook(String provider, Exchange exchange) {
-        PaymentFlow.WebhookResult result = rules.applyWebhook(provider, Outcome.from(exchange.getMessage().getBody()));
-        exchange.setProperty(WEBHOOK_RESULT, result.result());
-        if (result.paymentId() != null) {
-            exchange.setProperty(PAYMENT_ID, result.paymentId());
-        }
-    }
 
     private void decided(Exchange exchange, Decision decision) {
         exchange.setProperty(ACTION, decision.action().name());

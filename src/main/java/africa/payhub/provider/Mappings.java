@@ -130,8 +130,9 @@ public class Mappings {
         if (rule == null) {
             rule = rules.path("default");
         }
-        return new ErrorRule(Outcome.Kind.valueOf(rule.path("outcome").asText("REJECTED")),
-                rule.path("reasonCode").asText("PROVIDER_REJECTED"),
+        // an errors.yaml without a default: an unrecognised refusal is UNKNOWN, never a failure
+        return new ErrorRule(Outcome.Kind.valueOf(rule.path("outcome").asText("UNKNOWN")),
+                rule.path("reasonCode").asText("UNRECOGNISED_REFUSAL"),
                 rule.hasNonNull("reason") ? rule.get("reason").asText() : null);
     }
 

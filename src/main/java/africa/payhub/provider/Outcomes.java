@@ -32,7 +32,7 @@ public class Outcomes {
         this.mappings = mappings;
     }
 
-    /** Certainly not processed by the provider (connection refused, 429/503, circuit open, no token). */
+    /** Certainly never left the hub (connection refused, TLS refused, circuit open, pool exhausted, no token). */
     public void notSent(Exchange exchange) {
         Throwable e = caught(exchange);
         ObjectNode outcome = Outcome.of(Outcome.Kind.NOT_SENT, describe(e));
@@ -43,9 +43,13 @@ public class Outcomes {
         exchange.getMessage().setBody(outcome);
     }
 
-    /** May have been processed (timeout after sending, 5xx, connection lost): resolve by status query. */
+    /** May have been processed (timeout after sending, 5xx, 503/429, connection lost): resolve by status query. */
     public void unknown(Exchange exchange) {
-        ObjectNode outcome = Outcome.of(Outcome.Kind.UNKNOWN, describe(caught(exchange)));
+        Throwable e = caught(exchange);
+        ObjectNode outcome = Outcome.of(Outcome.Kind.UNKNOWN, describe(e));
+        if (e instanceof ProviderBusyException busy && busy.retryAfter() != null) {
+            outcome.put("retryAfterSeconds", busy.retryAfter().toSeconds());
+        }
         log(exchange, outcome);
         exchange.getMessage().setBody(outcome);
     }
@@ -122,6 +126,15 @@ public class Outcomes {
         }
         if (root instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
             return "connecting to the provider timed out";
+        }
+        if (root instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException) {
+            return "no connection to the provider free in the pool in time; nothing was sent";
+        }
+        if (root instanceof javax.net.ssl.SSLHandshakeException) {
+            return "TLS handshake with the provider failed; nothing was sent";
+        }
+        if (root instanceof io.github.resilience4j.bulkhead.BulkheadFullException) {
+            return "too many calls to the provider in flight; nothing was sent";
         }
         if (root instanceof SocketTimeoutException) {
             return "no answer within the read timeout after the request was sent";

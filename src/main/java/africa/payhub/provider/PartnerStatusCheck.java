@@ -28,12 +28,14 @@ public class PartnerStatusCheck {
     private final PaymentService payments;
     private final Mappings mappings;
     private final Timeline timeline;
+    private final Webhooks webhooks;
 
     /** A partner may ask as often as it likes; its questions are recorded this many times per payment. */
     static final int MAX_RECORDED = 20;
 
     public PartnerStatusCheck(ProviderCatalog providers, PaymentStore store, PaymentService payments, Mappings mappings,
-                              Timeline timeline) {
+                              Timeline timeline, Webhooks webhooks) {
+        this.webhooks = webhooks;
         this.providers = providers;
         this.store = store;
         this.payments = payments;
@@ -43,9 +45,10 @@ public class PartnerStatusCheck {
 
     public void check(String provider, Exchange exchange) {
         authenticate(provider, exchange.getMessage().getHeader("Authorization", String.class));
+        byte[] raw = exchange.getMessage().getBody(byte[].class);
         JsonNode request;
         try {
-            request = mappings.transform(provider + "/status-check.request", exchange.getMessage().getBody(byte[].class));
+            request = mappings.transform(provider + "/status-check.request", raw);
         } catch (RuntimeException e) {
             throw Refusal.invalid("body", "must be JSON naming a reference");
         }
@@ -53,14 +56,26 @@ public class PartnerStatusCheck {
         if (reference.isBlank()) {
             throw Refusal.invalid("reference", "is required");
         }
+        if (request.path("confirmation").isObject()) {
+            // a transaction confirmation, from the authenticated provider: applied like a verified webhook
+            // (de-duplicated, applied and recorded in one transaction)
+            exchange.setProperty(Webhooks.SHA, Json.sha256(raw == null ? new byte[0] : raw));
+            exchange.getMessage().setBody(request.get("confirmation"));
+            webhooks.eventKey(provider, exchange);
+            webhooks.apply(provider, exchange);
+        }
         Payment p = store.findByProviderReference(provider, reference).orElse(null);
         ObjectNode record = Json.object();
         record.put("reference", reference);
         record.put("found", p != null);
         if (p != null) {
             record.set("payment", payments.view(p));
-            timeline.recordAtMost(p.id(), "PARTNER_STATUS_CHECK", provider + ":status-check",
-                    Json.object().put("reference", reference).put("answeredStatus", p.status().name()), MAX_RECORDED);
+            ObjectNode detail = Json.object().put("reference", reference).put("answeredStatus", p.status().name());
+            if (request.path("confirmation").isObject()) {
+                detail.put("confirmed", request.path("confirmation").path("providerStatus").asText());
+                detail.put("result", exchange.getProperty(FlowAdapter.WEBHOOK_RESULT, "DUPLICATE", String.class));
+            }
+            timeline.recordAtMost(p.id(), "PARTNER_STATUS_CHECK", provider + ":status-check", detail, MAX_RECORDED);
         }
         JsonNode answer = mappings.transform(provider + "/status-check.response", record);
         exchange.getMessage().removeHeaders("*");

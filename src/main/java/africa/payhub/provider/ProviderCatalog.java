@@ -113,6 +113,26 @@ public class ProviderCatalog implements Carriers {
                 .filter(name -> dataFlow(name, kind).isPresent()).toList();
     }
 
+    @Override
+    public ResendRule resend(String provider) {
+        ProviderDeclaration.Resend r = Optional.ofNullable(providers.get(provider))
+                .map(p -> p.declaration().resend()).orElse(new ProviderDeclaration.Resend(null, null));
+        return new ResendRule(r.rejectsDuplicates(), r.maxHold());
+    }
+
+    @Override
+    public boolean accepting(String provider) {
+        org.apache.camel.Route route = camel.getRoute(provider + "-http");
+        if (route == null) {
+            return true;
+        }
+        return route.filter("*").stream()
+                .filter(org.apache.camel.component.resilience4j.ResilienceProcessor.class::isInstance)
+                .map(org.apache.camel.component.resilience4j.ResilienceProcessor.class::cast)
+                .noneMatch(b -> "OPEN".equals(b.getCircuitBreakerState())
+                        || "FORCED_OPEN".equals(b.getCircuitBreakerState()));
+    }
+
     public boolean hasRoute(String routeId) {
         return camel.getRoute(routeId) != null;
     }

@@ -150,7 +150,9 @@ public class ProviderHttp {
             return;
         }
         if (status == 429 || status == 503) {
-            throw new ProviderUnavailableException(provider, status, retryAfter(msg.getHeader("Retry-After", String.class)));
+            // an answer: a gateway may say 503 after the provider processed the request, so the outcome is
+            // unknown (never a reason to fall back to another provider or to resend blindly)
+            throw new ProviderBusyException(provider, status, retryAfter(msg.getHeader("Retry-After", String.class)));
         }
         if (status >= 500 || status == 0) {
             throw new OutcomeUnknownException(provider, provider + " answered HTTP " + status

@@ -40,6 +40,14 @@ public class ProviderRoutes implements CamelContextConfiguration {
     @Override
     public void afterApplicationStart(CamelContext camel) {
         for (Provider p : providers.declared()) {
+            try {
+                // every declared provider gets its work queue, so a payment of a disabled one is still settled
+                TemplatedRouteBuilder.builder(camel, "provider-work").routeId(p.name() + "-work")
+                        .parameter("provider", p.name()).add();
+            } catch (Exception e) {
+                throw new IllegalStateException("provider " + p.name() + ": its work queue could not be made: "
+                        + e.getMessage(), e);
+            }
             if (!p.enabled()) {
                 continue;
             }

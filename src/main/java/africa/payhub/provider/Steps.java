@@ -131,9 +131,19 @@ public class Steps {
             for (String check : op.checks()) {
                 check(provider, check, input);
             }
-            ensureAll(provider, op.needs(), input);
-            if (op.lookupFirst()) {
-                lookups.beforeSending(provider, input);
+            try {
+                ensureAll(provider, op.needs(), input);
+                if (op.lookupFirst()) {
+                    lookups.beforeSending(provider, input);
+                }
+            } catch (ProviderRejectedException | TokenRejectedException | ProviderUnavailableException
+                     | MappingException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // a call made to prepare the payment failed (a lookup answered 503, timed out): the payment's
+                // own request was never made, so this is "not sent", whatever that call's outcome was
+                throw new ProviderUnavailableException(provider, 0, null, "preparing the call failed ("
+                        + Outcomes.describe(e) + "); the payment was not sent");
             }
         }
         exchange.setProperty(INPUT, input);

@@ -18,6 +18,7 @@ import africa.payhub.canonical.Redactor;
 import africa.payhub.canonical.Refusal;
 import africa.payhub.config.ProviderDeclaration;
 import africa.payhub.config.Secret;
+import africa.payhub.data.DataRequestService;
 import africa.payhub.data.DataTimeline;
 import africa.payhub.data.EchoedTokens;
 import africa.payhub.payment.Timeline;
@@ -31,6 +32,9 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import africa.payhub.payment.Outcome;
+import africa.payhub.payment.PaymentFlow;
 
 /**
  * Provider webhooks: verified over the raw request bytes as the provider's declaration says (constant-time
@@ -52,13 +56,17 @@ public class Webhooks {
     private final ApplicationContext context;
     private final EchoedTokens tokens;
     private final DataTimeline dataTimeline;
+    private final PaymentFlow rules;
+    private final DataRequestService dataRequests;
 
     public Webhooks(ProviderCatalog providers, JdbcClient jdbc, Timeline timeline, Environment env,
                     africa.payhub.payment.PaymentStore payments, ApplicationContext context, EchoedTokens tokens,
-                    DataTimeline dataTimeline) {
+                    DataTimeline dataTimeline, PaymentFlow rules, DataRequestService dataRequests) {
         this.providers = providers;
         this.tokens = tokens;
         this.dataTimeline = dataTimeline;
+        this.rules = rules;
+        this.dataRequests = dataRequests;
         this.context = context;
         this.payments = payments;
         this.jdbc = jdbc;
@@ -150,8 +158,37 @@ public class Webhooks {
         exchange.setProperty("hubEventKey", key.length() > 90 ? provider + ":" + Json.sha256(key) : provider + ":" + key);
     }
 
+    /**
+     * De-duplicates, applies and records a verified webhook (body: the mapping's outcome) in one
+     * transaction: its event key, the payment's change (with its callback) and the record of what it did
+     * commit together or not at all. A concurrent copy waits on the key and then finds it taken.
+     */
+    @Transactional
+    public void apply(String provider, Exchange exchange) {
+        String key = exchange.getProperty("hubEventKey", String.class);
+        boolean first = jdbc.sql("""
+                        INSERT INTO camel_messageprocessed (processorname, messageid, createdat)
+                        VALUES ('provider-webhooks', :key, now()) ON CONFLICT DO NOTHING""")
+                .param("key", key).update() == 1;
+        String dataRequestId = exchange.getProperty(DataAdapter.DATA_REQUEST_ID, String.class);
+        if (first && dataRequestId != null) {
+            // its echoed token named a data request: the webhook settles that request
+            exchange.setProperty(FlowAdapter.WEBHOOK_RESULT, dataRequests.applyWebhook(dataRequestId,
+                    Outcome.from(exchange.getMessage().getBody()), exchange.getProperty(SHA, String.class)));
+        } else if (first) {
+            PaymentFlow.WebhookResult result = rules.applyWebhook(provider, Outcome.from(exchange.getMessage().getBody()));
+            exchange.setProperty(FlowAdapter.WEBHOOK_RESULT, result.result());
+            if (result.paymentId() != null) {
+                exchange.setProperty(FlowAdapter.PAYMENT_ID, result.paymentId());
+            }
+        } else {
+            exchange.setProperty(Exchange.DUPLICATE_MESSAGE, true);
+        }
+        record(provider, exchange);
+    }
+
     /** Records the verified webhook (body: the mapping's outcome) and what it did to the payment. */
-    public void record(String provider, Exchange exchange) {
+    void record(String provider, Exchange exchange) {
         boolean duplicate = exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class);
         String result = duplicate ? "DUPLICATE" : exchange.getProperty(FlowAdapter.WEBHOOK_RESULT, "IGNORED", String.class);
         JsonNode outcome = Json.toNode(exchange.getMessage().getBody());

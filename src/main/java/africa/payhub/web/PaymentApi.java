@@ -103,6 +103,7 @@ public class PaymentApi {
             msg.setHeader("Idempotent-Replayed", "true");
         }
         exchange.setProperty(FlowAdapter.PAYMENT_ID, p.id());
+        exchange.setProperty(FlowAdapter.PROVIDER, p.provider());
         exchange.setProperty(DISPATCH, accepted.created());
     }
 

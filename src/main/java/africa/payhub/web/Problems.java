@@ -29,6 +29,14 @@ public class Problems {
         Refusal refusal = find(caught);
         if (refusal != null) {
             problem = problem(refusal);
+        } else if (databaseUnavailable(caught)) {
+            // the pool gave no connection within its timeout (about a second): the database is down or
+            // overloaded; nothing was stored, the client may send the same message again
+            LOG.warn("Database unavailable in route {}: {}", exchange.getFromRouteId(), caught.toString());
+            write(exchange, Problem.of(503, "Service Unavailable",
+                    "the hub cannot reach its database right now; nothing was stored, send the same message again shortly"));
+            exchange.getMessage().setHeader("Retry-After", RETRY_AFTER_SECONDS);
+            return;
         } else {
             LOG.error("Unexpected error in route {} (exchange {})", exchange.getFromRouteId(),
                     exchange.getExchangeId(), caught);
@@ -58,6 +66,23 @@ public class Problems {
             case UNPROCESSABLE -> Problem.of(422, "Unprocessable Content", r.getMessage());
             case UNAVAILABLE -> Problem.of(503, "Service Unavailable", r.getMessage());
         };
+    }
+
+    static final String RETRY_AFTER_SECONDS = "2";
+
+    /** The database gave no connection, or lost it: a fault of the moment, answered 503. */
+    static boolean databaseUnavailable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof org.springframework.dao.DataAccessResourceFailureException
+                    || c instanceof org.springframework.transaction.CannotCreateTransactionException
+                    || c instanceof org.springframework.dao.QueryTimeoutException
+                    || c instanceof java.sql.SQLTransientConnectionException
+                    || c instanceof java.sql.SQLNonTransientConnectionException
+                    || (c instanceof java.sql.SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Refusal find(Throwable t) {

@@ -58,7 +58,15 @@ public class ConnectSandbox implements DisposableBean {
         t.setDaemon(true);
         return t;
     });
-    private volatile Faults faults = new Faults(new AtomicInteger(), 503);
+    /** Every transaction executed, in order: what a reconciliation (or the chaos suite) counts. */
+    private final List<Map<String, String>> executed = new CopyOnWriteArrayList<>();
+
+    @GetMapping("/_control/executed")
+    public List<Map<String, String>> executed() {
+        return List.copyOf(executed);
+    }
+
+    private volatile Faults faults = new Faults(new AtomicInteger(), 503, false);
 
     public ConnectSandbox(ConnectSandboxProperties account, SandboxProperties sandbox) {
         this.account = account;
@@ -71,7 +79,7 @@ public class ConnectSandbox implements DisposableBean {
     public ResponseEntity<JsonNode> bankLookup(@RequestHeader(value = "Authorization", required = false) String auth,
                                                @RequestParam(value = "account_number", required = false) String number,
                                                @RequestParam(value = "bank_code", required = false) String bankCode) {
-        ResponseEntity<JsonNode> refused = refuse(auth);
+        ResponseEntity<JsonNode> refused = refuse(auth, false);
         if (refused != null) {
             return refused;
         }
@@ -89,7 +97,7 @@ public class ConnectSandbox implements DisposableBean {
     public ResponseEntity<JsonNode> walletLookup(@RequestHeader(value = "Authorization", required = false) String auth,
                                                  @RequestParam(value = "phone", required = false) String phone,
                                                  @RequestParam(value = "email", required = false) String email) {
-        ResponseEntity<JsonNode> refused = refuse(auth);
+        ResponseEntity<JsonNode> refused = refuse(auth, false);
         if (refused != null) {
             return refused;
         }
@@ -105,7 +113,7 @@ public class ConnectSandbox implements DisposableBean {
     @PostMapping(path = "/v1/wallet-topups", consumes = MediaType.ALL_VALUE)
     public ResponseEntity<JsonNode> topUp(@RequestHeader(value = "Authorization", required = false) String auth,
                                           @RequestBody(required = false) String body) {
-        ResponseEntity<JsonNode> refused = refuse(auth);
+        ResponseEntity<JsonNode> refused = refuse(auth, true);
         if (refused != null) {
             return refused;
         }
@@ -120,7 +128,7 @@ public class ConnectSandbox implements DisposableBean {
     @PostMapping(path = "/v1/bank-transfers", consumes = MediaType.ALL_VALUE)
     public ResponseEntity<JsonNode> transfer(@RequestHeader(value = "Authorization", required = false) String auth,
                                              @RequestBody(required = false) String body) {
-        ResponseEntity<JsonNode> refused = refuse(auth);
+        ResponseEntity<JsonNode> refused = refuse(auth, true);
         if (refused != null) {
             return refused;
         }
@@ -136,7 +144,7 @@ public class ConnectSandbox implements DisposableBean {
     @GetMapping("/v1/transactions/{reference}")
     public ResponseEntity<JsonNode> status(@RequestHeader(value = "Authorization", required = false) String auth,
                                            @PathVariable String reference) {
-        ResponseEntity<JsonNode> refused = refuse(auth);
+        ResponseEntity<JsonNode> refused = refuse(auth, false);
         if (refused != null) {
             return refused;
         }
@@ -158,13 +166,17 @@ public class ConnectSandbox implements DisposableBean {
         return new ArrayList<>(statusChecks.getOrDefault(reference, List.of()));
     }
 
-    /** The next {@code failNext} API calls (lookups included) answer {@code failStatus}, unprocessed. */
+    /**
+     * The next {@code failNext} API calls (lookups included; only top-ups and transfers with
+     * {@code "transfersOnly": true}) answer {@code failStatus}, unprocessed.
+     */
     @PostMapping(path = "/_control/faults", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Map<String, Object> faults(@RequestBody Map<String, Object> body) {
         int failNext = ((Number) body.getOrDefault("failNext", 0)).intValue();
         int failStatus = ((Number) body.getOrDefault("failStatus", 503)).intValue();
-        faults = new Faults(new AtomicInteger(failNext), failStatus);
-        return Map.of("failNext", failNext, "failStatus", failStatus);
+        boolean transfersOnly = Boolean.TRUE.equals(body.get("transfersOnly"));
+        faults = new Faults(new AtomicInteger(failNext), failStatus, transfersOnly);
+        return Map.of("failNext", failNext, "failStatus", failStatus, "transfersOnly", transfersOnly);
     }
 
     @GetMapping("/_control/transactions/{reference}")
@@ -207,13 +219,15 @@ public class ConnectSandbox implements DisposableBean {
         if (to.behaviour() == Directory.Behaviour.UNAVAILABLE_FIRST && attempt == 1) {
             return ResponseEntity.status(503).header("Retry-After", "1").body(errorBody("UNAVAILABLE", "try again later"));
         }
-        if (transactions.containsKey(reference)) {
-            return error(409, "DUPLICATE_REFERENCE", "reference " + reference + " was already used");
-        }
         String finalStatus = to.behaviour() == Directory.Behaviour.FAILS ? "FAILED" : "SUCCESS";
         Txn t = new Txn("CX" + sequence.incrementAndGet(), reference, type, amount, r.path("currency").asText(), to,
                 Instant.now(), Instant.now().plus(account.settleDelay()), finalStatus);
-        transactions.put(reference, t);
+        // one atomic check: two concurrent requests with one reference can never both execute
+        if (transactions.putIfAbsent(reference, t) != null) {
+            return error(409, "DUPLICATE_REFERENCE", "reference " + reference + " was already used");
+        }
+        executed.add(Map.of("reference", reference, "narration", r.path("narration").asText(""),
+                "amount", amount.toPlainString(), "at", Instant.now().toString()));
         if ("TOPUP".equals(type)) {
             // Connect verifies a top-up with the partner once it settles
             long delay = account.settleDelay().plus(account.statusCheckDelay()).toMillis();
@@ -228,13 +242,19 @@ public class ConnectSandbox implements DisposableBean {
         return ResponseEntity.ok(t.json());
     }
 
+    /** What Connect pushes to the partner's Status Check: the transaction as recorded, or just the reference. */
+    private JsonNode confirmation(String reference) {
+        Txn t = transactions.get(reference);
+        return t == null ? SandboxJson.object().put("reference", reference) : t.json();
+    }
+
     private JsonNode callStatusCheck(String reference) {
         ObjectNode seen = SandboxJson.object();
         seen.put("at", Instant.now().toString());
         try {
             HttpRequest req = HttpRequest.newBuilder(URI.create(statusCheckUrl)).timeout(Duration.ofSeconds(10))
                     .header("Authorization", Credentials.basicHeader(account.partnerUsername(), account.partnerPassword())).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(SandboxJson.write(SandboxJson.object().put("reference", reference)))).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(SandboxJson.write(confirmation(reference)))).build();
             HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
             seen.put("httpStatus", res.statusCode());
             seen.set("answer", SandboxJson.tryParse(res.body()));
@@ -245,12 +265,12 @@ public class ConnectSandbox implements DisposableBean {
         return seen;
     }
 
-    private ResponseEntity<JsonNode> refuse(String auth) {
+    private ResponseEntity<JsonNode> refuse(String auth, boolean transfer) {
         if (!Credentials.basicMatches(auth, account.username(), account.password())) {
             return error(401, "UNAUTHORIZED", "Basic credentials missing or wrong");
         }
         Faults f = faults;
-        if (f.failNext().getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+        if ((transfer || !f.transfersOnly()) && f.failNext().getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
             return ResponseEntity.status(f.failStatus()).header("Retry-After", "1").body(errorBody("UNAVAILABLE", "try again later"));
         }
         return null;
@@ -279,7 +299,7 @@ public class ConnectSandbox implements DisposableBean {
         scheduler.shutdownNow();
     }
 
-    private record Faults(AtomicInteger failNext, int failStatus) {
+    private record Faults(AtomicInteger failNext, int failStatus, boolean transfersOnly) {
     }
 
     /** A transaction; its status turns final at {@code settleAt}. */

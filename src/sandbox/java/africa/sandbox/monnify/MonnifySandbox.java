@@ -61,6 +61,8 @@ public class MonnifySandbox {
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final Map<String, List<byte[]>> sentWebhooks = new ConcurrentHashMap<>();
     private final AtomicInteger logins = new AtomicInteger();
+    /** Every transfer executed, in order: what a reconciliation (or the chaos suite) counts. */
+    private final List<Map<String, String>> executed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
     private volatile Faults faults = Faults.NONE;
     private volatile boolean otpRequired;
@@ -129,12 +131,16 @@ public class MonnifySandbox {
             default:
                 break;
         }
-        if (transfers.containsKey(reference)) {
+        Transfer t = new Transfer(req, "MFDS" + Instant.now().toEpochMilli() + String.format("%06d", sequence.incrementAndGet()));
+        // one atomic check: two concurrent requests with one reference can never both execute
+        if (transfers.putIfAbsent(reference, t) != null) {
             return error(HttpStatus.BAD_REQUEST, 99, "Duplicate reference: a transfer with reference " + reference + " already exists");
         }
-        Transfer t = new Transfer(req, "MFDS" + Instant.now().toEpochMilli() + String.format("%06d", sequence.incrementAndGet()));
-        t.executed = true;
-        transfers.put(reference, t);
+        t.executed = !(scenario == Scenario.AWAITING_OTP
+                || (otpRequired && (scenario == Scenario.SUCCESS || scenario == Scenario.UNAVAILABLE_THEN_SUCCESS)));
+        if (t.executed) {
+            recordExecution(t);
+        }
         Duration delay = account.webhookDelay();
         // where a webhook carries the news, the status query catches up a little later, as at Monnify
         Duration settled = delay.plusSeconds(1);
@@ -249,6 +255,7 @@ public class MonnifySandbox {
             }
             t.otp = null;
             execute(t, t.async);
+            recordExecution(t);
         }
         return ok(singleResponse(t));
     }
@@ -293,12 +300,14 @@ public class MonnifySandbox {
             Batch b = new Batch(batchReference);
             for (ObjectNode item : items) {
                 String reference = item.path("reference").asText();
-                if (validate(item).isEmpty() && !transfers.containsKey(reference)) {
+                if (validate(item).isEmpty()) {
                     Transfer t = new Transfer(item, "MFDS" + Instant.now().toEpochMilli() + String.format("%06d", sequence.incrementAndGet()));
-                    requests.computeIfAbsent(reference, r -> new AtomicInteger()).incrementAndGet();
                     t.status = "PENDING";
-                    transfers.put(reference, t);
-                    b.references.add(reference);
+                    // one atomic check, as for single transfers: a reference is executed at most once
+                    if (transfers.putIfAbsent(reference, t) == null) {
+                        requests.computeIfAbsent(reference, r -> new AtomicInteger()).incrementAndGet();
+                        b.references.add(reference);
+                    }
                 }
             }
             b.status = otpRequired ? "PENDING_BATCH_AUTHORIZATION" : "AWAITING_PROCESSING";
@@ -347,6 +356,9 @@ public class MonnifySandbox {
             Scenario scenario = Scenario.forAccount(t.destinationAccountNumber);
             boolean fails = scenario == Scenario.INVALID_ACCOUNT || scenario == Scenario.INSUFFICIENT_FUNDS;
             t.executed = !fails;
+            if (t.executed) {
+                recordExecution(t);
+            }
             Duration after = delay.plusMillis(5L * i++);
             t.laterFromNow(fails ? "FAILED" : "SUCCESS", after.plusMillis(500));
             scheduleWebhook(t, fails ? "FAILED_DISBURSEMENT" : "SUCCESSFUL_DISBURSEMENT", fails ? "FAILED" : "SUCCESS", after, 1);
@@ -547,6 +559,17 @@ public class MonnifySandbox {
         byte[] last = sent.get(sent.size() - 1);
         webhooks.send(webhookUrl, last, Map.of(MonnifySignature.HEADER, signature(last)), Duration.ZERO);
         return ResponseEntity.accepted().body(Map.of("replayed", reference));
+    }
+
+    private void recordExecution(Transfer t) {
+        executed.add(Map.of("reference", t.reference, "narration", t.narration, "amount", t.amount.toPlainString(),
+                "at", Instant.now().toString()));
+    }
+
+    /** Every transfer this simulator executed: reference, narration, amount, time. */
+    @GetMapping("/_control/executed")
+    public List<Map<String, String>> executed() {
+        return List.copyOf(executed);
     }
 
     @GetMapping("/_control/stats")
