@@ -141,8 +141,10 @@ public class Steps {
                 throw e;
             } catch (RuntimeException e) {
                 // a call made to prepare the payment failed (a lookup answered 503, timed out): the payment's
-                // own request was never made, so this is "not sent", whatever that call's outcome was
-                throw new ProviderUnavailableException(provider, 0, null, "preparing the call failed ("
+                // own request was never made, so this is "not sent", whatever that call's outcome was; a
+                // Retry-After the provider gave is kept, so the next try waits for it
+                java.time.Duration retryAfter = e instanceof ProviderBusyException busy ? busy.retryAfter() : null;
+                throw new ProviderUnavailableException(provider, 0, retryAfter, "preparing the call failed ("
                         + Outcomes.describe(e) + "); the payment was not sent");
             }
         }
