@@ -32,7 +32,7 @@ class OpenApiClientTest extends HubTestSupport {
         assertThat(accepted.getAmount().getValue()).isEqualTo("77.00");
 
         await().until(() -> client.getPayment(accepted.getPaymentId()).getStatus() == Payment.StatusEnum.SUCCEEDED);
-        Timeline timeline = client.getPaymentEvents(accepted.getPaymentId());
+        Timeline timeline = client.getPaymentEvents(accepted.getPaymentId(), null, null);
         assertThat(timeline.getEvents()).extracting(e -> e.getType()).contains("ACCEPTED", "STATUS_CHANGED");
 
         PaymentPage found = client.findPayments(null, "SUCCEEDED", "monnify", null, "PAYOUT", null, null, messageId, 10, null);
