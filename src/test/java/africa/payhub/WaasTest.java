@@ -20,6 +20,9 @@ class WaasTest extends HubTestSupport {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    africa.payhub.payment.PaymentService paymentService;
+
     @AfterEach
     void theBooksBalance() {
         // every posting has its other side: the balances of all accounts add up to zero
