@@ -32,6 +32,9 @@ class OperatorCallsTest extends HubTestSupport {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    africa.payhub.provider.Reconciliation reconciliation;
+
     @Test
     void anOperatorCreatesAWalletAndReadsItsBalanceListAndTransactions() {
         String reference = "wallet-" + messageId("w");
@@ -199,6 +202,59 @@ class OperatorCallsTest extends HubTestSupport {
         assertThat(declared.findValuesAsText("path")).contains("/api/v1/providers/monnify/create-wallet",
                 "/api/v1/providers/monnify/bulk-transactions");
         assertThat(get("/api/v1/providers/operator-calls", CLIENT).status()).isEqualTo(403);
+    }
+
+    @Test
+    void aCompletedBatchIsReconciledWithTheProvidersBulkListingAndAMismatchReachesTheItemsTimeline() {
+        ObjectNode message = Json.object().put("messageId", messageId("recon")).put("operation", "PAYOUT_BATCH")
+                .put("provider", "monnify").put("narration", "Reconciled payroll");
+        ArrayNode items = message.putArray("items");
+        for (int i = 1; i <= 3; i++) {
+            ObjectNode item = items.addObject().put("itemId", "emp-" + i);
+            item.putObject("amount").put("value", i + "00.00").put("currency", "NGN");
+            item.putObject("destination").put("type", "BANK_ACCOUNT").put("accountNumber", "208588639" + i).put("bankCode", "057");
+        }
+        Response accepted = post("/api/v1/payments", Json.write(message), CLIENT);
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        String batchId = accepted.json().path("batchId").asText();
+        JsonNode batch = null;
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            batch = get("/api/v1/batches/" + batchId, CLIENT).json();
+            if ("COMPLETED".equals(batch.path("status").asText())) {
+                break;
+            }
+            sleep();
+        }
+        assertThat(batch.path("status").asText()).as(batch.toString()).isEqualTo("COMPLETED");
+        assertThat(batch.path("counts").path("SUCCEEDED").asInt()).isEqualTo(3);
+
+        // the provider's own record settles a moment after its webhooks (hub.reconciliation.settle waits for that)
+        for (JsonNode item : batch.path("items")) {
+            String ref = payment(item.path("paymentId").asText()).path("providerReference").asText();
+            while (!"SUCCESS".equals(monnify(ref).path("status").asText()) && Instant.now().isBefore(deadline)) {
+                sleep();
+            }
+        }
+        JsonNode consistent = reconciliation.reconcile(batchId);
+        assertThat(consistent.path("checked").asInt()).isEqualTo(3);
+        assertThat(consistent.path("mismatched").asInt()).as(consistent.toString()).isZero();
+
+        // Monnify reverses one transfer later, and no webhook tells the hub
+        JsonNode reversedItem = batch.path("items").get(1);
+        String reference = payment(reversedItem.path("paymentId").asText()).path("providerReference").asText();
+        post("/sandbox/monnify/_control/transfers/" + reference + "/status", "{\"status\": \"REVERSED\"}", null);
+
+        JsonNode found = reconciliation.reconcile(batchId);
+        assertThat(found.path("mismatched").asInt()).as(found.toString()).isEqualTo(1);
+        JsonNode events = timeline(reversedItem.path("paymentId").asText());
+        assertThat(events.toString()).contains("RECONCILIATION_MISMATCH").contains("REVERSED").contains("SUCCEEDED");
+        assertThat(timeline(batch.path("items").get(0).path("paymentId").asText()).toString())
+                .doesNotContain("RECONCILIATION_MISMATCH");
+        assertThat(payment(reversedItem.path("paymentId").asText()).path("status").asText())
+                .as("reconciliation reports, a person decides").isEqualTo("SUCCEEDED");
+        assertThat(jdbc.sql("SELECT reconciliation->>'mismatched' FROM payment_batches WHERE id = :id")
+                .param("id", batchId).query(String.class).single()).isEqualTo("1");
     }
 
     private static JsonNode call(String pathAndQuery) {

@@ -237,7 +237,7 @@ public record ProviderDeclaration(
     public record Operation(String request, String response, String flow, Call status, List<String> needs,
                             List<Use> uses, String records, boolean lookupFirst, Call authorize,
                             Call resendAuthorization, List<String> checks, Map<String, String> result,
-                            List<String> onSuccess) {
+                            List<String> onSuccess, Reconcile reconcile) {
         public Operation {
             needs = needs == null ? List.of() : needs;
             uses = uses == null ? List.of() : uses;
@@ -286,6 +286,19 @@ public record ProviderDeclaration(
                 throw new IllegalArgumentException("operatorCalls input: type must be string, number, integer or boolean, not '"
                         + type + "'");
             }
+        }
+    }
+
+    /**
+     * How a completed batch of this operation is compared with the provider's own record of it: {@code call}
+     * names an operator call whose response mapping answers {@code {"transactions": [{reference, status,
+     * amount}], "last"}} (the provider's statuses, read through statuses.yaml); {@code input} maps each of
+     * the call's input fields to a JSLT expression over {@code {batch: {providerReference, ...}, page}}.
+     */
+    public record Reconcile(String call, Map<String, String> input, Integer pageSize) {
+        public Reconcile {
+            input = input == null ? Map.of() : input;
+            pageSize = pageSize == null ? 100 : pageSize;
         }
     }
 

@@ -592,6 +592,18 @@ public class MonnifySandbox {
                 "webhooksSent", sentWebhooks.getOrDefault(reference, List.of()).size());
     }
 
+    /** A transfer's status changed at Monnify after the fact (a reversal), without a webhook: what reconciliation finds. */
+    @PostMapping(path = "/_control/transfers/{reference}/status", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<Map<String, Object>> changeStatus(@PathVariable String reference, @RequestBody Map<String, Object> body) {
+        Transfer t = transfers.get(reference);
+        if (t == null) {
+            return ResponseEntity.notFound().build();
+        }
+        t.settle();
+        t.status = String.valueOf(body.getOrDefault("status", "REVERSED"));
+        return ResponseEntity.ok(Map.of("reference", reference, "status", t.status));
+    }
+
     /** Replays the last webhook sent for a reference, byte for byte (a provider resending it). */
     @PostMapping("/_control/webhooks/{reference}/replay")
     public ResponseEntity<Map<String, Object>> replay(@PathVariable String reference) {
