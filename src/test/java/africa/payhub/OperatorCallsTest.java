@@ -161,18 +161,7 @@ class OperatorCallsTest extends HubTestSupport {
 
     @Test
     void aBulkTransfersTransactionsAndTheSourceWalletsTransfersAreListed() {
-        String messageId = messageId("bulk-ops");
-        ObjectNode message = Json.object().put("messageId", messageId).put("operation", "PAYOUT_BATCH")
-                .put("provider", "monnify").put("narration", "Ops listing");
-        ArrayNode items = message.putArray("items");
-        for (int i = 1; i <= 2; i++) {
-            ObjectNode item = items.addObject().put("itemId", "emp-" + i);
-            item.putObject("amount").put("value", "1" + i + "0.00").put("currency", "NGN");
-            item.putObject("destination").put("type", "BANK_ACCOUNT").put("accountNumber", "208588639" + i).put("bankCode", "057");
-        }
-        Response accepted = post("/api/v1/payments", Json.write(message), CLIENT);
-        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-        String batchId = accepted.json().path("batchId").asText();
+        String batchId = submitBatch("bulk-ops", "110.00", "120.00");
         String batchReference = null;
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         while (batchReference == null && Instant.now().isBefore(deadline)) {
@@ -206,17 +195,7 @@ class OperatorCallsTest extends HubTestSupport {
 
     @Test
     void aCompletedBatchIsReconciledWithTheProvidersBulkListingAndAMismatchReachesTheItemsTimeline() {
-        ObjectNode message = Json.object().put("messageId", messageId("recon")).put("operation", "PAYOUT_BATCH")
-                .put("provider", "monnify").put("narration", "Reconciled payroll");
-        ArrayNode items = message.putArray("items");
-        for (int i = 1; i <= 3; i++) {
-            ObjectNode item = items.addObject().put("itemId", "emp-" + i);
-            item.putObject("amount").put("value", i + "00.00").put("currency", "NGN");
-            item.putObject("destination").put("type", "BANK_ACCOUNT").put("accountNumber", "208588639" + i).put("bankCode", "057");
-        }
-        Response accepted = post("/api/v1/payments", Json.write(message), CLIENT);
-        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
-        String batchId = accepted.json().path("batchId").asText();
+        String batchId = submitBatch("recon", "100.00", "200.00", "300.00");
         JsonNode batch = null;
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
@@ -255,6 +234,21 @@ class OperatorCallsTest extends HubTestSupport {
                 .as("reconciliation reports, a person decides").isEqualTo("SUCCEEDED");
         assertThat(jdbc.sql("SELECT reconciliation->>'mismatched' FROM payment_batches WHERE id = :id")
                 .param("id", batchId).query(String.class).single()).isEqualTo("1");
+    }
+
+    /** A PAYOUT_BATCH to Monnify with one item per amount; its batchId. */
+    private static String submitBatch(String label, String... amounts) {
+        ObjectNode message = Json.object().put("messageId", messageId(label)).put("operation", "PAYOUT_BATCH")
+                .put("provider", "monnify").put("narration", "Operator calls " + label);
+        ArrayNode items = message.putArray("items");
+        for (int i = 1; i <= amounts.length; i++) {
+            ObjectNode item = items.addObject().put("itemId", "emp-" + i);
+            item.putObject("amount").put("value", amounts[i - 1]).put("currency", "NGN");
+            item.putObject("destination").put("type", "BANK_ACCOUNT").put("accountNumber", "208588639" + i).put("bankCode", "057");
+        }
+        Response accepted = post("/api/v1/payments", Json.write(message), CLIENT);
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        return accepted.json().path("batchId").asText();
     }
 
     private static JsonNode call(String pathAndQuery) {
