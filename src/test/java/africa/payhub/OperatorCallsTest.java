@@ -53,6 +53,14 @@ class OperatorCallsTest extends HubTestSupport {
         String accountNumber = w.path("accountNumber").asText();
         assertThat(accountNumber).matches("[0-9]{10}");
 
+        // the simulator takes only HTTP Basic there (and only the bearer token for limit profiles): the call's own
+        // auth in the declaration is what made the hub's call succeed
+        assertThat(get("/sandbox/monnify/api/v1/disbursements/wallet?walletReference=" + reference, null).status()).isEqualTo(401);
+        assertThat(get("/sandbox/monnify/api/v1/disbursements/wallet?walletReference=" + reference,
+                "MK_TEST_SANDBOX0001:SANDBOXSECRETKEY00000000000000001").status()).isEqualTo(200);
+        assertThat(get("/sandbox/monnify/api/v1/limit-profile/", "MK_TEST_SANDBOX0001:SANDBOXSECRETKEY00000000000000001")
+                .status()).isEqualTo(401);
+
         Response again = post("/api/v1/providers/monnify/create-wallet", Json.write(wallet), OPERATOR);
         assertThat(again.status()).as("Monnify refuses a second wallet with the reference").isEqualTo(422);
         assertThat(again.json().path("detail").asText()).contains("already exists").doesNotContain(bvn);
