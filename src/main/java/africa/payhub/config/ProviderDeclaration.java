@@ -37,6 +37,7 @@ public record ProviderDeclaration(
         Map<String, Operation> operations,
         Map<String, DataCall> data,
         Resend resend,
+        Map<String, OperatorCall> operatorCalls,
         @JsonProperty(access = JsonProperty.Access.READ_ONLY) Path file) {
 
     /** The file name every declaration has: {@code <name>.provider.yaml}. */
@@ -53,6 +54,7 @@ public record ProviderDeclaration(
         checks = checks == null ? Map.of() : checks;
         operations = operations == null ? Map.of() : operations;
         data = data == null ? Map.of() : data;
+        operatorCalls = operatorCalls == null ? Map.of() : operatorCalls;
         auth = auth == null ? new Auth("none", null, null, null) : auth;
         webhooks = webhooks == null ? new Webhooks("none", null, null, null, null, null) : webhooks;
         resend = resend == null ? new Resend(null, null) : resend;
@@ -235,7 +237,7 @@ public record ProviderDeclaration(
     public record Operation(String request, String response, String flow, Call status, List<String> needs,
                             List<Use> uses, String records, boolean lookupFirst, Call authorize,
                             Call resendAuthorization, List<String> checks, Map<String, String> result,
-                            List<String> onSuccess) {
+                            List<String> onSuccess, Reconcile reconcile) {
         public Operation {
             needs = needs == null ? List.of() : needs;
             uses = uses == null ? List.of() : uses;
@@ -249,6 +251,57 @@ public record ProviderDeclaration(
         }
     }
 
+    /**
+     * A call operators may make at the provider through {@code /api/v1/providers/<provider>/<call>} (a
+     * wallet, a limit profile, a transaction listing): not a payment. {@code method}: the hub's verb
+     * ({@code GET}: the input is the query; {@code POST} or {@code PUT}: a JSON body). {@code input}: every
+     * field the caller may give, checked before anything is sent (others are refused). {@code request} and
+     * {@code response}: the mappings (the request reads {@code .input} and {@code .config}; the response the
+     * provider's answer). {@code auth}: how this one call authenticates, when not as {@code auth} says for
+     * the provider (e.g. HTTP Basic where the provider's other calls use a bearer token).
+     */
+    public record OperatorCall(String method, String description, Map<String, Field> input, String request,
+                               String response, Auth auth) {
+        public OperatorCall {
+            method = method == null ? "GET" : method.toUpperCase(java.util.Locale.ROOT);
+            input = input == null ? Map.of() : input;
+            if (!java.util.List.of("GET", "POST", "PUT").contains(method)) {
+                throw new IllegalArgumentException("operatorCalls: method must be GET, POST or PUT, not '" + method + "'");
+            }
+            if (auth != null && auth.kind() == null) {
+                throw new IllegalArgumentException("operatorCalls: auth needs a kind");
+            }
+        }
+    }
+
+    /**
+     * One input field of an operator call: {@code type} ({@code string}, {@code number}, {@code integer},
+     * {@code boolean}), {@code required}, and for strings a {@code pattern} the whole value must match and a
+     * {@code maxLength}.
+     */
+    public record Field(String type, boolean required, String pattern, Integer maxLength, String description) {
+        public Field {
+            type = type == null ? "string" : type;
+            if (!java.util.List.of("string", "number", "integer", "boolean").contains(type)) {
+                throw new IllegalArgumentException("operatorCalls input: type must be string, number, integer or boolean, not '"
+                        + type + "'");
+            }
+        }
+    }
+
+    /**
+     * How a completed batch of this operation is compared with the provider's own record of it: {@code call}
+     * names an operator call whose response mapping answers {@code {"transactions": [{reference, status,
+     * amount}], "last"}} (the provider's statuses, read through statuses.yaml); {@code input} maps each of
+     * the call's input fields to a JSLT expression over {@code {batch: {providerReference, ...}, page}}.
+     */
+    public record Reconcile(String call, Map<String, String> input, Integer pageSize) {
+        public Reconcile {
+            input = input == null ? Map.of() : input;
+            pageSize = pageSize == null ? 100 : pageSize;
+        }
+    }
+
     /** Reads one declaration; the file's name must be the provider's. */
     public static ProviderDeclaration read(Path file) throws IOException {
         ProviderDeclaration d = YAML.readValue(file.toFile(), ProviderDeclaration.class);
@@ -257,7 +310,8 @@ public record ProviderDeclaration(
             throw new IOException(file + ": name must be '" + expected + "' (the file's name)");
         }
         return new ProviderDeclaration(d.name, d.title, d.description, d.properties, d.auth, d.inbound, d.webhooks,
-                d.lookup, d.status, d.resources, d.records, d.checks, d.operations, d.data, d.resend, file);
+                d.lookup, d.status, d.resources, d.records, d.checks, d.operations, d.data, d.resend, d.operatorCalls,
+                file);
     }
 
     /** Every declaration under {@code <home>/routes/providers}, by name. */

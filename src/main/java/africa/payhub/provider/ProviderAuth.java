@@ -25,6 +25,12 @@ import org.springframework.stereotype.Component;
 public class ProviderAuth {
 
     static final String LOGIN_URL = "hubLoginUrl";
+    /**
+     * Exchange property: the {@link ProviderDeclaration.Auth} of a call that authenticates differently from
+     * the provider's other calls (an operator call's own {@code auth:}); absent, the provider's {@code auth}.
+     * A {@code bearer} override uses the provider's declared login.
+     */
+    public static final String AUTH_OVERRIDE = "hubAuthOverride";
 
     private final ProviderCatalog providers;
     private final TokenCache tokens;
@@ -37,7 +43,8 @@ public class ProviderAuth {
     /** Adds the provider's credentials to the request about to be sent. */
     public void authorize(String provider, Exchange exchange) {
         Provider p = providers.require(provider);
-        ProviderDeclaration.Auth auth = p.declaration().auth();
+        ProviderDeclaration.Auth override = exchange.getProperty(AUTH_OVERRIDE, ProviderDeclaration.Auth.class);
+        ProviderDeclaration.Auth auth = override != null ? override : p.declaration().auth();
         Message msg = exchange.getMessage();
         fillSecrets(p, msg);
         echoToken(p, exchange);
@@ -46,7 +53,7 @@ public class ProviderAuth {
                     p.credential(auth.basic().username()).reveal(), p.credential(auth.basic().password())));
             case "bearer" -> {
                 String token = tokens.token(provider);
-                ProviderDeclaration.Login login = auth.login();
+                ProviderDeclaration.Login login = p.declaration().auth().login();
                 msg.setHeader(login.header(), login.scheme().isBlank() ? token : login.scheme() + " " + token);
                 exchange.setProperty(TokenCache.TOKEN_USED, token);
             }

@@ -137,6 +137,11 @@ public class ProviderCatalog implements Carriers {
         return camel.getRoute(routeId) != null;
     }
 
+    /** The route of an operator call ({@code operatorCalls} in the declaration). */
+    public static String operatorCallRouteId(String provider, String call) {
+        return provider + "-operator-" + call;
+    }
+
     /** The id of a data kind's route: {@code <provider>-data-<kind>}, e.g. stub-data-bank-feed. */
     public static String dataRouteId(String provider, String kind) {
         return provider + "-data-" + kind.toLowerCase(Locale.ROOT).replace('_', '-');

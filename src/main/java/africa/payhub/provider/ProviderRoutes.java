@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  * {@code <p>-<operation>} per declared operation of the common shape (provider-call: declared steps,
  * request mapping, HTTP, response mapping), {@code <p>-<operation>-status} and {@code <p>-status}
  * (status queries), {@code <p>-data-<kind>} (and {@code -upload}) for each kind of data request it answers,
- * {@code <p>-lookup} and {@code <p>-<resource>-create} (provider-fetch: failures go back
+ * {@code <p>-lookup}, {@code <p>-<resource>-create} and {@code <p>-operator-<call>} (provider-fetch: failures go back
  * to the caller), and {@code <p>-webhook} (provider-webhook) when it sends webhooks. An operation whose
  * declaration names a {@code flow} is carried by that route file instead.
  */
@@ -117,6 +117,8 @@ public class ProviderRoutes implements CamelContextConfiguration {
                 out.add(call(id + "-upload", name, "", "send", call.upload().request(), call.upload().response()));
             }
         });
+        d.operatorCalls().forEach((call, c) ->
+                out.add(fetch(ProviderCatalog.operatorCallRouteId(name, call), name, c.request(), c.response())));
         if (d.webhooks().mapping() != null) {
             out.add(new Route(name + "-webhook", "provider-webhook", Map.of("provider", name, "mapping", d.webhooks().mapping())));
         }

@@ -409,6 +409,49 @@ public class MonnifySandbox {
         return ok(page);
     }
 
+    /**
+     * Search Disbursement Transactions: the transfers from a wallet (sourceAccountNumber, mandatory), newest
+     * first, optionally between two timestamps (epoch milliseconds) and two amounts, a page at a time.
+     */
+    @GetMapping("/api/v2/disbursements/search-transactions")
+    public ResponseEntity<JsonNode> searchTransactions(@RequestHeader(value = "Authorization", required = false) String authorization,
+                                                       @RequestParam(value = "sourceAccountNumber", required = false) String source,
+                                                       @RequestParam(value = "startDate", required = false) Long startDate,
+                                                       @RequestParam(value = "endDate", required = false) Long endDate,
+                                                       @RequestParam(value = "amountFrom", required = false) BigDecimal amountFrom,
+                                                       @RequestParam(value = "amountTo", required = false) BigDecimal amountTo,
+                                                       @RequestParam(value = "pageNo", defaultValue = "0") int pageNo,
+                                                       @RequestParam(value = "pageSize", defaultValue = "10") int pageSize) {
+        if (!authorized(authorization)) {
+            return error(HttpStatus.UNAUTHORIZED, 99, "Full authentication is required to access this resource");
+        }
+        if (source == null || source.isBlank()) {
+            return error(HttpStatus.BAD_REQUEST, 99, "sourceAccountNumber is required");
+        }
+        List<Transfer> found = transfers.values().stream()
+                .filter(t -> source.equals(t.sourceAccountNumber))
+                .filter(t -> startDate == null || !t.createdAt.isBefore(Instant.ofEpochMilli(startDate)))
+                .filter(t -> endDate == null || !t.createdAt.isAfter(Instant.ofEpochMilli(endDate)))
+                .filter(t -> amountFrom == null || t.amount.compareTo(amountFrom) >= 0)
+                .filter(t -> amountTo == null || t.amount.compareTo(amountTo) <= 0)
+                .sorted(java.util.Comparator.comparing((Transfer t) -> t.createdAt).reversed()).toList();
+        int size = Math.max(1, Math.min(pageSize, 100));
+        int from = Math.max(0, pageNo) * size;
+        ObjectNode page = SandboxJson.object();
+        com.fasterxml.jackson.databind.node.ArrayNode content = page.putArray("content");
+        for (int i = from; i < Math.min(found.size(), from + size); i++) {
+            Transfer t = found.get(i);
+            t.settle();
+            content.add(summaryOf(t));
+        }
+        page.put("totalElements", found.size());
+        page.put("totalPages", (found.size() + size - 1) / size);
+        page.put("number", Math.max(0, pageNo));
+        page.put("size", size);
+        page.put("last", from + size >= found.size());
+        return ok(page);
+    }
+
     /** Get Wallet Balance of the merchant's (source) wallet. */
     @GetMapping("/api/v2/disbursements/wallet-balance")
     public ResponseEntity<JsonNode> walletBalance(@RequestHeader(value = "Authorization", required = false) String authorization,
@@ -549,6 +592,18 @@ public class MonnifySandbox {
                 "webhooksSent", sentWebhooks.getOrDefault(reference, List.of()).size());
     }
 
+    /** A transfer's status changed at Monnify after the fact (a reversal), without a webhook: what reconciliation finds. */
+    @PostMapping(path = "/_control/transfers/{reference}/status", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<Map<String, Object>> changeStatus(@PathVariable String reference, @RequestBody Map<String, Object> body) {
+        Transfer t = transfers.get(reference);
+        if (t == null) {
+            return ResponseEntity.notFound().build();
+        }
+        t.settle();
+        t.status = String.valueOf(body.getOrDefault("status", "REVERSED"));
+        return ResponseEntity.ok(Map.of("reference", reference, "status", t.status));
+    }
+
     /** Replays the last webhook sent for a reference, byte for byte (a provider resending it). */
     @PostMapping("/_control/webhooks/{reference}/replay")
     public ResponseEntity<Map<String, Object>> replay(@PathVariable String reference) {
@@ -624,7 +679,8 @@ public class MonnifySandbox {
         sentWebhooks.computeIfAbsent(t.reference, r -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(bytes);
     }
 
-    private boolean authorized(String authorization) {
+    /** A live bearer token this simulator issued (also for {@link MonnifyAccounts}). */
+    boolean authorized(String authorization) {
         if (authorization == null || !authorization.startsWith("Bearer ")) {
             return false;
         }
@@ -683,7 +739,7 @@ public class MonnifySandbox {
         };
     }
 
-    private static ResponseEntity<JsonNode> ok(JsonNode body) {
+    static ResponseEntity<JsonNode> ok(JsonNode body) {
         ObjectNode env = SandboxJson.object();
         env.put("requestSuccessful", true);
         env.put("responseMessage", "success");
@@ -692,7 +748,7 @@ public class MonnifySandbox {
         return ResponseEntity.ok(env);
     }
 
-    private static ResponseEntity<JsonNode> error(HttpStatus status, Object code, String message) {
+    static ResponseEntity<JsonNode> error(HttpStatus status, Object code, String message) {
         return ResponseEntity.status(status).body(envelopeError(code, message));
     }
 
