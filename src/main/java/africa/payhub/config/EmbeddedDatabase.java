@@ -61,6 +61,9 @@ public class EmbeddedDatabase implements Closeable, HealthIndicator {
         });
         long every = Math.max(100, checkInterval.toMillis());
         supervisor.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
+        // one stop at JVM exit, ours: the library's own hook would stop the server behind the supervisor's
+        // back, which would then start it again as the JVM exits and leave it running
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "embedded-db-stop"));
     }
 
     public String jdbcUrl() {
@@ -89,6 +92,7 @@ public class EmbeddedDatabase implements Closeable, HealthIndicator {
             // releases the data directory's lock; its stop command finds no server, which is expected here
             closeQuietly(dead);
             stopOrphanedServer(dir);
+            awaitSharedMemoryReleased(dir, Duration.ofSeconds(10));
             server = start(dir, port, RESTART_STARTUP_WAIT);
             postmaster = postmaster(dir);
             restarts.increment();
@@ -118,6 +122,9 @@ public class EmbeddedDatabase implements Closeable, HealthIndicator {
 
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         supervisor.shutdownNow();
         closeQuietly(server);
@@ -136,6 +143,7 @@ public class EmbeddedDatabase implements Closeable, HealthIndicator {
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
                 .setPGStartupWait(startupWait)
+                .setRegisterShutdownHook(false)
                 // the library's defaults trade durability for speed; an acknowledged payment must survive a
                 // crash of the database, so every commit is flushed to disk before the hub answers
                 .setServerConfig("fsync", "on")
@@ -151,6 +159,35 @@ public class EmbeddedDatabase implements Closeable, HealthIndicator {
     private static ProcessHandle postmaster(Path dir) throws IOException {
         long pid = Long.parseLong(Files.readAllLines(dir.resolve("postmaster.pid")).get(0).trim());
         return ProcessHandle.of(pid).orElseThrow(() -> new IOException("PostgreSQL (pid " + pid + ") is not running"));
+    }
+
+    /**
+     * Waits (at most {@code limit}) until no process of the dead server is still attached to its shared memory
+     * (the segment named on line 7 of {@code postmaster.pid}; Linux shows attachments in /proc/sysvipc/shm).
+     * PostgreSQL refuses to start before that, and a failed start would leave the data directory locked.
+     */
+    private static void awaitSharedMemoryReleased(Path dir, Duration limit) throws IOException, InterruptedException {
+        Path pidFile = dir.resolve("postmaster.pid");
+        Path shm = Path.of("/proc/sysvipc/shm");
+        if (!Files.exists(pidFile) || !Files.isReadable(shm)) {
+            return;
+        }
+        java.util.List<String> lines = Files.readAllLines(pidFile);
+        String[] key = lines.size() > 6 ? lines.get(6).trim().split("\\s+") : new String[0];
+        if (key.length < 2) {
+            return;
+        }
+        String shmid = key[1];
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean attached = Files.readAllLines(shm).stream().skip(1).map(l -> l.trim().split("\\s+"))
+                    .anyMatch(cols -> cols.length > 6 && cols[1].equals(shmid) && !cols[6].equals("0"));
+            if (!attached) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        LOG.warn("Processes of the dead PostgreSQL still hold its shared memory after {}s", limit.toSeconds());
     }
 
     /**
