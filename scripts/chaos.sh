@@ -127,12 +127,18 @@ sleep 3; kill -9 "$HUB1_PID"; FAULTS+=("hub killed (kill -9) under load")
 wait $L || true; n=$((n + chunk))
 start_hub1
 
-step "3. kill -9 of the database under load, then the hub restarted"
+step "3. kill -9 of the database under load; the hub's supervisor restarts it"
+restarts_before=$(grep -c "Embedded PostgreSQL restarted" "$WORK/log/hub1.log" || true)
 load $n $((n + chunk - 1)) $HUB1 & L=$!
-sleep 3; kill -9 "$(postgres_pid)"; FAULTS+=("database killed (kill -9) under load")
-sleep 2; kill -9 "$HUB1_PID" || true
+sleep 3; kill -9 "$(postgres_pid)"; FAULTS+=("database killed (kill -9) under load, restarted by the hub itself")
+for _ in $(seq 1 120); do
+  [ "$(grep -c "Embedded PostgreSQL restarted" "$WORK/log/hub1.log" || true)" -gt "$restarts_before" ] && break
+  sleep 0.5
+done
+[ "$(grep -c "Embedded PostgreSQL restarted" "$WORK/log/hub1.log" || true)" -gt "$restarts_before" ] \
+  || { echo "the hub did not restart its database" >&2; exit 1; }
+wait_up "$HUB1/actuator/health"
 wait $L || true; n=$((n + chunk))
-start_hub1
 
 step "4. database frozen 20 s (SIGSTOP) under load"
 load $n $((n + chunk - 1)) $HUB1 & L=$!

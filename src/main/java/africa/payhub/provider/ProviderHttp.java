@@ -36,6 +36,7 @@ public class ProviderHttp {
     /** The request path after placeholders are filled, for the provider route's toD. */
     public static final String HTTP_PATH = "hubHttpPath";
     static final String VERDICT = "hubHttpVerdict";
+    static final String NO_ANSWER = "hubHttpNoAnswer";
 
     private final Timeline timeline;
     private final DataTimeline dataTimeline;
@@ -134,6 +135,9 @@ public class ProviderHttp {
     }
 
     public void check(String provider, Exchange exchange) {
+        if (exchange.getProperty(NO_ANSWER) != null) {
+            return; // no answer to check: verdict() raises it after the breaker
+        }
         Message msg = exchange.getMessage();
         int status = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = msg.getBody(String.class);
@@ -164,8 +168,32 @@ public class ProviderHttp {
                 : new ProviderRejectedException(provider, status, body));
     }
 
-    /** Raises the refusal {@link #check} noted (401: the token is dropped first so the retry logs in again). */
-    public void verdict(String provider, Exchange exchange) {
+    /**
+     * No answer in time after the request left (read timeout, connection lost): the outcome is unknown, and a
+     * slow provider is not an unwell one, so it is noted here, inside the circuit breaker, and raised by
+     * {@link #verdict} after it: a burst of timeouts never opens the circuit (which would hold everyone's
+     * unsent payments). A connect timeout (nothing sent: the provider cannot be reached) is raised at once.
+     */
+    public void noAnswer(String provider, Exchange exchange) throws Exception {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        for (Throwable c = caught; c != null; c = c.getCause()) {
+            if (c instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+                throw caught;
+            }
+        }
+        exchange.setProperty(NO_ANSWER, caught);
+    }
+
+    /**
+     * Raises the refusal {@link #check} noted (401: the token is dropped first so the retry logs in again),
+     * or the missing answer {@link #noAnswer} noted.
+     */
+    public void verdict(String provider, Exchange exchange) throws Exception {
+        Exception noAnswer = exchange.getProperty(NO_ANSWER, Exception.class);
+        if (noAnswer != null) {
+            exchange.removeProperty(NO_ANSWER);
+            throw noAnswer;
+        }
         ProviderException refusal = exchange.getProperty(VERDICT, ProviderException.class);
         if (refusal == null) {
             return;
