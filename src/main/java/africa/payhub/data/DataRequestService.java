@@ -17,6 +17,7 @@ import africa.payhub.canonical.Refusal;
 import africa.payhub.config.ClientRegistry;
 import africa.payhub.config.HubProperties;
 import africa.payhub.payment.Outcome;
+import africa.payhub.payment.TimelineJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -379,43 +380,17 @@ public class DataRequestService {
         out.put("dataRequestId", r.id());
         ArrayNode events = out.putArray("events");
         for (DataRequestStore.Event e : store.events(r.id())) {
-            ObjectNode n = events.addObject();
-            n.put("sequence", e.id());
-            n.put("type", e.type());
-            n.put("at", format(e.occurredAt()));
-            n.put("actor", e.actor());
-            if (e.statusFrom() != null) {
-                n.put("statusFrom", e.statusFrom());
-            }
-            if (e.statusTo() != null) {
-                n.put("statusTo", e.statusTo());
-            }
-            if (e.detail() != null) {
-                n.set("detail", Json.toNode(e.detail()));
-            }
+            TimelineJson.event(events, e.id(), e.type(), e.occurredAt(), e.actor(), e.statusFrom(), e.statusTo(), e.detail());
         }
         ArrayNode callbacks = out.putArray("callbacks");
         for (DataRequestStore.Callback c : store.callbacks(r.id())) {
-            ObjectNode n = callbacks.addObject();
-            n.put("eventId", c.eventId().toString());
-            n.put("status", c.status());
-            n.put("attempts", c.attempts());
-            n.put("url", c.url());
-            n.put("createdAt", format(c.createdAt()));
-            if (c.lastStatusCode() != null) {
-                n.put("lastStatusCode", c.lastStatusCode());
-            }
-            if (c.lastError() != null) {
-                n.put("lastError", c.lastError());
-            }
-            if (c.deliveredAt() != null) {
-                n.put("deliveredAt", format(c.deliveredAt()));
-            }
+            TimelineJson.callback(callbacks, c.eventId(), c.status(), c.attempts(), c.url(), c.createdAt(),
+                    c.lastStatusCode(), c.lastError(), c.deliveredAt());
         }
         return out;
     }
 
     static String format(Instant instant) {
-        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).toString();
+        return TimelineJson.format(instant);
     }
 }

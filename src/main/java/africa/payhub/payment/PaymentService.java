@@ -385,40 +385,12 @@ public class PaymentService {
             out.put("next", "?after=" + page.get(page.size() - 1).id() + "&limit=" + limit);
         }
         for (PaymentStore.PaymentEvent e : page) {
-            ObjectNode n = events.addObject();
-            n.put("sequence", e.id());
-            n.put("type", e.type());
-            n.put("at", format(e.occurredAt()));
-            if (e.actor() != null) {
-                n.put("actor", e.actor());
-            }
-            if (e.statusFrom() != null) {
-                n.put("statusFrom", e.statusFrom());
-            }
-            if (e.statusTo() != null) {
-                n.put("statusTo", e.statusTo());
-            }
-            if (e.detail() != null) {
-                n.set("detail", Json.toNode(e.detail()));
-            }
+            TimelineJson.event(events, e.id(), e.type(), e.occurredAt(), e.actor(), e.statusFrom(), e.statusTo(), e.detail());
         }
         ArrayNode callbacks = out.putArray("callbacks");
         for (NotificationStore.Notification n : notifications.forPayment(p.id())) {
-            ObjectNode c = callbacks.addObject();
-            c.put("eventId", n.eventId().toString());
-            c.put("status", n.status());
-            c.put("attempts", n.attempts());
-            c.put("url", n.url());
-            c.put("createdAt", format(n.createdAt()));
-            if (n.lastStatusCode() != null) {
-                c.put("lastStatusCode", n.lastStatusCode());
-            }
-            if (n.lastError() != null) {
-                c.put("lastError", n.lastError());
-            }
-            if (n.deliveredAt() != null) {
-                c.put("deliveredAt", format(n.deliveredAt()));
-            }
+            ObjectNode c = TimelineJson.callback(callbacks, n.eventId(), n.status(), n.attempts(), n.url(), n.createdAt(),
+                    n.lastStatusCode(), n.lastError(), n.deliveredAt());
             if ("PENDING".equals(n.status())) {
                 c.put("nextAttemptAt", format(n.nextAttemptAt()));
             }
@@ -438,6 +410,6 @@ public class PaymentService {
     }
 
     static String format(Instant instant) {
-        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS).toString();
+        return TimelineJson.format(instant);
     }
 }
