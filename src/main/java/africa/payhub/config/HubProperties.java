@@ -40,8 +40,8 @@ public record HubProperties(
     public record Demo(boolean enabled) {
     }
 
-    /** The in-process provider simulators and where they send webhooks. */
-    public record Sandbox(boolean enabled, String hubBaseUrl) {
+    /** Whether the provider simulators run in this process (their own settings are under sandbox.*). */
+    public record Sandbox(boolean enabled) {
     }
 
     public record Database(boolean embedded, String dataDirectory) {

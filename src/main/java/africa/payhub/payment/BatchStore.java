@@ -53,20 +53,6 @@ public class BatchStore {
                 .param("client", clientId).param("messageId", messageId).query(BatchStore::map).optional();
     }
 
-    /** Links a payment to its batch, as the item it is. */
-    public void link(String paymentId, String batchId, String itemId) {
-        jdbc.sql("UPDATE payments SET batch_id = :batch, item_id = :item WHERE id = :id")
-                .param("id", paymentId).param("batch", batchId).param("item", itemId).update();
-    }
-
-    /** The batch and item a payment belongs to, if it is an item. */
-    public Optional<Item> itemOf(String paymentId) {
-        return jdbc.sql("SELECT batch_id, item_id FROM payments WHERE id = :id AND batch_id IS NOT NULL")
-                .param("id", paymentId)
-                .query((rs, n) -> new Item(rs.getString("batch_id"), rs.getString("item_id"), paymentId, null, null, null, null))
-                .optional();
-    }
-
     /** Every item of a batch, in item order, with its payment's state. */
     public List<Item> items(String batchId) {
         return jdbc.sql("""

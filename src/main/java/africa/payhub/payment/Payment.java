@@ -29,5 +29,7 @@ public record Payment(
         Instant updatedAt,
         String reversalOf,
         String lastOutcome,
-        String routing) {
+        String routing,
+        String batchId,
+        String itemId) {
 }

@@ -67,8 +67,7 @@ public class PaymentFlow {
         if (p == null || p.status() != PaymentStatus.ACCEPTED) {
             return Optional.empty();
         }
-        Optional<BatchStore.Item> item = batches.itemOf(id);
-        if (item.isPresent() && bulkFlow(item.get().batchId()).isPresent()) {
+        if (p.batchId() != null && bulkFlow(p.batchId()).isPresent()) {
             return Optional.empty(); // its batch sends it, with the others, in one call
         }
         if (!carriers.accepting(p.provider())) {
@@ -373,8 +372,7 @@ public class PaymentFlow {
             }
             store.addEvent(id, "RECOVERED", "hub:poller", null, null,
                     Json.write(Json.object().put("reason", "accepted but never sent (hub restarted?); sending now")));
-            Optional<BatchStore.Item> item = batches.itemOf(id);
-            return item.isPresent() ? Decision.sendBatch(id, item.get().batchId()) : Decision.send(id);
+            return p.batchId() != null ? Decision.sendBatch(id, p.batchId()) : Decision.send(id);
         }
         if (tooOld(p)) {
             payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "unresolved after "
@@ -411,11 +409,7 @@ public class PaymentFlow {
     @Transactional
     public Call authorization(String id, String clientScope, boolean operator, String flow, String allowed) {
         Payment p = payments.visible(id, clientScope);
-        boolean mayAuthorize = "both".equals(allowed) || ("operator".equals(allowed) ? operator : !operator);
-        if (!mayAuthorize) {
-            throw Refusal.forbidden("transfers are authorized by " + ("operator".equals(allowed) ? "an operator"
-                    : "the client that sent them") + " on this hub");
-        }
+        requireAuthorizer(operator, allowed);
         if (p.status() != PaymentStatus.PENDING || !AWAITING_AUTHORIZATION.equals(p.reasonCode())) {
             throw Refusal.conflict("payment " + id + " is " + p.status()
                     + (p.reasonCode() == null ? "" : " (" + p.reasonCode() + ")") + ": it is not waiting for authorization");
@@ -432,13 +426,8 @@ public class PaymentFlow {
     @Transactional
     public Decision.BatchSend batchAuthorization(String batchId, String clientScope, boolean operator, String flow,
                                                  String allowed) {
-        Batch batch = batches.find(batchId).filter(b -> clientScope == null || b.clientId().equals(clientScope))
-                .orElseThrow(() -> Refusal.notFound("no batch " + batchId));
-        boolean mayAuthorize = "both".equals(allowed) || ("operator".equals(allowed) ? operator : !operator);
-        if (!mayAuthorize) {
-            throw Refusal.forbidden("transfers are authorized by " + ("operator".equals(allowed) ? "an operator"
-                    : "the client that sent them") + " on this hub");
-        }
+        Batch batch = batch(batchId, clientScope);
+        requireAuthorizer(operator, allowed);
         List<String> waiting = batches.items(batchId).stream()
                 .filter(i -> i.status() == PaymentStatus.PENDING && AWAITING_AUTHORIZATION.equals(i.reasonCode()))
                 .map(BatchStore.Item::paymentId).toList();
@@ -451,17 +440,31 @@ public class PaymentFlow {
                     Json.write(Json.object().put("flow", flow).put("batchId", batchId)));
             items.add(call(store.find(id).orElseThrow(), Phase.POLL, flow).input().without("config"));
         }
+        return new Decision.BatchSend(batchId, batchCall(batch, items, flow, Phase.POLL), waiting, List.of());
+    }
+
+    /** Who may authorize a held transfer on this hub ({@code hub.payments.authorization-by}). */
+    private static void requireAuthorizer(boolean operator, String allowed) {
+        boolean mayAuthorize = "both".equals(allowed) || ("operator".equals(allowed) ? operator : !operator);
+        if (!mayAuthorize) {
+            throw Refusal.forbidden("transfers are authorized by " + ("operator".equals(allowed) ? "an operator"
+                    : "the client that sent them") + " on this hub");
+        }
+    }
+
+    /** A call for a whole batch: the batch, its items' inputs (without their settings) and the settings once. */
+    private Call batchCall(Batch batch, ArrayNode items, String flow, Phase phase) {
         ObjectNode input = Json.object();
         input.set("batch", Json.object().put("batchId", batch.id()).put("messageId", batch.messageId())
                 .put("providerReference", batch.providerReference()).put("clientId", batch.clientId())
-                .put("itemCount", waiting.size()).set("message", Json.toNode(batch.message())));
+                .put("itemCount", items.size()).set("message", Json.toNode(batch.message())));
         input.set("items", items);
         input.set("config", carriers.settings(batch.provider()));
-        return new Decision.BatchSend(batchId, new Call(batchId, batch.provider(), flow, Phase.POLL, input), waiting, List.of());
+        return new Call(batch.id(), batch.provider(), flow, phase, input);
     }
 
-    /** The provider a batch goes to and its operation, for the provider layer to find its flows. */
-    public Batch batch(String batchId, String clientScope) {
+    /** The batch if the caller may see it. */
+    private Batch batch(String batchId, String clientScope) {
         return batches.find(batchId).filter(b -> clientScope == null || b.clientId().equals(clientScope))
                 .orElseThrow(() -> Refusal.notFound("no batch " + batchId));
     }
@@ -495,18 +498,10 @@ public class PaymentFlow {
                     + " (" + batch.providerReference() + ")", null, "hub", Json.object().put("batchId", batchId)
                     .put("batchReference", batch.providerReference()).put("items", ids.size()));
             store.markSent(id, clock.instant().plus(properties.polling().firstDelay()));
-            ObjectNode input = call(store.find(id).orElseThrow(), Phase.SEND, flow.get()).input();
-            input.remove("config");
-            items.add(input);
+            items.add(call(store.find(id).orElseThrow(), Phase.SEND, flow.get()).input().without("config"));
         }
         batches.markSubmitted(batchId);
-        ObjectNode input = Json.object();
-        input.set("batch", Json.object().put("batchId", batch.id()).put("messageId", batch.messageId())
-                .put("providerReference", batch.providerReference()).put("clientId", batch.clientId())
-                .put("itemCount", ids.size()).set("message", Json.toNode(batch.message())));
-        input.set("items", items);
-        input.set("config", carriers.settings(batch.provider()));
-        return new Decision.BatchSend(batchId, new Call(batchId, batch.provider(), flow.get(), Phase.SEND, input), ids, List.of());
+        return new Decision.BatchSend(batchId, batchCall(batch, items, flow.get(), Phase.SEND), ids, List.of());
     }
 
     /** The provider's flow that sends a whole batch of this batch's operation, if it has one. */

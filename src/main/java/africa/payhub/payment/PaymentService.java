@@ -102,7 +102,8 @@ public class PaymentService {
         Payment candidate = new Payment(id, clientId, messageId, hash,
                 message.path("operation").asText(), chosen.provider(), PaymentStatus.ACCEPTED,
                 value, currency, providerReference(id), null, null, null, Json.write(message), null, callbackUrl,
-                0, null, 0, null, null, null, reversalOf, null, chosen.routing() == null ? null : Json.write(chosen.routing()));
+                0, null, 0, null, null, null, reversalOf, null, chosen.routing() == null ? null : Json.write(chosen.routing()),
+                null, null);
         Instant due = clock.instant().plus(properties.polling().acceptedGrace());
         boolean inserted;
         try {
@@ -257,11 +258,10 @@ public class PaymentService {
                 new BigDecimal(amount.path("value").asText()), amount.path("currency").asText(), providerReference(id),
                 null, null, null, Json.write(itemMessage), null,
                 itemMessage.hasNonNull("callbackUrl") ? itemMessage.get("callbackUrl").asText() : null,
-                0, null, 0, null, null, null, null, null, null);
+                0, null, 0, null, null, null, null, null, null, batchId, itemId);
         if (!store.insertIfAbsent(candidate, clock.instant().plus(properties.polling().acceptedGrace()))) {
             throw Refusal.conflict("item " + itemId + " of batch " + batchId + " could not be stored: its message id is taken");
         }
-        batches.link(id, batchId, itemId);
         store.addEvent(id, "ACCEPTED", "client:" + clientId, null, PaymentStatus.ACCEPTED,
                 Json.write(Json.object().put("batchId", batchId).put("itemId", itemId).put("contentSha256", hash)));
         return store.find(id).orElseThrow();
@@ -344,7 +344,9 @@ public class PaymentService {
         if (p.reversalOf() != null) {
             v.put("reversalOf", p.reversalOf());
         }
-        batches.itemOf(p.id()).ifPresent(item -> v.put("batchId", item.batchId()).put("itemId", item.itemId()));
+        if (p.batchId() != null) {
+            v.put("batchId", p.batchId()).put("itemId", p.itemId());
+        }
         if (p.routing() != null) {
             v.set("routing", Json.toNode(p.routing()));
         }

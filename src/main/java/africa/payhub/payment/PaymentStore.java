@@ -20,7 +20,7 @@ public class PaymentStore {
             id, client_id, message_id, content_hash, operation, provider, status, amount_value, amount_currency,
             provider_reference, provider_transaction_id, status_reason, reason_code, message::text AS message,
             result::text AS result, callback_url, send_attempts, last_sent_at, poll_attempts, next_poll_at,
-            created_at, updated_at, reversal_of, last_outcome, routing::text AS routing""";
+            created_at, updated_at, reversal_of, last_outcome, routing::text AS routing, batch_id, item_id""";
 
     private static final RowMapper<Payment> ROW = PaymentStore::map;
 
@@ -35,10 +35,10 @@ public class PaymentStore {
         return jdbc.sql("""
                         INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
                             amount_value, amount_currency, provider_reference, message, callback_url, next_poll_at,
-                            reversal_of, routing)
+                            reversal_of, routing, batch_id, item_id)
                         VALUES (:id, :client, :messageId, :hash, :operation, :provider, :status,
                             :amountValue, :amountCurrency, :reference, CAST(:message AS jsonb), :callbackUrl, :due,
-                            :reversalOf, CAST(:routing AS jsonb))
+                            :reversalOf, CAST(:routing AS jsonb), :batchId, :itemId)
                         ON CONFLICT (client_id, message_id) DO NOTHING""")
                 .param("id", p.id())
                 .param("client", p.clientId())
@@ -55,6 +55,8 @@ public class PaymentStore {
                 .param("due", Timestamp.from(firstDue))
                 .param("reversalOf", p.reversalOf())
                 .param("routing", p.routing())
+                .param("batchId", p.batchId())
+                .param("itemId", p.itemId())
                 .update() == 1;
     }
 
@@ -207,7 +209,9 @@ public class PaymentStore {
                 instant(rs, "updated_at"),
                 rs.getString("reversal_of"),
                 rs.getString("last_outcome"),
-                rs.getString("routing"));
+                rs.getString("routing"),
+                rs.getString("batch_id"),
+                rs.getString("item_id"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Refusal;
 import africa.payhub.payment.Batch;
+import africa.payhub.payment.Batches;
 import africa.payhub.payment.Decision;
 import africa.payhub.payment.Decision.Call;
 import africa.payhub.payment.Outcome;
@@ -28,16 +29,19 @@ public class Authorizations {
 
     private final PaymentFlow rules;
     private final PaymentService payments;
+    private final Batches batches;
     private final ProviderCatalog providers;
     private final Outcomes outcomes;
     private final ProducerTemplate template;
     private final String allowed;
 
-    public Authorizations(PaymentFlow rules, PaymentService payments, ProviderCatalog providers, Outcomes outcomes,
+    public Authorizations(PaymentFlow rules, PaymentService payments, Batches batches, ProviderCatalog providers,
+                          Outcomes outcomes,
                           ProducerTemplate template,
                           @Value("${hub.payments.authorization-by:client}") String allowed) {
         this.rules = rules;
         this.payments = payments;
+        this.batches = batches;
         this.providers = providers;
         this.outcomes = outcomes;
         this.template = template;
@@ -63,7 +67,7 @@ public class Authorizations {
         if (code == null || !code.matches("[A-Za-z0-9]{4,12}")) {
             throw Refusal.invalid("otp", "is required: the 4-12 letters or digits the provider sent");
         }
-        Batch batch = rules.batch(batchId, clientScope);
+        Batch batch = batches.visible(batchId, clientScope);
         String flow = providers.authorizationFlow(batch.provider(), batch.operation(), false).orElseThrow(() ->
                 Refusal.conflict(batch.provider() + " takes no authorization codes for " + batch.operation()));
         Decision.BatchSend send = rules.batchAuthorization(batchId, clientScope, operator, flow, allowed);
@@ -74,7 +78,7 @@ public class Authorizations {
         for (String id : send.items()) {
             rules.applyOutcome(id, Decision.Phase.POLL, outcome);
         }
-        return rules.batch(batchId, clientScope);
+        return batches.visible(batchId, clientScope);
     }
 
     /** Asks the provider to send a new code; its message. */

@@ -19,6 +19,7 @@ public final class Provider {
 
     private final ProviderDeclaration declaration;
     private final PropertyResolver env;
+    private volatile ObjectNode settings;
 
     public Provider(ProviderDeclaration declaration, PropertyResolver env) {
         this.declaration = declaration;
@@ -93,6 +94,16 @@ public final class Provider {
      * {@code .config.wallets.accountTypeCode}); booleans and numbers typed, numbers exact.
      */
     public ObjectNode publicSettings() {
+        // read once: every provider call's input carries them, and settings do not change while the hub runs
+        ObjectNode read = settings;
+        if (read == null) {
+            read = readPublicSettings();
+            settings = read;
+        }
+        return read.deepCopy();
+    }
+
+    private ObjectNode readPublicSettings() {
         ObjectNode config = Json.object();
         declaration.properties().forEach((key, p) -> {
             if (p.secret() || key.equals("enabled")) {
