@@ -16,7 +16,6 @@ import africa.payhub.provider.DataAdapter;
 import africa.payhub.provider.ProviderCatalog;
 import africa.payhub.security.Caller;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
 /** The data requests API behind the REST routes in {@code routes/api/data-requests.camel.yaml}. */
@@ -66,18 +65,14 @@ public class DataRequestApi {
                     return requests.accept(caller.name(), request, chosen);
                 });
         DataRequest r = accepted.request();
-        Message msg = respond(exchange, accepted.created() ? 202 : 200, requests.view(r));
-        msg.setHeader("Location", "/api/v1/data-requests/" + r.id());
-        if (!accepted.created()) {
-            msg.setHeader("Idempotent-Replayed", "true");
-        }
+        PaymentApi.respondAccepted(exchange, accepted.created(), requests.view(r), "/api/v1/data-requests/" + r.id());
         exchange.setProperty(DataAdapter.DATA_REQUEST_ID, r.id());
         exchange.setProperty(PaymentApi.DISPATCH, accepted.created());
     }
 
     /** GET /api/v1/data-requests/{dataRequestId} */
     public void get(Exchange exchange) {
-        respond(exchange, 200, requests.view(visible(exchange)));
+        PaymentApi.respond(exchange, 200, requests.view(visible(exchange)));
     }
 
     /** GET /api/v1/data-requests?requestId=...: the caller's data request for that request id, as a list. */
@@ -91,12 +86,12 @@ public class DataRequestApi {
         requests.byRequestId(caller.name(), requestId).ifPresent(r -> list.add(requests.view(r)));
         ObjectNode out = Json.object();
         out.set("dataRequests", list);
-        respond(exchange, 200, out);
+        PaymentApi.respond(exchange, 200, out);
     }
 
     /** GET /api/v1/data-requests/{dataRequestId}/events: the timeline and callback deliveries. */
     public void events(Exchange exchange) {
-        respond(exchange, 200, requests.timeline(visible(exchange)));
+        PaymentApi.respond(exchange, 200, requests.timeline(visible(exchange)));
     }
 
     /** GET /api/v1/data-requests/{dataRequestId}/result?page=N (from 1) */
@@ -109,7 +104,7 @@ public class DataRequestApi {
         } catch (NumberFormatException e) {
             throw Refusal.invalid("page", "must be a page number from 1");
         }
-        respond(exchange, 200, requests.resultPage(r, n));
+        PaymentApi.respond(exchange, 200, requests.resultPage(r, n));
     }
 
     private DataRequest visible(Exchange exchange) {
@@ -119,14 +114,5 @@ public class DataRequestApi {
             throw Refusal.invalid("dataRequestId", "is required");
         }
         return requests.visible(id, caller.clientScope());
-    }
-
-    private static Message respond(Exchange exchange, int status, JsonNode body) {
-        Message msg = exchange.getMessage();
-        msg.removeHeaders("*");
-        msg.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        msg.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        msg.setBody(Json.write(body));
-        return msg;
     }
 }

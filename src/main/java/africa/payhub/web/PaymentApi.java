@@ -97,11 +97,7 @@ public class PaymentApi {
             return new PaymentService.Carrier(provider, null);
         });
         Payment p = accepted.payment();
-        Message msg = respond(exchange, accepted.created() ? 202 : 200, payments.view(p));
-        msg.setHeader("Location", "/api/v1/payments/" + p.id());
-        if (!accepted.created()) {
-            msg.setHeader("Idempotent-Replayed", "true");
-        }
+        respondAccepted(exchange, accepted.created(), payments.view(p), "/api/v1/payments/" + p.id());
         exchange.setProperty(FlowAdapter.PAYMENT_ID, p.id());
         exchange.setProperty(FlowAdapter.PROVIDER, p.provider());
         exchange.setProperty(DISPATCH, accepted.created());
@@ -152,11 +148,8 @@ public class PaymentApi {
             throw Refusal.unprocessable("provider " + provider + " does not support operation " + itemOperation);
         }
         Batches.Accepted accepted = batches.accept(caller.name(), message, provider);
-        Message msg = respond(exchange, accepted.created() ? 202 : 200, batches.view(accepted.batch(), true));
-        msg.setHeader("Location", "/api/v1/batches/" + accepted.batch().id());
-        if (!accepted.created()) {
-            msg.setHeader("Idempotent-Replayed", "true");
-        }
+        respondAccepted(exchange, accepted.created(), batches.view(accepted.batch(), true),
+                "/api/v1/batches/" + accepted.batch().id());
         exchange.setProperty(FlowAdapter.BATCH_ID, accepted.batch().id());
         exchange.setProperty("hubDispatchBatch", accepted.created());
     }
@@ -248,6 +241,18 @@ public class PaymentApi {
             throw Refusal.invalid(name, "is required");
         }
         return v;
+    }
+
+    /**
+     * The answer to a posted message: 202 the first time, 200 with {@code Idempotent-Replayed: true} for
+     * the same message again, the resource's view, and where it lives.
+     */
+    static void respondAccepted(Exchange exchange, boolean created, JsonNode view, String location) {
+        Message msg = respond(exchange, created ? 202 : 200, view);
+        msg.setHeader("Location", location);
+        if (!created) {
+            msg.setHeader("Idempotent-Replayed", "true");
+        }
     }
 
     static Message respond(Exchange exchange, int status, JsonNode body) {
