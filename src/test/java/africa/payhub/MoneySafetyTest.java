@@ -116,11 +116,13 @@ class MoneySafetyTest extends HubTestSupport {
                 assertThat(r.header("Retry-After")).isNotBlank();
                 assertThat(r.header("Content-Type")).startsWith("application/problem+json");
             }
-            assertThat(get("/actuator/health", null).status()).as("health is never gated").isEqualTo(200);
+            assertThat(get("/actuator/health/liveness", null).status()).as("the process lives").isEqualTo(200);
+            assertThat(get("/actuator/health/readiness", null).status()).as("not ready").isEqualTo(503);
         } finally {
             AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
         }
         assertThat(post("/no/such/path", Json(), CLIENT).status()).isEqualTo(404);
+        assertThat(get("/actuator/health/readiness", null).status()).isEqualTo(200);
     }
 
     @Test

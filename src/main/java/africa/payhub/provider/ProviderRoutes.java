@@ -3,6 +3,7 @@ package africa.payhub.provider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import africa.payhub.config.ProviderDeclaration;
 import org.apache.camel.CamelContext;
@@ -10,6 +11,8 @@ import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,11 +26,12 @@ import org.springframework.stereotype.Component;
  * declaration names a {@code flow} is carried by that route file instead.
  */
 @Component
-public class ProviderRoutes implements CamelContextConfiguration {
+public class ProviderRoutes implements CamelContextConfiguration, HealthIndicator {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProviderRoutes.class);
 
     private final ProviderCatalog providers;
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
 
     public ProviderRoutes(ProviderCatalog providers) {
         this.providers = providers;
@@ -39,32 +43,49 @@ public class ProviderRoutes implements CamelContextConfiguration {
 
     @Override
     public void afterApplicationStart(CamelContext camel) {
+        // each provider on its own: one that cannot be made is reported (health DOWN, an ERROR line) and
+        // never keeps the others from being made
         for (Provider p : providers.declared()) {
             try {
-                // every declared provider gets its work queue, so a payment of a disabled one is still settled
-                TemplatedRouteBuilder.builder(camel, "provider-work").routeId(p.name() + "-work")
-                        .parameter("provider", p.name()).add();
-            } catch (Exception e) {
-                throw new IllegalStateException("provider " + p.name() + ": its work queue could not be made: "
-                        + e.getMessage(), e);
+                make(camel, p);
+            } catch (RuntimeException e) {
+                failures.put(p.name(), e.getMessage());
+                LOG.error("Provider {} does not work: {}", p.name(), e.getMessage(), e);
             }
-            if (!p.enabled()) {
-                continue;
-            }
-            List<String> made = new ArrayList<>();
-            try {
-                for (Route r : routes(p)) {
-                    TemplatedRouteBuilder b = TemplatedRouteBuilder.builder(camel, r.template()).routeId(r.id());
-                    r.parameters().forEach(b::parameter);
-                    b.add();
-                    made.add(r.id());
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("provider " + p.name() + ": its routes could not be made from "
-                        + p.declaration().file() + ": " + e.getMessage(), e);
-            }
-            LOG.info("Provider {}: routes {}", p.name(), made);
         }
+    }
+
+    private void make(CamelContext camel, Provider p) {
+        try {
+            // every declared provider gets its work queue, so a payment of a disabled one is still settled
+            TemplatedRouteBuilder.builder(camel, "provider-work").routeId(p.name() + "-work")
+                    .parameter("provider", p.name()).add();
+        } catch (Exception e) {
+            throw new IllegalStateException("provider " + p.name() + ": its work queue could not be made: "
+                    + e.getMessage(), e);
+        }
+        if (!p.enabled()) {
+            return;
+        }
+        List<String> made = new ArrayList<>();
+        try {
+            for (Route r : routes(p)) {
+                TemplatedRouteBuilder b = TemplatedRouteBuilder.builder(camel, r.template()).routeId(r.id());
+                r.parameters().forEach(b::parameter);
+                b.add();
+                made.add(r.id());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("provider " + p.name() + ": its routes could not be made from "
+                    + p.declaration().file() + ": " + e.getMessage(), e);
+        }
+        LOG.info("Provider {}: routes {}", p.name(), made);
+    }
+
+    /** DOWN, naming each provider whose routes could not be made at start and why. */
+    @Override
+    public Health health() {
+        return failures.isEmpty() ? Health.up().build() : Health.down().withDetails(Map.copyOf(failures)).build();
     }
 
     /** A route to make: its id, the template, the template's parameters. */
