@@ -8,14 +8,19 @@
 #                across every provider and every payment id                              -> must be 0
 #   open       = payments neither final nor knowingly in NEEDS_REVIEW after settling       -> must be 0
 #
-#   scripts/chaos.sh                    # 10,000 messages per provider (Monnify and Connect), every fault
+#   scripts/chaos.sh                    # 10,000 messages per provider (Monnify, Connect, WaaS, Dollr), every fault
 #   MESSAGES=300 scripts/chaos.sh       # a short run
+#   PROVIDERS="monnify dollr" ...       # some providers only
+# Monnify and Connect payouts and WaaS wallet credits carry the messageId as narration, so a message executed
+# twice shows as one narration twice in the simulator's list; Dollr's payout has no narration, so each message
+# has an amount of its own (1.01 .. 101.00 for messages 1 .. 10,000) and a duplicate shows as one amount twice.
 # Needs a JDK 17+, curl, jq. Ports 18080/18081 (hubs) and 18090 (simulators). Work files under target/chaos.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MESSAGES=${MESSAGES:-10000}
 PARALLEL=${PARALLEL:-16}
+PROVIDERS=${PROVIDERS:-monnify connect waas dollr}
 WORK=$PWD/target/chaos
 SANDBOX=http://localhost:18090/sandbox
 HUB1=http://localhost:18080
@@ -27,6 +32,7 @@ cp -r routes mappings "$WORK/hub/"
 echo "building the jar"
 ./mvnw -q -o package -DskipTests 2>/dev/null || ./mvnw -q package -DskipTests
 JAR=$(ls target/payment-hub-*.jar | grep -v original | head -1)
+mkdir -p "$WORK/classes" && javac -d "$WORK/classes" scripts/ChaosLoad.java
 
 pids=()
 cleanup() {
@@ -40,6 +46,7 @@ postgres_pid() { head -1 "$WORK/hub/data/postgres/postmaster.pid" 2>/dev/null; }
 start_sandbox() {
   java -Dloader.main=africa.sandbox.SandboxApplication -cp "$JAR" org.springframework.boot.loader.launch.PropertiesLauncher \
     --server.port=18090 --sandbox.hub-base-url=$HUB1 --sandbox.data-directory="$WORK/sandbox" \
+    --sandbox.monnify.otp-required=false --sandbox.dollr.wallet-balance=1000000000.00 \
     >"$WORK/log/sandbox.log" 2>&1 &
   pids+=($!)
   wait_up "$SANDBOX/monnify/_control/stats"
@@ -48,7 +55,9 @@ start_sandbox() {
 hub_args() {
   echo --hub.home="$WORK/hub" --hub.sandbox.enabled=false \
     --hub.providers.monnify.base-url=$SANDBOX/monnify --hub.providers.waas.base-url=$SANDBOX/waas \
-    --hub.providers.connect.base-url=$SANDBOX/connect --hub.reload.enabled=false
+    --hub.providers.connect.base-url=$SANDBOX/connect --hub.providers.dollr.base-url=$SANDBOX/dollr \
+    --hub.providers.stub.base-url=$SANDBOX/stub --hub.reload.enabled=false \
+    --hub.limits.client-requests-per-second=5000 --hub.limits.anonymous-requests-per-second=5000
 }
 
 # hub 1 owns the embedded PostgreSQL (data under target/chaos/hub/data)
@@ -56,7 +65,7 @@ start_hub1() {
   java -jar "$JAR" --server.port=18080 $(hub_args) >>"$WORK/log/hub1.log" 2>&1 &
   HUB1_PID=$!
   pids+=($HUB1_PID)
-  wait_up "$HUB1/actuator/health"
+  wait_up "$HUB1/actuator/health/readiness"
 }
 
 # hub 2 works on hub 1's database, as a second instance would
@@ -68,7 +77,7 @@ start_hub2() {
     >>"$WORK/log/hub2.log" 2>&1 &
   HUB2_PID=$!
   pids+=($HUB2_PID)
-  wait_up "$HUB2/actuator/health"
+  wait_up "$HUB2/actuator/health/readiness"
 }
 
 wait_up() {
@@ -80,34 +89,11 @@ wait_up() {
   exit 1
 }
 
-# one message; prints "messageId paymentId" on 202/200, "messageId -" otherwise (the client will resend)
-post_one() {
-  local provider=$1 n=$2 hub=$3 id body code out
-  id="chaos-$provider-$n"
-  if [ "$provider" = monnify ]; then
-    body='{"messageId":"'$id'","operation":"PAYOUT","provider":"monnify","amount":{"value":"'$((n % 900 + 100))'.00","currency":"NGN"},
-      "destination":{"type":"BANK_ACCOUNT","accountNumber":"2085886393","bankCode":"057","accountName":"Ada Obi"},
-      "customer":{"name":"Ada Obi","email":"ada@example.com","phone":"2348012345678"},"narration":"'$id'"}'
-  else
-    body='{"messageId":"'$id'","operation":"PAYOUT","provider":"connect","amount":{"value":"'$((n % 900 + 100))'.00","currency":"ETB"},
-      "destination":{"type":"BANK_ACCOUNT","accountNumber":"1000123456","bankCode":"CBE"},"narration":"'$id'"}'
-  fi
-  out=$(curl -s -m 15 -u $CLIENT -H 'Content-Type: application/json' -w '\n%{http_code}' "$hub/api/v1/payments" -d "$body" || true)
-  code=$(tail -1 <<<"$out")
-  if [ "$code" = 202 ] || [ "$code" = 200 ]; then
-    echo "$id $(head -1 <<<"$out" | jq -r .paymentId)"
-  else
-    echo "$id -"
-  fi
-}
-export -f post_one
-export CLIENT
-
-# posts messages n..m of both providers to a hub, in parallel; acknowledgements go to acks.txt
+# the client (scripts/ChaosLoad.java, plain JDK): posts messages n..m of every provider to a hub, in parallel;
+# one line per message in acks.txt: "messageId paymentId" when acknowledged, "messageId -" when not
+client() { java -cp "$WORK/classes" ChaosLoad "$@"; }
 load() {
-  local from=$1 to=$2 hub=$3
-  for n in $(seq "$from" "$to"); do echo "monnify $n $hub"; echo "connect $n $hub"; done \
-    | xargs -P "$PARALLEL" -n 3 bash -c 'post_one "$@"' _ >>"$WORK/acks.txt"
+  client post "$3" "$1" "$2" "$PARALLEL" "$WORK/acks.txt" $PROVIDERS
 }
 
 step() { echo "[$(date +%T)] $*"; }
@@ -115,6 +101,22 @@ step() { echo "[$(date +%T)] $*"; }
 start_sandbox
 start_hub1
 FAULTS=()
+
+# the wallet every WaaS message credits, opened once through the hub
+open_wallet() {
+  curl -s -u $CLIENT -H 'Content-Type: application/json' $HUB1/api/v1/payments -d '{"messageId":"chaos-wallet",
+    "operation":"WALLET_OPEN","provider":"waas","currency":"KES",
+    "customer":{"name":"Ama Mensah","email":"ama@example.com","phone":"254712345678"}}'
+}
+wallet=$(open_wallet | jq -r '.paymentId // empty')
+[ -n "$wallet" ] || { echo "the hub did not take the WALLET_OPEN: $(open_wallet)" >&2; exit 1; }
+for _ in $(seq 1 60); do
+  WAAS_WALLET=$(curl -s -u $CLIENT $HUB1/api/v1/payments/$wallet | jq -r '.result.accountNumber // empty')
+  [ -n "$WAAS_WALLET" ] && break
+  sleep 0.5
+done
+[ -n "$WAAS_WALLET" ] || { echo "no wallet for the WaaS messages: $(curl -s -u $CLIENT $HUB1/api/v1/payments/$wallet)" >&2; exit 1; }
+export WAAS_WALLET CLIENT
 chunk=$(( MESSAGES / 8 ))
 [ "$chunk" -lt 1 ] && chunk=1
 n=1
@@ -137,7 +139,7 @@ for _ in $(seq 1 120); do
 done
 [ "$(grep -c "Embedded PostgreSQL restarted" "$WORK/log/hub1.log" || true)" -gt "$restarts_before" ] \
   || { echo "the hub did not restart its database" >&2; exit 1; }
-wait_up "$HUB1/actuator/health"
+wait_up "$HUB1/actuator/health/readiness"
 wait $L || true; n=$((n + chunk))
 
 step "4. database frozen 20 s (SIGSTOP) under load"
@@ -148,12 +150,15 @@ wait $L || true; n=$((n + chunk))
 step "5. provider faults: 503s, latency past the read timeout, token expiry"
 curl -s -o /dev/null -H 'Content-Type: application/json' $SANDBOX/monnify/_control/faults -d '{"failNext": 200, "failStatus": 503}'
 curl -s -o /dev/null -H 'Content-Type: application/json' $SANDBOX/connect/_control/faults -d '{"failNext": 200, "failStatus": 503, "transfersOnly": true}'
+curl -s -o /dev/null -H 'Content-Type: application/json' $SANDBOX/dollr/_control/faults -d '{"failNext": 100, "failStatus": 503, "path": "/v1/executions/payout"}'
 curl -s -o /dev/null -X POST $SANDBOX/monnify/_control/expire-tokens
+curl -s -o /dev/null -X POST $SANDBOX/dollr/_control/expire-tokens
 load $n $((n + chunk - 1)) $HUB1; n=$((n + chunk))
 curl -s -o /dev/null -H 'Content-Type: application/json' $SANDBOX/monnify/_control/faults -d '{"latencyMs": 35000, "failNext": 0}'
 load $n $((n + chunk / 4)) $HUB1; n=$((n + chunk / 4 + 1))
 curl -s -o /dev/null -H 'Content-Type: application/json' $SANDBOX/monnify/_control/faults -d '{"latencyMs": 0, "failNext": 0}'
 curl -s -o /dev/null -H 'Content-Type: application/json' $SANDBOX/connect/_control/faults -d '{"failNext": 0}'
+curl -s -o /dev/null -H 'Content-Type: application/json' $SANDBOX/dollr/_control/faults -d '{"failNext": 0}'
 FAULTS+=("provider 503s, latency past the read timeout, token expiry")
 
 step "6. two hub instances on one database, one killed mid-run"
@@ -164,39 +169,41 @@ sleep 4; kill -9 "$HUB2_PID"; FAULTS+=("two hubs on one database, the second kil
 wait $L1 $L2 || true; n=$((n + 2 * chunk))
 
 step "7. the clients resend every message that was not acknowledged (same messageId)"
-awk '$2 == "-" {split($1, a, "-"); print a[2], a[3], "'$HUB1'"}' "$WORK/acks.txt" | sort -u \
-  | xargs -P "$PARALLEL" -n 3 bash -c 'post_one "$@"' _ >>"$WORK/acks.txt"
+client resend $HUB1 "$PARALLEL" "$WORK/acks.txt"
 while [ "$n" -le "$MESSAGES" ]; do load $n $((n + chunk - 1 < MESSAGES ? n + chunk - 1 : MESSAGES)) $HUB1; n=$((n + chunk)); done
 
 step "8. settling: waiting until nothing is ACCEPTED, SUBMITTED or PENDING"
 for _ in $(seq 1 120); do
-  open=$(awk '$2 != "-" {print $2}' "$WORK/acks.txt" | sort -u | shuf -n 200 | while read -r p; do
-           curl -s -u $CLIENT "$HUB1/api/v1/payments/$p" | jq -r .status; done | grep -cE 'ACCEPTED|SUBMITTED|PENDING' || true)
+  open=$(client open $HUB1 "$WORK/acks.txt" 300)
   [ "$open" = 0 ] && break
   sleep 10
 done
 
 step "9. the proof, from the simulators' own records"
-curl -s $SANDBOX/monnify/_control/executed >"$WORK/monnify-executed.json"
-curl -s $SANDBOX/connect/_control/executed >"$WORK/connect-executed.json"
-acked=$(awk '$2 != "-" {print $1}' "$WORK/acks.txt" | sort -u | wc -l)
-lost=0; open=0; review=0
-while read -r mid pid; do
-  status=$(curl -s -u $CLIENT "$HUB1/api/v1/payments?messageId=$mid" | jq -r '.payments[0].status // "LOST"')
-  case "$status" in
-    LOST) lost=$((lost + 1)); echo "lost: $mid ($pid)" ;;
-    ACCEPTED|SUBMITTED|PENDING) open=$((open + 1)) ;;
-    NEEDS_REVIEW) review=$((review + 1)) ;;
-  esac
-done < <(awk '$2 != "-"' "$WORK/acks.txt" | sort -u -k1,1)
-duplicated=$(jq -s 'add | group_by(.narration) | map(select(length > 1)) | length' \
-  "$WORK/monnify-executed.json" "$WORK/connect-executed.json")
-executed=$(jq -s 'add | length' "$WORK/monnify-executed.json" "$WORK/connect-executed.json")
+read -r acked lost open review statuses < <(client verify $HUB1 "$PARALLEL" "$WORK/acks.txt")
+rows=""; duplicated=0; executed=0
+for p in $PROVIDERS; do
+  curl -s $SANDBOX/$p/_control/executed >"$WORK/$p-executed.json"
+  # what identifies a message at the provider: its narration, or for Dollr its amount
+  key=.narration; [ "$p" = dollr ] && key=.amount
+  [ "$p" = waas ] && filter='map(select(.type == "CREDIT"))' || filter='.'
+  d=$(jq "$filter | group_by($key) | map(select(length > 1)) | length" "$WORK/$p-executed.json")
+  e=$(jq "$filter | length" "$WORK/$p-executed.json")
+  a=$(awk '$2 != "-" {print $1}' "$WORK/acks.txt" | grep "^chaos-$p-" | sort -u | wc -l)
+  rows+="| $p | $MESSAGES | $a | $e | $d |"$'\n'
+  duplicated=$((duplicated + d)); executed=$((executed + e))
+done
+count=$(wc -w <<<"$PROVIDERS")
 
 cat <<REPORT | tee "$WORK/report.md"
 | messages | acknowledged | executed at providers | lost | duplicated | still open | in review |
 |---|---|---|---|---|---|---|
-| $((MESSAGES * 2)) | $acked | $executed | $lost | $duplicated | $open | $review |
+| $((MESSAGES * count)) | $acked | $executed | $lost | $duplicated | $open | $review |
+
+| provider | messages | acknowledged | executed | duplicated |
+|---|---|---|---|---|
+$rows
+Final statuses: $statuses
 
 Faults: $(IFS=';'; echo "${FAULTS[*]}")
 REPORT

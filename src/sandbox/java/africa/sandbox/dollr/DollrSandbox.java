@@ -68,6 +68,9 @@ public class DollrSandbox {
     private final Map<Integer, ObjectNode> sessions = new ConcurrentHashMap<>();
     private final Map<String, Execution> executions = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> executeRequests = new ConcurrentHashMap<>();
+    private final Map<String, Object> referenceLocks = new ConcurrentHashMap<>();
+    /** Every execution made, in order: what the chaos suite counts to prove nothing was paid twice. */
+    private final List<Map<String, String>> executed = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger(100);
     private volatile BigDecimal wallet;
@@ -413,34 +416,38 @@ public class DollrSandbox {
                 return invalid;
             }
             String reference = r.get("reference_id").asText();
-            ResponseEntity<JsonNode> again = again(reference, r);
-            if (again != null) {
-                return again;
-            }
-            ObjectNode session = sessions.get(intOf(r.get("session_id").asText()));
-            if (session == null || !"CHECKOUT".equals(session.path("kind").asText())) {
-                return detail(422, "Session not found or not a checkout session");
-            }
-            if (Instant.parse(session.path("expires_at").asText()).isBefore(Instant.now())) {
-                return detail(422, "Session expired");
-            }
-            ObjectNode acct = accounts.get(intOf(r.get("payment_account_id").asText()));
-            if (acct == null || !"COLLECTION".equals(acct.path("operation_type").asText())) {
-                return detail(404, "Payment account not found");
-            }
-            Invoice inv = invoices.get(session.path("source_id").asInt());
-            String phone = acct.path("insensitive_account_number").asText();
-            Execution e;
-            synchronized (inv) {
-                if (!"ACTIVE".equals(inv.status())) {
-                    return detail(422, "Invoice is " + inv.status() + "; only an ACTIVE invoice can be paid");
+            // one execution per reference_id, checked and recorded atomically
+            synchronized (referenceLock(reference)) {
+                ResponseEntity<JsonNode> again = again(reference, r);
+                if (again != null) {
+                    return again;
                 }
-                e = new Execution(reference, "COLLECTION", r, inv.total(), inv.currency, phone, inv, Instant.now(),
-                        settleDelay(phone), !"231770000002".equals(phone), "the customer declined the payment");
-                inv.execution = e;
-                executions.put(reference, e);
+                ObjectNode session = sessions.get(intOf(r.get("session_id").asText()));
+                if (session == null || !"CHECKOUT".equals(session.path("kind").asText())) {
+                    return detail(422, "Session not found or not a checkout session");
+                }
+                if (Instant.parse(session.path("expires_at").asText()).isBefore(Instant.now())) {
+                    return detail(422, "Session expired");
+                }
+                ObjectNode acct = accounts.get(intOf(r.get("payment_account_id").asText()));
+                if (acct == null || !"COLLECTION".equals(acct.path("operation_type").asText())) {
+                    return detail(404, "Payment account not found");
+                }
+                Invoice inv = invoices.get(session.path("source_id").asInt());
+                String phone = acct.path("insensitive_account_number").asText();
+                Execution e;
+                synchronized (inv) {
+                    if (!"ACTIVE".equals(inv.status())) {
+                        return detail(422, "Invoice is " + inv.status() + "; only an ACTIVE invoice can be paid");
+                    }
+                    e = new Execution(reference, "COLLECTION", r, inv.total(), inv.currency, phone, inv, Instant.now(),
+                            settleDelay(phone), !"231770000002".equals(phone), "the customer declined the payment");
+                    inv.execution = e;
+                    executions.put(reference, e);
+                    executed.add(e.summary());
+                }
+                return answer(e, phone);
             }
-            return answer(e, phone);
         });
     }
 
@@ -465,32 +472,36 @@ public class DollrSandbox {
                 return detail(403, "Invalid passcode");
             }
             String reference = r.get("reference_id").asText();
-            ResponseEntity<JsonNode> again = again(reference, r);
-            if (again != null) {
-                return again;
-            }
-            ObjectNode session = sessions.get(intOf(r.get("session_id").asText()));
-            if (session == null || !"PAYOUT".equals(session.path("kind").asText())) {
-                return detail(422, "Session not found or not a payout session");
-            }
-            if (Instant.parse(session.path("expires_at").asText()).isBefore(Instant.now())) {
-                return detail(422, "Session expired");
-            }
-            ObjectNode acct = accounts.get(session.path("payout_account_id").asInt());
-            String phone = acct.path("insensitive_account_number").asText();
-            BigDecimal amount = new BigDecimal(session.path("amount").asText());
-            boolean funded;
-            synchronized (this) {
-                funded = wallet.compareTo(amount) >= 0;
-                if (funded) {
-                    wallet = wallet.subtract(amount);
+            // one execution per reference_id, checked and recorded atomically
+            synchronized (referenceLock(reference)) {
+                ResponseEntity<JsonNode> again = again(reference, r);
+                if (again != null) {
+                    return again;
                 }
+                ObjectNode session = sessions.get(intOf(r.get("session_id").asText()));
+                if (session == null || !"PAYOUT".equals(session.path("kind").asText())) {
+                    return detail(422, "Session not found or not a payout session");
+                }
+                if (Instant.parse(session.path("expires_at").asText()).isBefore(Instant.now())) {
+                    return detail(422, "Session expired");
+                }
+                ObjectNode acct = accounts.get(session.path("payout_account_id").asInt());
+                String phone = acct.path("insensitive_account_number").asText();
+                BigDecimal amount = new BigDecimal(session.path("amount").asText());
+                boolean funded;
+                synchronized (this) {
+                    funded = wallet.compareTo(amount) >= 0;
+                    if (funded) {
+                        wallet = wallet.subtract(amount);
+                    }
+                }
+                Execution e = new Execution(reference, "PAYOUT", r, amount, session.path("currency").asText(), phone, null,
+                        Instant.now(), settleDelay(phone), funded && !"231770000002".equals(phone),
+                        funded ? "the recipient's operator refused the credit" : "Insufficient wallet balance");
+                executions.put(reference, e);
+                executed.add(e.summary());
+                return answer(e, phone);
             }
-            Execution e = new Execution(reference, "PAYOUT", r, amount, session.path("currency").asText(), phone, null,
-                    Instant.now(), settleDelay(phone), funded && !"231770000002".equals(phone),
-                    funded ? "the recipient's operator refused the credit" : "Insufficient wallet balance");
-            executions.put(reference, e);
-            return answer(e, phone);
         });
     }
 
@@ -680,6 +691,16 @@ public class DollrSandbox {
     }
 
     /** Counts an execute request; a reference_id seen before answers its execution (same payload) or a 422. */
+    private Object referenceLock(String reference) {
+        return referenceLocks.computeIfAbsent(reference, k -> new Object());
+    }
+
+    /** Every execution this simulator made: reference, operation, amount, currency, phone, time. */
+    @GetMapping("/_control/executed")
+    public List<Map<String, String>> executed() {
+        return List.copyOf(executed);
+    }
+
     private ResponseEntity<JsonNode> again(String reference, JsonNode r) {
         executeRequests.computeIfAbsent(reference, k -> new AtomicInteger()).incrementAndGet();
         Execution earlier = executions.get(reference);
@@ -855,6 +876,11 @@ public class DollrSandbox {
         final boolean succeeds;
         final String failure;
         final String providerTransactionId = "PAWA-" + UUID.randomUUID().toString().substring(0, 13).toUpperCase();
+
+        Map<String, String> summary() {
+            return Map.of("reference", reference, "operation", operationType, "amount", amount.toPlainString(),
+                    "currency", currency, "phone", phone, "succeeds", String.valueOf(succeeds), "at", createdAt.toString());
+        }
 
         Execution(String reference, String operationType, JsonNode request, BigDecimal amount, String currency,
                   String phone, Invoice invoice, Instant createdAt, Duration settleAfter, boolean succeeds, String failure) {

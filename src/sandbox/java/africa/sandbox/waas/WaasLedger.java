@@ -217,6 +217,10 @@ public class WaasLedger {
 
     // ------------------------------------------------------------------ reading
 
+    public synchronized List<Posting> postings() {
+        return new ArrayList<>(postings.values());
+    }
+
     public synchronized List<Posting> bySource(String sourceId) {
         return postings.values().stream().filter(p -> sourceId.equals(p.sourceTransactionId())).toList();
     }

@@ -282,6 +282,16 @@ public class WaasSandbox {
                 "postedTransactions", ids.size(), "transactionIds", ids);
     }
 
+    /** Every transaction posted to a customer's wallet, in order: what the chaos suite counts (nothing twice). */
+    @GetMapping("/_control/executed")
+    public List<Map<String, String>> executed() {
+        return ledger.postings().stream().filter(p -> p.counterLeg() != null)
+                .filter(p -> !WaasLedger.SETTLEMENT_ACCOUNT.equals(p.account()))
+                .map(p -> Map.of("reference", p.sourceTransactionId(), "narration", String.valueOf(p.narration()),
+                        "type", p.type(), "account", p.account(), "transactionId", p.transactionId()))
+                .toList();
+    }
+
     // ---------------------------------------------------------------- internals
 
     private interface Work {
