@@ -88,7 +88,7 @@ public class ProviderRoutes implements CamelContextConfiguration {
                 out.add(fetch(id + "-authorize", name, op.authorize().request(), op.authorize().response()));
             }
             if (op.card() != null && op.card().templated()) {
-                out.add(fetch(id + "-card", name, op.card().request(), op.card().response()));
+                out.add(call(id + "-card", name, "", "status", op.card().request(), op.card().response()));
             }
             if (op.resendAuthorization() != null && op.resendAuthorization().templated()) {
                 out.add(fetch(id + "-authorize-resend", name, op.resendAuthorization().request(),
