@@ -262,6 +262,7 @@ class CanonicalApiTest extends HubTestSupport {
         cases.put("COLLECTION", new String[] {"{\"method\": \"INVOICE\", \"amount\": {\"value\": \"1.00\", \"currency\": \"USD\"},"
                 + " \"customer\": {\"name\": \"Musu Kollie\"}}", "customer.phone", "is required"});
         cases.put("CANCEL", new String[] {"{}", "cancelOf", "is required"});
+        cases.put("REFUND", new String[] {"{\"amount\": {\"value\": \"1.00\", \"currency\": \"NGN\"}}", "refundOf", "is required"});
         cases.forEach((operation, c) -> {
             ObjectNode m = (ObjectNode) Json.toNode(c[0]);
             m.put("messageId", messageId("op")).put("operation", operation);

@@ -146,7 +146,7 @@ class WebhookTest extends HubTestSupport {
     @Test
     void otherEventTypesAreAcknowledgedAndIgnored() {
         ObjectNode e = Json.object();
-        e.put("eventType", "SUCCESSFUL_TRANSACTION");
+        e.put("eventType", "MANDATE_STATUS_UPDATE");
         e.set("eventData", Json.object().put("transactionReference", "MNFY|04|" + System.nanoTime())
                 .put("paymentReference", "x").put("amountPaid", "100.00"));
         Response r = signed(Json.write(e).getBytes(StandardCharsets.UTF_8));

@@ -232,12 +232,15 @@ public record ProviderDeclaration(
      * calls that release a transfer the provider holds for an authorization code (an OTP), and ask for a
      * new code. {@code result}: result field -> resource, the resource's recorded answer shown in the
      * payment's result (e.g. a fee preview); those listed in {@code onSuccess} are made once the provider
-     * reports success, by the send or a status query (e.g. a receipt).
+     * reports success, by the send or a status query (e.g. a receipt). {@code card}: the call that charges
+     * a card posted to a payment waiting for one ({@code POST /api/v1/payments/{id}/card}); its request
+     * mapping names the card's fields as {@code {"_transient": "card.number"}} placeholders, filled in after
+     * the request is recorded, so the card never reaches a mapping, the timeline, a table or a log.
      */
     public record Operation(String request, String response, String flow, Call status, List<String> needs,
                             List<Use> uses, String records, boolean lookupFirst, Call authorize,
                             Call resendAuthorization, List<String> checks, Map<String, String> result,
-                            List<String> onSuccess, Reconcile reconcile) {
+                            List<String> onSuccess, Reconcile reconcile, Call card) {
         public Operation {
             needs = needs == null ? List.of() : needs;
             uses = uses == null ? List.of() : uses;

@@ -39,7 +39,15 @@ public interface Carriers {
     record ResendRule(boolean rejectsDuplicates, java.time.Duration maxHoldTime) {
     }
 
-    /** A canonical status for a provider status, with an optional reason code and text. */
-    record StatusRule(PaymentStatus status, String reasonCode, String reason) {
+    /**
+     * A canonical status for a provider status, with an optional reason code and text; {@code notify} (notifyClient): a
+     * PENDING payment that comes to this reason is called back although its status stays; {@code keepReason}:
+     * a provider status that says nothing new (still waiting) leaves a PENDING payment's reason as it is
+     * (e.g. waiting for an OTP the hub asked for), where an unlisted status would clear it.
+     */
+    record StatusRule(PaymentStatus status, String reasonCode, String reason, boolean notifyClient, boolean keepReason) {
+        public StatusRule(PaymentStatus status, String reasonCode, String reason) {
+            this(status, reasonCode, reason, false, false);
+        }
     }
 }

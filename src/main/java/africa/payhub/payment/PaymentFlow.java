@@ -102,10 +102,19 @@ public class PaymentFlow {
                 .put("operation", p.operation())
                 .put("clientId", p.clientId())
                 .put("createdAt", p.createdAt().truncatedTo(ChronoUnit.SECONDS).toString()));
+        ObjectNode payment = (ObjectNode) input.get("payment");
+        if (p.amountValue() != null) {
+            payment.set("amount", Json.object().put("value", p.amountValue().toPlainString()).put("currency", p.amountCurrency()));
+        }
+        if (p.result() != null) {
+            payment.set("result", Json.toNode(p.result()));
+        }
         input.set("message", Json.toNode(p.message()));
         input.set("config", carriers.settings(p.provider()));
-        if (p.reversalOf() != null) {
-            Payment original = store.find(p.reversalOf()).orElseThrow();
+        JsonNode refundOf = input.path("message").path("refundOf");
+        String originalId = p.reversalOf() != null ? p.reversalOf() : refundOf.isTextual() ? refundOf.asText() : null;
+        if (originalId != null) {
+            Payment original = store.find(originalId).orElseThrow();
             input.set("original", Json.object()
                     .put("paymentId", original.id())
                     .put("operation", original.operation())
@@ -193,13 +202,22 @@ public class PaymentFlow {
         if (target == PaymentStatus.PENDING) {
             String reason = outcome.reason() != null && rule.reasonCode() != null ? outcome.reason()
                     : rule.reason() != null ? rule.reason() : p.provider() + " reports " + outcome.providerStatus();
-            moveToPending(p, reason, rule.reasonCode(), actor, outcome);
+            if (rule.keepReason() && p.status() == PaymentStatus.PENDING) {
+                keepWaiting(p, phase, null);
+                return;
+            }
+            if (rule.notifyClient() && p.status() == PaymentStatus.PENDING && !java.util.Objects.equals(p.reasonCode(), rule.reasonCode())) {
+                payments.noteReason(p, reason, rule.reasonCode(), actor, outcome.json(), true);
+            } else {
+                moveToPending(p, reason, rule.reasonCode(), actor, outcome);
+            }
             keepWaiting(p, phase, null);
             return;
         }
         String reason = outcome.reason() != null ? outcome.reason() : rule.reason() != null ? rule.reason()
                 : p.provider() + " reports " + outcome.providerStatus();
-        String code = target == PaymentStatus.SUCCEEDED ? null : rule.reasonCode() != null ? rule.reasonCode()
+        // a success keeps only a reason code its status rule names (e.g. paid more than asked: OVERPAID)
+        String code = target == PaymentStatus.SUCCEEDED ? rule.reasonCode() : rule.reasonCode() != null ? rule.reasonCode()
                 : outcome.reasonCode();
         boolean changed = payments.changeStatus(p, target, reason, code, actor, outcome.json());
         if (changed && target == PaymentStatus.SUCCEEDED && p.reversalOf() != null) {
@@ -417,6 +435,46 @@ public class PaymentFlow {
         store.addEvent(id, "AUTHORIZATION_SUBMITTED", operator ? "operator" : "client:" + p.clientId(), null, null,
                 Json.write(Json.object().put("flow", flow)));
         return call(p, Phase.POLL, flow);
+    }
+
+    /** The reason code of a collection waiting for the card its client posts to it. */
+    public static final String AWAITING_CARD = "AWAITING_CARD";
+
+    /**
+     * A card about to be charged for a payment ({@code POST /api/v1/payments/{id}/card}): the call to make
+     * with {@code flow}. Once per payment: under the payment's row lock, a payment that waits for a card and
+     * had none sent is marked ({@code CARD_SUBMITTED} in its timeline; {@code CARD_NOT_SENT} when the call
+     * certainly never left) before the call, so a second post, a
+     * concurrent one included, is refused (409) whatever came of the first: an unknown outcome is resolved by
+     * status query, never by sending the card again. The card itself never passes through here.
+     */
+    @Transactional
+    public Call cardCharge(String id, String clientScope, String flow) {
+        payments.visible(id, clientScope);
+        Payment p = store.lock(id).orElseThrow();
+        if (store.countEvents(id, "CARD_SUBMITTED") > store.countEvents(id, "CARD_NOT_SENT")) {
+            throw Refusal.conflict("payment " + id + " had a card sent to " + p.provider() + " already; its outcome"
+                    + " comes from the provider (a card is never sent twice for one payment): create a new payment to try another card");
+        }
+        if (p.status() != PaymentStatus.PENDING || p.providerTransactionId() == null
+                || !"CARD".equals(Json.toNode(p.message()).path("method").asText())) {
+            throw Refusal.conflict("payment " + id + " is " + p.status() + (p.reasonCode() == null ? "" : " (" + p.reasonCode() + ")")
+                    + ": it is not a card collection waiting for its card");
+        }
+        store.addEvent(id, "CARD_SUBMITTED", clientScope == null ? "operator" : "client:" + clientScope, null, null,
+                Json.write(Json.object().put("flow", flow)));
+        store.updateReason(id, "the card was sent to " + p.provider() + "; waiting for its answer", null);
+        return call(store.find(id).orElseThrow(), Phase.POLL, flow);
+    }
+
+    /** The card charge certainly never left the hub: the payment waits for a card again (the card may be posted again). */
+    @Transactional
+    public void cardNotSent(String id, String reason) {
+        Payment p = store.lock(id).orElseThrow();
+        if (p.status() == PaymentStatus.PENDING) {
+            store.addEvent(id, "CARD_NOT_SENT", "hub", null, null, Json.write(Json.object().put("reason", reason)));
+            store.updateReason(id, "waiting for the card: POST /api/v1/payments/" + id + "/card", AWAITING_CARD);
+        }
     }
 
     /**

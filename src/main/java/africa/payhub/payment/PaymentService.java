@@ -97,6 +97,13 @@ public class PaymentService {
             value = original.amountValue();
             currency = original.amountCurrency();
         }
+        String refundOf = null;
+        if (message.hasNonNull("refundOf")) {
+            Refund refund = refundable(clientId, message.get("refundOf").asText(), chosen.provider(), value, currency);
+            refundOf = refund.original().id();
+            value = refund.amount();
+            currency = refund.original().amountCurrency();
+        }
         String callbackUrl = message.hasNonNull("callbackUrl") ? message.get("callbackUrl").asText()
                 : clients.client(clientId).map(HubProperties.Client::callbackUrl).orElse(null);
         Payment candidate = new Payment(id, clientId, messageId, hash,
@@ -113,6 +120,9 @@ public class PaymentService {
             throw Refusal.unprocessable("payment " + reversalOf + " already has a reversal that did not fail");
         }
         if (inserted) {
+            if (refundOf != null) {
+                store.linkRefund(id, refundOf);
+            }
             try (LogContext log = LogContext.payment(id, messageId, clientId)) {
                 LOG.info("Payment {} accepted: {} for {}", id, candidate.operation(), chosen.provider());
             }
@@ -160,6 +170,54 @@ public class PaymentService {
                     + " (" + r.status() + ")");
         });
         return original;
+    }
+
+    /** A refund that fits: the collection it gives money back from, and its amount. */
+    private record Refund(Payment original, BigDecimal amount) {
+    }
+
+    /**
+     * The collection a REFUND names, if this client may refund {@code amount} of it now (no amount: all that
+     * is left); otherwise a 422 saying why. The collection's row is locked and its refunds summed in the
+     * transaction that stores this one, so concurrent refunds never add up to more than was collected:
+     * the amount the collection reported paid ({@code result.amountPaid}, e.g. an overpayment), else its amount.
+     */
+    private Refund refundable(String clientId, String originalId, String provider, BigDecimal amount, String currency) {
+        Payment original = store.lock(originalId).filter(p -> p.clientId().equals(clientId))
+                .orElseThrow(() -> Refusal.notFound("refundOf: no payment " + originalId));
+        if (!original.provider().equals(provider)) {
+            throw Refusal.unprocessable("refundOf: payment " + originalId + " was carried by " + original.provider()
+                    + ", not " + provider);
+        }
+        if (!"COLLECTION".equals(original.operation())) {
+            throw Refusal.unprocessable("refundOf: payment " + originalId + " is a " + original.operation()
+                    + "; only a COLLECTION can be refunded");
+        }
+        if (original.status() != PaymentStatus.SUCCEEDED) {
+            throw Refusal.unprocessable("refundOf: payment " + originalId + " is " + original.status()
+                    + "; only a SUCCEEDED collection can be refunded");
+        }
+        if (currency != null && !currency.equals(original.amountCurrency())) {
+            throw Refusal.unprocessable("refundOf: payment " + originalId + " was collected in " + original.amountCurrency()
+                    + ", not " + currency);
+        }
+        BigDecimal collected = original.amountValue();
+        JsonNode paid = original.result() == null ? null : Json.toNode(original.result()).get("amountPaid");
+        if (paid != null && paid.isTextual() && paid.asText().matches("[0-9]{1,15}(\\.[0-9]{1,4})?")) {
+            collected = new BigDecimal(paid.asText());
+        }
+        BigDecimal left = collected.subtract(store.refundedTotal(originalId));
+        if (left.signum() <= 0) {
+            throw Refusal.unprocessable("refundOf: payment " + originalId + " is refunded in full already ("
+                    + collected.toPlainString() + " " + original.amountCurrency() + ")");
+        }
+        BigDecimal value = amount == null ? left : amount;
+        if (value.compareTo(left) > 0) {
+            throw Refusal.unprocessable("refund of " + value.toPlainString() + " " + original.amountCurrency()
+                    + " exceeds what is left to refund of payment " + originalId + ": " + left.toPlainString()
+                    + " of " + collected.toPlainString() + " collected (refunds that did not fail count)");
+        }
+        return new Refund(original, value);
     }
 
     /**
@@ -218,6 +276,28 @@ public class PaymentService {
             LOG.info("Payment {} {} -> {} ({}){}", locked.id(), from, to, actor, reason == null ? "" : ": " + reason);
         }
         return true;
+    }
+
+    /**
+     * A PENDING payment whose reason changes while its status stays (e.g. a collection partly paid): the
+     * note in the timeline and, when the provider's status rule asks for it ({@code notify}), a callback
+     * with the same status, so the client learns of it. The caller holds the payment's row.
+     */
+    public void noteReason(Payment locked, String reason, String reasonCode, String actor, JsonNode evidence,
+                           boolean notify) {
+        store.updateReason(locked.id(), reason, reasonCode);
+        if (!notify) {
+            return;
+        }
+        ObjectNode detail = Json.object().put("reason", reason);
+        if (reasonCode != null) {
+            detail.put("reasonCode", reasonCode);
+        }
+        if (evidence != null) {
+            detail.set("evidence", Redactor.redact(evidence));
+        }
+        store.addEvent(locked.id(), "REASON_CHANGED", actor, locked.status(), locked.status(), Json.write(detail));
+        enqueueCallback(store.find(locked.id()).orElseThrow(), locked.status());
     }
 
     /**

@@ -220,6 +220,23 @@ public class PaymentStore {
     }
 
     /** One entry of a payment's timeline. */
+    // ---------------------------------------------------------------- refunds
+
+    /** Links a refund to the collection it gives money back from (in the transaction that accepted it). */
+    public void linkRefund(String id, String originalId) {
+        jdbc.sql("UPDATE payments SET refund_of = :original WHERE id = :id")
+                .param("id", id).param("original", originalId).update();
+    }
+
+    /**
+     * What the refunds of a collection add up to, counting every refund that did not fail (in flight or
+     * unresolved ones too). Read under the collection's row lock, so concurrent refunds are summed one by one.
+     */
+    public BigDecimal refundedTotal(String originalId) {
+        return jdbc.sql("SELECT COALESCE(SUM(amount_value), 0) FROM payments WHERE refund_of = :id AND status <> 'FAILED'")
+                .param("id", originalId).query(BigDecimal.class).single();
+    }
+
     public record PaymentEvent(long id, String type, Instant occurredAt, String actor, String statusFrom,
                                String statusTo, String detail) {
     }

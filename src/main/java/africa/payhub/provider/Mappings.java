@@ -106,7 +106,8 @@ public class Mappings {
         }
         return new Carriers.StatusRule(PaymentStatus.valueOf(rule.path("status").asText()),
                 rule.hasNonNull("reasonCode") ? rule.get("reasonCode").asText() : null,
-                rule.hasNonNull("reason") ? rule.get("reason").asText() : null);
+                rule.hasNonNull("reason") ? rule.get("reason").asText() : null, rule.path("notify").asBoolean(false),
+                rule.path("keepReason").asBoolean(false));
     }
 
     /** What a provider's refusal means, by its error code, then its message, then the HTTP status. */

@@ -47,6 +47,7 @@ public class ProviderAuth {
         ProviderDeclaration.Auth auth = override != null ? override : p.declaration().auth();
         Message msg = exchange.getMessage();
         fillSecrets(p, msg);
+        fillTransients(exchange, msg);
         echoToken(p, exchange);
         switch (auth.kind()) {
             case "basic" -> msg.setHeader("Authorization", BasicCredentials.header(
@@ -96,6 +97,44 @@ public class ProviderAuth {
         if (node.isArray()) {
             com.fasterxml.jackson.databind.node.ArrayNode out = Json.NODES.arrayNode();
             node.forEach(e -> out.add(withSecrets(p, e)));
+            return out;
+        }
+        return node;
+    }
+
+    /**
+     * Exchange property: values handed to one call and never kept (a card posted to a payment), as a JSON
+     * object. A request mapping names them {@code {"_transient": "card.number"}} (a dotted path into it);
+     * they replace the placeholders here, after the request was recorded in the timeline (which shows the
+     * placeholders), right before it is sent. The exchange, and with it the values, ends with the call.
+     */
+    public static final String TRANSIENT = "hubTransient";
+
+    private static void fillTransients(Exchange exchange, Message msg) {
+        JsonNode values = exchange.getProperty(TRANSIENT, JsonNode.class);
+        Object body = msg.getBody();
+        if (values == null || !(body instanceof String text) || !text.contains("\"_transient\"")) {
+            return;
+        }
+        msg.setBody(Json.write(withTransients(values, Json.toNode(text))));
+    }
+
+    private static JsonNode withTransients(JsonNode values, JsonNode node) {
+        if (node.isObject()) {
+            if (node.size() == 1 && node.path("_transient").isTextual()) {
+                JsonNode v = values;
+                for (String step : node.get("_transient").asText().split("\\.")) {
+                    v = v.path(step);
+                }
+                return v.isMissingNode() ? Json.NODES.nullNode() : v;
+            }
+            ObjectNode out = Json.object();
+            node.fields().forEachRemaining(e -> out.set(e.getKey(), withTransients(values, e.getValue())));
+            return out;
+        }
+        if (node.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = Json.NODES.arrayNode();
+            node.forEach(e -> out.add(withTransients(values, e)));
             return out;
         }
         return node;

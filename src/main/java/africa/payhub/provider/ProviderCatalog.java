@@ -101,6 +101,14 @@ public class ProviderCatalog implements Carriers {
                 .filter(this::hasRoute);
     }
 
+    /** The running route that charges a card posted to a payment of the operation, if the provider takes cards. */
+    public Optional<String> cardFlow(String provider, String operation) {
+        return provider(provider).flatMap(p -> Optional.ofNullable(p.declaration().operations().get(operation)))
+                .map(ProviderDeclaration.Operation::card)
+                .map(c -> c.flow() != null ? c.flow() : routeId(provider, operation) + "-card")
+                .filter(this::hasRoute);
+    }
+
     /** The running route that sends a data request of this kind to the provider, e.g. stub-data-insights. */
     public Optional<String> dataFlow(String provider, String kind) {
         return provider(provider).flatMap(p -> Optional.ofNullable(p.declaration().data().get(kind))

@@ -108,6 +108,9 @@ public class ProviderRoutes implements CamelContextConfiguration, HealthIndicato
             if (op.authorize() != null && op.authorize().templated()) {
                 out.add(fetch(id + "-authorize", name, op.authorize().request(), op.authorize().response()));
             }
+            if (op.card() != null && op.card().templated()) {
+                out.add(call(id + "-card", name, "", "status", op.card().request(), op.card().response()));
+            }
             if (op.resendAuthorization() != null && op.resendAuthorization().templated()) {
                 out.add(fetch(id + "-authorize-resend", name, op.resendAuthorization().request(),
                         op.resendAuthorization().response()));
