@@ -34,7 +34,7 @@ public class Problems {
             // overloaded; nothing was stored, the client may send the same message again
             LOG.warn("Database unavailable in route {}: {}", exchange.getFromRouteId(), caught.toString());
             write(exchange, Problem.of(503, "Service Unavailable",
-                    "the hub cannot reach its database right now; nothing was stored, send the same message again shortly"));
+                    "the hub cannot reach its database right now; send the same message again shortly (it is accepted once)"));
             exchange.getMessage().setHeader("Retry-After", RETRY_AFTER_SECONDS);
             return;
         } else {
@@ -78,6 +78,10 @@ public class Problems {
                     || c instanceof org.springframework.dao.QueryTimeoutException
                     || c instanceof java.sql.SQLTransientConnectionException
                     || c instanceof java.sql.SQLNonTransientConnectionException
+                    // a commit or rollback the connection could not complete (the pool's "Connection is closed"
+                    // carries no SQL state); after a failed commit the message may be stored, which is why
+                    // the answer asks for the same message again, accepted once, rather than a new one
+                    || c instanceof org.springframework.transaction.TransactionSystemException
                     || (c instanceof java.sql.SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08"))) {
                 return true;
             }

@@ -878,8 +878,15 @@ public class DollrSandbox {
         final String providerTransactionId = "PAWA-" + UUID.randomUUID().toString().substring(0, 13).toUpperCase();
 
         Map<String, String> summary() {
-            return Map.of("reference", reference, "operation", operationType, "amount", amount.toPlainString(),
-                    "currency", currency, "phone", phone, "succeeds", String.valueOf(succeeds), "at", createdAt.toString());
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("reference", reference);
+            m.put("operation", operationType);
+            m.put("amount", amount.toPlainString());
+            m.put("currency", currency);
+            m.put("phone", phone);
+            m.put("succeeds", String.valueOf(succeeds));
+            m.put("at", createdAt.toString());
+            return m;
         }
 
         Execution(String reference, String operationType, JsonNode request, BigDecimal amount, String currency,
