@@ -98,6 +98,18 @@ load() {
 
 step() { echo "[$(date +%T)] $*"; }
 
+# waits until the load under way has had a share of its messages acknowledged (at most a minute), so that
+# a fault strikes while messages are both acknowledged and in flight
+acked_while_loading() {
+  local before after
+  before=$(grep -vc ' -$' "$WORK/acks.txt" || true)
+  for _ in $(seq 1 120); do
+    sleep 0.5
+    after=$(grep -vc ' -$' "$WORK/acks.txt" || true)
+    [ $((after - before)) -ge $(( chunk / 10 + 1 )) ] && return 0
+  done
+}
+
 start_sandbox
 start_hub1
 FAULTS=()
@@ -125,14 +137,14 @@ step "1. steady load"; load $n $((n + chunk - 1)) $HUB1; n=$((n + chunk))
 
 step "2. kill -9 of the hub during submission and dispatch"
 load $n $((n + chunk - 1)) $HUB1 & L=$!
-sleep 3; kill -9 "$HUB1_PID"; FAULTS+=("hub killed (kill -9) under load")
+acked_while_loading; kill -9 "$HUB1_PID"; FAULTS+=("hub killed (kill -9) under load")
 wait $L || true; n=$((n + chunk))
 start_hub1
 
 step "3. kill -9 of the database under load; the hub's supervisor restarts it"
 restarts_before=$(grep -c "Embedded PostgreSQL restarted" "$WORK/log/hub1.log" || true)
 load $n $((n + chunk - 1)) $HUB1 & L=$!
-sleep 3; kill -9 "$(postgres_pid)"; FAULTS+=("database killed (kill -9) under load, restarted by the hub itself")
+acked_while_loading; kill -9 "$(postgres_pid)"; FAULTS+=("database killed (kill -9) under load, restarted by the hub itself")
 for _ in $(seq 1 120); do
   [ "$(grep -c "Embedded PostgreSQL restarted" "$WORK/log/hub1.log" || true)" -gt "$restarts_before" ] && break
   sleep 0.5
@@ -144,7 +156,7 @@ wait $L || true; n=$((n + chunk))
 
 step "4. database frozen 20 s (SIGSTOP) under load"
 load $n $((n + chunk - 1)) $HUB1 & L=$!
-sleep 2; kill -STOP "$(postgres_pid)"; sleep 20; kill -CONT "$(postgres_pid)"; FAULTS+=("database frozen 20 s")
+acked_while_loading; kill -STOP "$(postgres_pid)"; sleep 20; kill -CONT "$(postgres_pid)"; FAULTS+=("database frozen 20 s")
 wait $L || true; n=$((n + chunk))
 
 step "5. provider faults: 503s, latency past the read timeout, token expiry"
@@ -165,7 +177,7 @@ step "6. two hub instances on one database, one killed mid-run"
 start_hub2
 load $n $((n + chunk - 1)) $HUB1 & L1=$!
 load $((n + chunk)) $((n + 2 * chunk - 1)) $HUB2 & L2=$!
-sleep 4; kill -9 "$HUB2_PID"; FAULTS+=("two hubs on one database, the second killed")
+acked_while_loading; kill -9 "$HUB2_PID"; FAULTS+=("two hubs on one database, the second killed")
 wait $L1 $L2 || true; n=$((n + 2 * chunk))
 
 step "7. the clients resend every message that was not acknowledged (same messageId)"
