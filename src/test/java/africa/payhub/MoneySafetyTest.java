@@ -13,6 +13,7 @@ import africa.payhub.config.DurabilityCheck;
 import africa.payhub.payment.Outcome;
 import africa.payhub.provider.Outcomes;
 import africa.payhub.provider.ProviderRejectedException;
+import africa.payhub.web.Problems;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -155,6 +156,17 @@ class MoneySafetyTest extends HubTestSupport {
         assertThat(r.json().path("detail").asText()).contains("database");
         // nothing was stored: the same message is accepted once the database is back
         assertThat(post("/api/v1/payments", message, CLIENT).status()).isEqualTo(202);
+    }
+
+    @Test
+    void aConnectionLostAtCommitOrRollbackCountsAsTheDatabaseBeingAwayNotAsAnError() {
+        // the pool's "Connection is closed" carries no SQL state; a rollback on it is what a killed database
+        // leaves behind (seen in the chaos suite as 500s before this rule)
+        assertThat(Problems.databaseUnavailable(new org.springframework.transaction.TransactionSystemException(
+                "JDBC rollback failed", new java.sql.SQLException("Connection is closed")))).isTrue();
+        assertThat(Problems.databaseUnavailable(new java.sql.SQLException("broken", "08006"))).isTrue();
+        assertThat(Problems.databaseUnavailable(new IllegalStateException("a bug"))).isFalse();
+        assertThat(Problems.databaseUnavailable(new java.sql.SQLException("duplicate key", "23505"))).isFalse();
     }
 
     private static String Json() {

@@ -71,7 +71,7 @@ public class Problems {
     static final String RETRY_AFTER_SECONDS = "2";
 
     /** The database gave no connection, or lost it: a fault of the moment, answered 503. */
-    static boolean databaseUnavailable(Throwable t) {
+    public static boolean databaseUnavailable(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof org.springframework.dao.DataAccessResourceFailureException
                     || c instanceof org.springframework.transaction.CannotCreateTransactionException
