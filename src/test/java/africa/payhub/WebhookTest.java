@@ -144,14 +144,14 @@ class WebhookTest extends HubTestSupport {
     }
 
     @Test
-    void otherEventTypesAreAcknowledgedAndIgnored() {
+    void anEventForNoPaymentOfTheHubIsAcknowledgedAndRecordedUnmatchedNeverIgnored() {
         ObjectNode e = Json.object();
         e.put("eventType", "SUCCESSFUL_TRANSACTION");
         e.set("eventData", Json.object().put("transactionReference", "MNFY|04|" + System.nanoTime())
                 .put("paymentReference", "x").put("amountPaid", "100.00"));
         Response r = signed(Json.write(e).getBytes(StandardCharsets.UTF_8));
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.json().path("result").asText()).isEqualTo("IGNORED");
+        assertThat(r.json().path("result").asText()).isEqualTo("UNMATCHED");
     }
 
     @Test

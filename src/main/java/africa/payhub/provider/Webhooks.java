@@ -270,8 +270,12 @@ public class Webhooks {
                     w.put("receivedAt", rs.getTimestamp("received_at").toInstant().toString());
                     w.put("outcome", rs.getString("outcome"));
                     w.put("eventKey", rs.getString("event_key"));
-                    w.put("paymentId", rs.getString("payment_id"));
-                    w.set("detail", rs.getString("detail") == null ? Json.NODES.nullNode() : Json.toNode(rs.getString("detail")));
+                    if (rs.getString("payment_id") != null) {
+                        w.put("paymentId", rs.getString("payment_id"));
+                    }
+                    if (rs.getString("detail") != null) {
+                        w.set("detail", Json.toNode(rs.getString("detail")));
+                    }
                     return w;
                 }).list();
         return out;
