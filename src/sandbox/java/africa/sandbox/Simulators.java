@@ -6,6 +6,7 @@ import africa.sandbox.dollr.DollrSandbox;
 import africa.sandbox.dollr.DollrSandboxProperties;
 import africa.sandbox.monnify.MonnifyAccounts;
 import africa.sandbox.monnify.MonnifyCollections;
+import africa.sandbox.monnify.MonnifyReservedAccounts;
 import africa.sandbox.monnify.MonnifySandbox;
 import africa.sandbox.monnify.MonnifySandboxProperties;
 import africa.sandbox.stub.StubSandbox;
@@ -20,7 +21,7 @@ import org.springframework.context.annotation.Import;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({SandboxProperties.class, MonnifySandboxProperties.class, WaasSandboxProperties.class,
         ConnectSandboxProperties.class, DollrSandboxProperties.class, StubSandboxProperties.class})
-@Import({WebhookSender.class, MonnifySandbox.class, MonnifyAccounts.class, MonnifyCollections.class, WaasSandbox.class, ConnectSandbox.class, DollrSandbox.class,
-        StubSandbox.class, CallbackInbox.class})
+@Import({WebhookSender.class, MonnifySandbox.class, MonnifyAccounts.class, MonnifyCollections.class, MonnifyReservedAccounts.class,
+        WaasSandbox.class, ConnectSandbox.class, DollrSandbox.class, StubSandbox.class, CallbackInbox.class})
 public class Simulators {
 }

@@ -263,6 +263,13 @@ class CanonicalApiTest extends HubTestSupport {
                 + " \"customer\": {\"name\": \"Musu Kollie\"}}", "customer.phone", "is required"});
         cases.put("CANCEL", new String[] {"{}", "cancelOf", "is required"});
         cases.put("REFUND", new String[] {"{\"amount\": {\"value\": \"1.00\", \"currency\": \"NGN\"}}", "refundOf", "is required"});
+        cases.put("VIRTUAL_ACCOUNT_OPEN", new String[] {"{\"currency\": \"NGN\", \"customer\": {\"name\": \"Ada Obi\"}}",
+                "customer.email", "is required"});
+        cases.put("VIRTUAL_ACCOUNT_UPDATE", new String[] {"{\"virtualAccount\": {\"accountReference\": \"HUB1\","
+                + " \"change\": \"SPLIT\"}}", "virtualAccount.splits", "is required"});
+        cases.put("VIRTUAL_ACCOUNT_CLOSE", new String[] {"{\"virtualAccount\": {}}", "virtualAccount.accountReference", "is required"});
+        cases.put("INVOICE", new String[] {"{\"amount\": {\"value\": \"999.00\", \"currency\": \"NGN\"},"
+                + " \"customer\": {\"name\": \"Ada Obi\", \"email\": \"ada@example.com\"}}", "invoice", "is required"});
         cases.forEach((operation, c) -> {
             ObjectNode m = (ObjectNode) Json.toNode(c[0]);
             m.put("messageId", messageId("op")).put("operation", operation);

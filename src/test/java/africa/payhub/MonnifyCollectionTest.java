@@ -73,7 +73,7 @@ class MonnifyCollectionTest extends HubTestSupport {
     @Test
     void checkoutIsPaidOnTheHostedPageAndSettledByTheSignedWebhook() {
         ObjectNode m = collection("CHECKOUT", "2500.00");
-        m.set("split", Json.NODES.arrayNode().add(Json.object().put("subAccount", "MFY_SUB_322165393053").put("percentage", "20")));
+        m.set("splits", Json.NODES.arrayNode().add(Json.object().put("subAccountCode", "MFY_SUB_322165393053").put("splitPercentage", "20")));
         JsonNode p = started(m);
         assertThat(p.path("reasonCode").asText()).isEqualTo("AWAITING_PAYMENT");
         assertThat(p.path("result").path("checkoutUrl").asText()).startsWith("https://sandbox.sdk.monnify.com/checkout/MNFY|");

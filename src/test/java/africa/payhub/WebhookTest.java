@@ -144,14 +144,17 @@ class WebhookTest extends HubTestSupport {
     }
 
     @Test
-    void otherEventTypesAreAcknowledgedAndIgnored() {
-        ObjectNode e = Json.object();
-        e.put("eventType", "MANDATE_STATUS_UPDATE");
-        e.set("eventData", Json.object().put("transactionReference", "MNFY|04|" + System.nanoTime())
-                .put("paymentReference", "x").put("amountPaid", "100.00"));
-        Response r = signed(Json.write(e).getBytes(StandardCharsets.UTF_8));
-        assertThat(r.status()).isEqualTo(200);
-        assertThat(r.json().path("result").asText()).isEqualTo("IGNORED");
+    void anEventForNoPaymentOfTheHubIsAcknowledgedAndRecordedUnmatchedNeverIgnored() {
+        // an event type the hub does not apply, and a collection paid under a reference the hub never gave
+        for (String type : new String[] {"MANDATE_STATUS_UPDATE", "SUCCESSFUL_TRANSACTION"}) {
+            ObjectNode e = Json.object();
+            e.put("eventType", type);
+            e.set("eventData", Json.object().put("transactionReference", "MNFY|04|" + System.nanoTime())
+                    .put("paymentReference", "x").put("amountPaid", "100.00"));
+            Response r = signed(Json.write(e).getBytes(StandardCharsets.UTF_8));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().path("result").asText()).as(type).isEqualTo("UNMATCHED");
+        }
     }
 
     @Test

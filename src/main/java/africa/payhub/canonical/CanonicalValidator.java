@@ -156,8 +156,11 @@ public class CanonicalValidator {
             return null;
         }
         String message = "must not be given for " + operation + "; it is for " + listed(carriers);
-        if (carriers.size() == 1) {
-            message += operations.description(carriers.get(0), field).map(d -> " (" + d + ")").orElse("");
+        // the field's description, when every operation that carries it says the same
+        java.util.Set<String> said = new java.util.HashSet<>();
+        carriers.forEach(c -> said.add(operations.description(c, field).orElse("")));
+        if (said.size() == 1 && !said.contains("")) {
+            message += " (" + said.iterator().next() + ")";
         }
         return new FieldError(field, message);
     }

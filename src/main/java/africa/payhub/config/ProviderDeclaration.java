@@ -38,6 +38,7 @@ public record ProviderDeclaration(
         Map<String, DataCall> data,
         Resend resend,
         Map<String, OperatorCall> operatorCalls,
+        PeriodReconcile reconcile,
         @JsonProperty(access = JsonProperty.Access.READ_ONLY) Path file) {
 
     /** The file name every declaration has: {@code <name>.provider.yaml}. */
@@ -213,8 +214,14 @@ public record ProviderDeclaration(
         }
     }
 
-    /** What the hub remembers from an operation's result, owned by the client: e.g. a wallet and its currency. */
-    public record Recorded(String key, String detail) {
+    /**
+     * What the hub remembers from an operation's result, owned by the client: e.g. a wallet and its currency.
+     * {@code key} and {@code detail} are JSLT over the outcome, which also carries {@code .message} and
+     * {@code .payment} of the operation that made it. {@code payments}: money the provider reports arriving
+     * into this thing (a webhook outcome naming it with {@code into: {record, key}}) becomes a payment of its
+     * own of this operation (e.g. COLLECTION), owned by the thing's client (a transfer into a reserved account).
+     */
+    public record Recorded(String key, String detail, String payments) {
     }
 
     /**
@@ -305,6 +312,21 @@ public record ProviderDeclaration(
         }
     }
 
+    /**
+     * How the provider's own record of a period is compared with the hub's payments (reconciliation of
+     * collections): {@code call} names an operator call whose response mapping answers {@code {"transactions":
+     * [{reference, transactionReference, status, amount}], "last"}}; {@code input} maps each of its input
+     * fields to a JSLT expression over {@code {from, to, page, pageSize}} (from and to in epoch milliseconds);
+     * {@code operations}: the hub's payments compared (e.g. COLLECTION, INVOICE).
+     */
+    public record PeriodReconcile(String call, Map<String, String> input, Integer pageSize, List<String> operations) {
+        public PeriodReconcile {
+            input = input == null ? Map.of() : input;
+            pageSize = pageSize == null ? 100 : pageSize;
+            operations = operations == null ? List.of() : operations;
+        }
+    }
+
     /** Reads one declaration; the file's name must be the provider's. */
     public static ProviderDeclaration read(Path file) throws IOException {
         ProviderDeclaration d = YAML.readValue(file.toFile(), ProviderDeclaration.class);
@@ -314,7 +336,7 @@ public record ProviderDeclaration(
         }
         return new ProviderDeclaration(d.name, d.title, d.description, d.properties, d.auth, d.inbound, d.webhooks,
                 d.lookup, d.status, d.resources, d.records, d.checks, d.operations, d.data, d.resend, d.operatorCalls,
-                file);
+                d.reconcile, file);
     }
 
     /** Every declaration under {@code <home>/routes/providers}, by name. */

@@ -12,7 +12,10 @@ import africa.payhub.canonical.Json;
  * <ul>
  *   <li>{@code outcome}: STATUS (the provider told us a status), REJECTED (refused, final), UNKNOWN (may have
  *       been processed), NOT_SENT (certainly not processed), NOT_FOUND (provider has no such reference),
- *       IGNORED (nothing to do, e.g. a webhook event type the hub does not use);</li>
+ *       IGNORED (nothing to do, e.g. a webhook event type the hub does not use), NOTICE (a webhook that
+ *       changes no status but concerns payments: a settlement, a rejected transfer; {@code notice} names it,
+ *       {@code matches} lists {reference, providerTransactionId} of the payments it concerns, {@code detail}
+ *       is what their clients are told);</li>
  *   <li>{@code providerStatus}: the provider's own status, mapped through its statuses.yaml;</li>
  *   <li>{@code reference}: our reference (webhooks), {@code providerTransactionId}: theirs;</li>
  *   <li>{@code amount} {value, currency}: what the provider says moved, checked against the payment;</li>
@@ -23,7 +26,7 @@ public record Outcome(Kind kind, String providerStatus, String reference, String
                       String reason, String reasonCode, JsonNode amount, JsonNode result, String eventKey,
                       Duration retryAfter, JsonNode json) {
 
-    public enum Kind { STATUS, REJECTED, UNKNOWN, NOT_SENT, NOT_FOUND, IGNORED }
+    public enum Kind { STATUS, REJECTED, UNKNOWN, NOT_SENT, NOT_FOUND, IGNORED, NOTICE }
 
     public static Outcome from(Object body) {
         JsonNode n = Json.toNode(body);

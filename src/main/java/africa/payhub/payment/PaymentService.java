@@ -347,6 +347,53 @@ public class PaymentService {
         return store.find(id).orElseThrow();
     }
 
+    /**
+     * Stores a payment the provider reported rather than one a client sent (money that arrived in an account
+     * the client owns), SUBMITTED, inside the caller's transaction: its message id is derived from the
+     * provider's transaction id, so the same arrival reported twice is one payment. Empty when it exists.
+     */
+    public Optional<Payment> acceptReported(String clientId, String provider, ObjectNode message, String callbackUrl) {
+        String id = UUID.randomUUID().toString();
+        String hash = Json.sha256(Json.canonical(message));
+        JsonNode amount = message.path("amount");
+        Payment candidate = new Payment(id, clientId, message.path("messageId").asText(), hash,
+                message.path("operation").asText(), provider, PaymentStatus.SUBMITTED,
+                amount.hasNonNull("value") ? new BigDecimal(amount.get("value").asText()) : null,
+                amount.path("currency").asText(null), providerReference(id), null, null, null, Json.write(message), null,
+                callbackUrl, 0, null, 0, null, null, null, null, null, null, null, null);
+        if (!store.insertIfAbsent(candidate, clock.instant().plus(properties.polling().firstDelay()))) {
+            return Optional.empty();
+        }
+        store.addEvent(id, "REPORTED", provider + ":webhook", null, PaymentStatus.SUBMITTED,
+                Json.write(Json.object().put("messageId", candidate.messageId()).set("into", message.path("into"))));
+        return store.find(id);
+    }
+
+    /**
+     * A provider's notice about a payment that changes no status (a settlement, a transfer it turned away):
+     * on its timeline, and a signed callback ({@code payment.notice}) to its client with what it said.
+     */
+    public void notice(Payment payment, String notice, JsonNode detail, String actor) {
+        ObjectNode d = Json.object().put("notice", notice);
+        if (detail != null && !detail.isNull()) {
+            d.set("detail", Redactor.redact(detail));
+        }
+        store.addEvent(payment.id(), "PROVIDER_NOTICE", actor, null, null, Json.write(d));
+        if (payment.callbackUrl() == null || payment.callbackUrl().isBlank()) {
+            return;
+        }
+        UUID eventId = UUID.randomUUID();
+        ObjectNode payload = Json.object();
+        payload.put("eventId", eventId.toString());
+        payload.put("eventType", "payment.notice");
+        payload.put("occurredAt", now());
+        payload.set("notice", d);
+        payload.set("payment", view(payment));
+        notifications.insert(eventId, payment.id(), payment.clientId(), payment.callbackUrl(), Json.write(payload));
+        store.addEvent(payment.id(), "CALLBACK_QUEUED", "hub", null, null,
+                Json.write(Json.object().put("eventId", eventId.toString()).put("notice", notice)));
+    }
+
     /** A batch as the API shows it: counts per status, totals per currency, and (optionally) every item. */
     public ObjectNode batchView(Batch b, boolean withItems) {
         ObjectNode v = Json.object();

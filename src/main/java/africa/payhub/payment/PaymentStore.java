@@ -84,6 +84,13 @@ public class PaymentStore {
                 .param("provider", provider).param("reference", reference).query(ROW).optional();
     }
 
+    /** The payment the provider knows by its own transaction id (a settlement names payments so), if any. */
+    public Optional<Payment> findByProviderTransactionId(String provider, String providerTransactionId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM payments WHERE provider = :provider AND provider_transaction_id = :tx"
+                        + " ORDER BY created_at LIMIT 1")
+                .param("provider", provider).param("tx", providerTransactionId).query(ROW).optional();
+    }
+
     /** Moves the payment only if it is still in {@code from}; the trigger refuses illegal moves. */
     public boolean updateStatus(String id, PaymentStatus from, PaymentStatus to, String reason, String reasonCode) {
         return jdbc.sql("""

@@ -89,8 +89,9 @@ public class ProviderHttp {
     /**
      * Splits a request mapping's output into method, path, query and body: {@code _method} (default POST),
      * {@code _endpoint} (the path under the provider's base URL, with {@code {name}} placeholders filled
-     * from {@code _path}) and {@code _query} (query parameters); the rest is the JSON body. For a GET or a
-     * DELETE without {@code _query}, the rest is the query.
+     * from {@code _path}) and {@code _query} (query parameters); the rest is the JSON body, unless
+     * {@code _body} gives a body that is not an object (a JSON array). For a GET or a DELETE without
+     * {@code _query}, the rest is the query.
      */
     private static Saved save(Exchange exchange, JsonNode request) {
         String method = "POST";
@@ -106,11 +107,12 @@ public class ProviderHttp {
             path = e == null ? path : e.asText();
             pathParams = rest.remove("_path");
             queryParams = rest.remove("_query");
+            JsonNode explicit = rest.remove("_body");
             if ("GET".equals(method) || "DELETE".equals(method)) {
                 queryParams = queryParams != null ? queryParams : rest;
                 body = null;
             } else {
-                body = rest;
+                body = explicit != null ? explicit : rest;
             }
         }
         if (pathParams != null) {

@@ -168,9 +168,15 @@ public class Steps {
         if (op != null && !STATUS.equals(phase) && op.records() != null && client != null
                 && "STATUS".equals(outcome.path("outcome").asText())) {
             ProviderDeclaration.Recorded rec = providers.require(provider).declaration().records().get(op.records());
-            String key = text(mappings.evaluate(rec.key(), outcome));
+            // the record's key and detail read the outcome, and the message and payment that made it
+            ObjectNode seen = ((ObjectNode) outcome).deepCopy();
+            if (input != null) {
+                seen.set("message", input.path("message"));
+                seen.set("payment", input.path("payment"));
+            }
+            String key = text(mappings.evaluate(rec.key(), seen));
             if (key != null) {
-                JsonNode detail = rec.detail() == null ? null : mappings.evaluate(rec.detail(), outcome);
+                JsonNode detail = rec.detail() == null ? null : mappings.evaluate(rec.detail(), seen);
                 resources.record(provider, op.records(), client, key, key, detail);
             }
         }

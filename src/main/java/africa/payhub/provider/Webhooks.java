@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Redactor;
 import africa.payhub.canonical.Refusal;
+import africa.payhub.config.HubProperties;
 import africa.payhub.config.ProviderDeclaration;
 import africa.payhub.config.Secret;
 import africa.payhub.data.DataRequestService;
@@ -58,10 +59,15 @@ public class Webhooks {
     private final DataTimeline dataTimeline;
     private final PaymentFlow rules;
     private final DataRequestService dataRequests;
+    private final ProviderResources resources;
+    private final africa.payhub.config.ClientRegistry clients;
 
     public Webhooks(ProviderCatalog providers, JdbcClient jdbc, Timeline timeline, Environment env,
                     africa.payhub.payment.PaymentStore payments, ApplicationContext context, EchoedTokens tokens,
-                    DataTimeline dataTimeline, PaymentFlow rules, DataRequestService dataRequests) {
+                    DataTimeline dataTimeline, PaymentFlow rules, DataRequestService dataRequests,
+                    ProviderResources resources, africa.payhub.config.ClientRegistry clients) {
+        this.resources = resources;
+        this.clients = clients;
         this.providers = providers;
         this.tokens = tokens;
         this.dataTimeline = dataTimeline;
@@ -176,7 +182,10 @@ public class Webhooks {
             exchange.setProperty(FlowAdapter.WEBHOOK_RESULT, dataRequests.applyWebhook(dataRequestId,
                     Outcome.from(exchange.getMessage().getBody()), exchange.getProperty(SHA, String.class)));
         } else if (first) {
-            PaymentFlow.WebhookResult result = rules.applyWebhook(provider, Outcome.from(exchange.getMessage().getBody()));
+            Outcome outcome = Outcome.from(exchange.getMessage().getBody());
+            PaymentFlow.WebhookResult result = outcome.json().path("into").isObject() ? reported(provider, outcome)
+                    : outcome.kind() == Outcome.Kind.NOTICE ? rules.applyNotice(provider, outcome)
+                    : rules.applyWebhook(provider, outcome);
             exchange.setProperty(FlowAdapter.WEBHOOK_RESULT, result.result());
             if (result.paymentId() != null) {
                 exchange.setProperty(FlowAdapter.PAYMENT_ID, result.paymentId());
@@ -185,6 +194,29 @@ public class Webhooks {
             exchange.setProperty(Exchange.DUPLICATE_MESSAGE, true);
         }
         record(provider, exchange);
+    }
+
+    /**
+     * Money arriving into a recorded thing ({@code into: {record, key}}): a payment of its own for the thing's
+     * client, of the operation its declaration names ({@code records.<record>.payments}), called back where
+     * the thing's recorded {@code callbackUrl} (or the client's configured one) says. An unknown thing, or one
+     * whose declaration makes no payments, is UNMATCHED: recorded for an operator.
+     */
+    private PaymentFlow.WebhookResult reported(String provider, Outcome outcome) {
+        JsonNode into = outcome.json().get("into");
+        String record = into.path("record").asText("");
+        ProviderDeclaration.Recorded declared = providers.require(provider).declaration().records().get(record);
+        Optional<ProviderResources.Row> row = declared == null || declared.payments() == null ? Optional.empty()
+                : resources.findAnyOwner(provider, record, into.path("key").asText(""));
+        if (row.isEmpty()) {
+            LOG.warn("Verified {} webhook for money into unknown {} {}", provider, record, into.path("key").asText());
+            return new PaymentFlow.WebhookResult("UNMATCHED", null, null);
+        }
+        String callbackUrl = row.get().detail() == null ? null : row.get().detail().path("callbackUrl").asText(null);
+        if (callbackUrl == null) {
+            callbackUrl = clients.client(row.get().owner()).map(HubProperties.Client::callbackUrl).orElse(null);
+        }
+        return rules.applyReported(provider, row.get().owner(), declared.payments(), callbackUrl, into, outcome);
     }
 
     /** Records the verified webhook (body: the mapping's outcome) and what it did to the payment. */
@@ -219,6 +251,34 @@ public class Webhooks {
         msg.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         msg.setHeader(Exchange.CONTENT_TYPE, "application/json");
         msg.setBody("{\"received\":true,\"result\":\"" + result + "\"}");
+    }
+
+    /** Verified webhooks no payment matched in full (UNMATCHED, PARTLY_MATCHED), newest first: an operator's list. */
+    public com.fasterxml.jackson.databind.node.ArrayNode unmatched(String provider, int limit) {
+        com.fasterxml.jackson.databind.node.ArrayNode out = Json.NODES.arrayNode();
+        jdbc.sql("""
+                        SELECT id, provider, received_at, outcome, event_key, payment_id, CAST(detail AS text) AS detail
+                        FROM provider_webhooks
+                        WHERE signature_valid AND outcome IN ('UNMATCHED', 'PARTLY_MATCHED')
+                          AND (CAST(:provider AS text) IS NULL OR provider = :provider)
+                        ORDER BY id DESC LIMIT :limit""")
+                .param("provider", provider).param("limit", limit)
+                .query((rs, n) -> {
+                    ObjectNode w = out.addObject();
+                    w.put("webhookId", rs.getLong("id"));
+                    w.put("provider", rs.getString("provider"));
+                    w.put("receivedAt", rs.getTimestamp("received_at").toInstant().toString());
+                    w.put("outcome", rs.getString("outcome"));
+                    w.put("eventKey", rs.getString("event_key"));
+                    if (rs.getString("payment_id") != null) {
+                        w.put("paymentId", rs.getString("payment_id"));
+                    }
+                    if (rs.getString("detail") != null) {
+                        w.set("detail", Json.toNode(rs.getString("detail")));
+                    }
+                    return w;
+                }).list();
+        return out;
     }
 
     private void save(String provider, boolean valid, String outcome, String eventKey, String paymentId,

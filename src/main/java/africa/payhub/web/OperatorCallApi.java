@@ -89,7 +89,8 @@ public class OperatorCallApi {
         return input;
     }
 
-    private static ObjectNode body(Exchange exchange) {
+    /** The request body as a JSON object (empty when there is none); anything else is a 400. */
+    static ObjectNode body(Exchange exchange) {
         byte[] bytes = exchange.getMessage().getBody(byte[].class);
         if (bytes == null || bytes.length == 0) {
             return Json.object();

@@ -91,6 +91,7 @@ public class SecurityConfig {
                                 "/api/v1/payments/*/authorization/resend", "/api/v1/batches/*/authorization")
                         .hasAnyRole("CLIENT", "OPERATOR")
                         .requestMatchers(HttpMethod.GET, "/api/v1/ops/**").hasRole("OPERATOR")
+                        .requestMatchers(HttpMethod.POST, "/api/v1/ops/reconciliations").hasRole("OPERATOR")
                         .requestMatchers("/api/v1/providers/**").hasRole("OPERATOR")
                         .requestMatchers(HttpMethod.GET, "/api/v1/payments", "/api/v1/payments/**", "/api/v1/callbacks",
                                 "/api/v1/batches", "/api/v1/batches/**")

@@ -317,7 +317,7 @@ public class MonnifyAccounts {
     }
 
     /** A Spring-style page, as Monnify answers lists. */
-    private static <T> ObjectNode page(List<T> all, int pageNo, int pageSize, Function<T, JsonNode> view) {
+    static <T> ObjectNode page(List<T> all, int pageNo, int pageSize, Function<T, JsonNode> view) {
         int size = Math.max(1, Math.min(pageSize, 100));
         int number = Math.max(0, pageNo);
         ObjectNode page = SandboxJson.object();

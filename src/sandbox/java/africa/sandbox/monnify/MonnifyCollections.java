@@ -384,6 +384,23 @@ public class MonnifyCollections {
                 "amount", refund.amount.toPlainString()));
     }
 
+    /**
+     * Every one-time transaction as the transaction search lists it (read by {@link MonnifyReservedAccounts}'s
+     * search, which lists them with the reserved accounts' and invoices' transactions); {@code _at}: when it was
+     * paid, else made.
+     */
+    java.util.List<ObjectNode> searchable() {
+        return byPayment.values().stream().map(txn -> {
+            ObjectNode b = transaction(txn);
+            Instant at = txn.paidOn != null ? txn.paidOn : txn.createdAt;
+            b.put("currencyCode", "NGN");
+            b.put("createdOn", PAID_ON.format(txn.createdAt));
+            b.put("completedOn", txn.paidOn == null ? null : PAID_ON.format(txn.paidOn));
+            b.put("_at", at.toEpochMilli());
+            return b;
+        }).toList();
+    }
+
     // ---------------------------------------------------------------- internals
 
     /** A bearer-authorized request naming a transaction: the request and the transaction, or Monnify's refusal. */
@@ -534,6 +551,7 @@ public class MonnifyCollections {
         final String description;
         final JsonNode methods;
         final JsonNode split;
+        final Instant createdAt = Instant.now();
         final AtomicInteger charges = new AtomicInteger();
         final AtomicInteger otpAuthorizations = new AtomicInteger();
         final AtomicInteger queries = new AtomicInteger();
