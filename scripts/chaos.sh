@@ -37,7 +37,7 @@ mkdir -p "$WORK/classes" && javac -d "$WORK/classes" scripts/ChaosLoad.java
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  postgres_pid && kill "$(postgres_pid)" 2>/dev/null || true
+  [ -n "$(postgres_pid)" ] && kill "$(postgres_pid)" 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -192,7 +192,13 @@ for _ in $(seq 1 120); do
 done
 
 step "9. the proof, from the simulators' own records"
-read -r acked lost open review statuses < <(client verify $HUB1 "$PARALLEL" "$WORK/acks.txt")
+# every acknowledged message asked for; what is still in flight (a slow provider's tail) gets a few more minutes
+for _ in $(seq 1 20); do
+  read -r acked lost open review statuses < <(client verify $HUB1 "$PARALLEL" "$WORK/acks.txt" 2>"$WORK/verify.txt")
+  [ "$open" = 0 ] && break
+  sleep 15
+done
+cat "$WORK/verify.txt"
 rows=""; duplicated=0; executed=0
 for p in $PROVIDERS; do
   curl -s $SANDBOX/$p/_control/executed >"$WORK/$p-executed.json"

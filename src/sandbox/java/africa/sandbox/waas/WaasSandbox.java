@@ -14,6 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +26,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.sandbox.Credentials;
 import africa.sandbox.SandboxJson;
 import africa.sandbox.SandboxProperties;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -57,6 +62,14 @@ public class WaasSandbox {
     private final SecureRandom random = new SecureRandom();
     private final Path stateFile;
 
+    private static final long SAVE_DELAY_MS = 200;
+    private final AtomicBoolean dirty = new AtomicBoolean();
+    private final ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sandbox-waas-ledger");
+        t.setDaemon(true);
+        return t;
+    });
+
     public WaasSandbox(WaasSandboxProperties account, SandboxProperties sandbox) {
         this.account = account;
         this.stateFile = Path.of(sandbox.dataDirectory()).toAbsolutePath().normalize().resolve("waas-ledger.json");
@@ -74,7 +87,18 @@ public class WaasSandbox {
         }
     }
 
-    private synchronized void save() {
+    /**
+     * Saves the ledger soon after a change: changes within {@link #SAVE_DELAY_MS} share one write, so a busy
+     * ledger is not rewritten whole for every posting (which made a long run quadratic). A stop saves at once.
+     */
+    private void save() {
+        if (dirty.compareAndSet(false, true)) {
+            saver.schedule(this::flush, SAVE_DELAY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private synchronized void flush() {
+        dirty.set(false);
         try {
             Files.createDirectories(stateFile.getParent());
             Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
@@ -83,6 +107,12 @@ public class WaasSandbox {
         } catch (IOException e) {
             LoggerFactory.getLogger(WaasSandbox.class).warn("Sandbox WaaS ledger not saved: {}", e.toString());
         }
+    }
+
+    @PreDestroy
+    void stop() {
+        saver.shutdownNow();
+        flush();
     }
 
     // ---------------------------------------------------------------- the API
