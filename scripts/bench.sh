@@ -147,6 +147,11 @@ for r in $RATES; do
 done
 [ "$SATURATION" -gt 0 ] && run saturation 0 "$SATURATION"
 
+# what the hub wrote, table by table, and its statements' cost (for the profile of a run)
+psql_q "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del, seq_scan, idx_scan FROM pg_stat_user_tables ORDER BY n_tup_ins + n_tup_upd DESC" \
+  >"$WORK/tables.txt"
+psql_q "SELECT count(*) FROM payments" >>"$WORK/tables.txt"
+
 echo "the naive limit: pgbench -c4 -j2 -T15 on the same server" >&2
 psql_q "DROP TABLE IF EXISTS naive_events; DROP TABLE IF EXISTS naive_payments;
         CREATE TABLE naive_payments (id bigserial PRIMARY KEY, status text NOT NULL, amount numeric NOT NULL,

@@ -105,24 +105,25 @@ public class PaymentService {
                 0, null, 0, null, null, null, reversalOf, null, chosen.routing() == null ? null : Json.write(chosen.routing()),
                 null, null);
         Instant due = clock.instant().plus(properties.polling().acceptedGrace());
-        boolean inserted;
+        Optional<Instant> stored;
         try {
-            inserted = store.insertIfAbsent(candidate, due);
+            // the row and its ACCEPTED event in one statement
+            stored = store.insertAccepted(candidate, due, "client:" + clientId,
+                    Json.write(Json.object().put("messageId", messageId).put("contentSha256", hash)));
         } catch (DuplicateKeyException e) {
             // the only other unique index: a second live reversal of the same payment
             throw Refusal.unprocessable("payment " + reversalOf + " already has a reversal that did not fail");
         }
-        if (inserted) {
+        if (stored.isPresent()) {
             try (LogContext log = LogContext.payment(id, messageId, clientId)) {
                 LOG.info("Payment {} accepted: {} for {}", id, candidate.operation(), chosen.provider());
             }
-            store.addEvent(id, "ACCEPTED", "client:" + clientId, null, PaymentStatus.ACCEPTED,
-                    Json.write(Json.object().put("messageId", messageId).put("contentSha256", hash)));
             if (chosen.routing() != null) {
                 store.addEvent(id, "ROUTED", "hub:router", null, null,
                         Json.write(chosen.routing().deepCopy().put("provider", chosen.provider())));
             }
-            return new Accepted(store.find(id).orElseThrow(), true);
+            // the row as stored, without reading it back (a routed one is read: its routing as the database renders it)
+            return new Accepted(chosen.routing() == null ? candidate.storedAt(stored.get(), due) : store.find(id).orElseThrow(), true);
         }
         Payment existing = store.findByMessage(clientId, messageId).orElseThrow(
                 () -> Refusal.conflict("message " + messageId + " is being accepted by another request; retry"));
@@ -196,9 +197,6 @@ public class PaymentService {
             LOG.info("Payment {} stays {}: {} refused (from {})", locked.id(), from, to, actor);
             return false;
         }
-        if (!store.updateStatus(locked.id(), from, to, reason, reasonCode)) {
-            throw new IllegalStateException("payment " + locked.id() + " changed under a row lock");
-        }
         ObjectNode detail = Json.object();
         if (reason != null) {
             detail.put("reason", reason);
@@ -209,8 +207,8 @@ public class PaymentService {
         if (evidence != null) {
             detail.set("evidence", Redactor.redact(evidence));
         }
-        store.addEvent(locked.id(), "STATUS_CHANGED", actor, from, to, Json.write(detail));
-        Payment after = store.find(locked.id()).orElseThrow();
+        Payment after = store.moveStatus(locked.id(), from, to, reason, reasonCode, actor, Json.write(detail))
+                .orElseThrow(() -> new IllegalStateException("payment " + locked.id() + " changed under a row lock"));
         enqueueCallback(after, from);
         meters.counter("hub.payment.transitions", "provider", locked.provider(), "operation", locked.operation(),
                 "status", to.name()).increment();

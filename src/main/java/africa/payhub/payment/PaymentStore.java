@@ -94,6 +94,64 @@ public class PaymentStore {
                 .update() == 1;
     }
 
+    /**
+     * {@link #updateStatus} and its STATUS_CHANGED event in one statement: the payment as it is afterwards,
+     * or empty when it was no longer in {@code from}.
+     */
+    public Optional<Payment> moveStatus(String id, PaymentStatus from, PaymentStatus to, String reason, String reasonCode,
+                                        String actor, String detailJson) {
+        return jdbc.sql("WITH moved AS (UPDATE payments SET status = :to, status_reason = :reason, reason_code = :code,"
+                        + " updated_at = now() WHERE id = :id AND status = :from RETURNING " + COLUMNS + "),"
+                        + " event AS (INSERT INTO payment_events (payment_id, type, actor, status_from, status_to, detail)"
+                        + " SELECT id, 'STATUS_CHANGED', :actor, :from, :to, CAST(:detail AS jsonb) FROM moved)"
+                        + " SELECT * FROM moved")
+                .param("id", id).param("from", from.name()).param("to", to.name())
+                .param("reason", reason).param("code", reasonCode).param("actor", actor).param("detail", detailJson)
+                .query(ROW).optional();
+    }
+
+    /**
+     * {@link #insertIfAbsent} and the ACCEPTED event in one statement: the time the payment was stored, or
+     * empty when this client already used the message id.
+     */
+    public Optional<Instant> insertAccepted(Payment p, Instant firstDue, String actor, String detailJson) {
+        return jdbc.sql("""
+                        WITH stored AS (
+                            INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
+                                amount_value, amount_currency, provider_reference, message, callback_url, next_poll_at,
+                                reversal_of, routing, batch_id, item_id)
+                            VALUES (:id, :client, :messageId, :hash, :operation, :provider, :status,
+                                :amountValue, :amountCurrency, :reference, CAST(:message AS jsonb), :callbackUrl, :due,
+                                :reversalOf, CAST(:routing AS jsonb), :batchId, :itemId)
+                            ON CONFLICT (client_id, message_id) DO NOTHING
+                            RETURNING id, created_at),
+                        event AS (
+                            INSERT INTO payment_events (payment_id, type, actor, status_to, detail)
+                            SELECT id, 'ACCEPTED', :actor, :status, CAST(:detail AS jsonb) FROM stored)
+                        SELECT created_at FROM stored""")
+                .param("id", p.id())
+                .param("client", p.clientId())
+                .param("messageId", p.messageId())
+                .param("hash", p.contentHash())
+                .param("operation", p.operation())
+                .param("provider", p.provider())
+                .param("status", p.status().name())
+                .param("amountValue", p.amountValue())
+                .param("amountCurrency", p.amountCurrency())
+                .param("reference", p.providerReference())
+                .param("message", p.message())
+                .param("callbackUrl", p.callbackUrl())
+                .param("due", Timestamp.from(firstDue))
+                .param("reversalOf", p.reversalOf())
+                .param("routing", p.routing())
+                .param("batchId", p.batchId())
+                .param("itemId", p.itemId())
+                .param("actor", actor)
+                .param("detail", detailJson)
+                .query((rs, n) -> rs.getTimestamp(1).toInstant())
+                .optional();
+    }
+
     public void updateProviderDetails(String id, String providerTransactionId, String resultJson) {
         jdbc.sql("""
                         UPDATE payments SET
@@ -126,6 +184,38 @@ public class PaymentStore {
         // claim, perhaps much later, after a login), never from the claim alone
         jdbc.sql("UPDATE payments SET last_outcome = :outcome, last_sent_at = GREATEST(last_sent_at, now()) WHERE id = :id")
                 .param("id", id).param("outcome", outcome).update();
+    }
+
+    /**
+     * Appends events to a payment's timeline in one statement, in the order given (an entry without a time
+     * happened now), and, when {@code sendOutcome} is given, records what the last send came to (see
+     * {@link #recordOutcome(String, String)}).
+     */
+    public void recordOutcome(String id, String sendOutcome, List<Timeline.Entry> events) {
+        int n = events.size();
+        String[] types = new String[n];
+        String[] actors = new String[n];
+        String[] at = new String[n];
+        String[] details = new String[n];
+        for (int i = 0; i < n; i++) {
+            Timeline.Entry e = events.get(i);
+            types[i] = e.type();
+            actors[i] = e.actor();
+            at[i] = e.at() == null ? null : e.at().toString();
+            details[i] = e.detailJson();
+        }
+        jdbc.sql("""
+                        WITH outcome AS (
+                            UPDATE payments SET last_outcome = :outcome, last_sent_at = GREATEST(last_sent_at, now())
+                            WHERE id = :id AND CAST(:outcome AS text) IS NOT NULL)
+                        INSERT INTO payment_events (payment_id, type, actor, occurred_at, detail)
+                        SELECT :id, e.type, e.actor, COALESCE(e.at, clock_timestamp()), CAST(e.detail AS jsonb)
+                        FROM unnest(CAST(:types AS text[]), CAST(:actors AS text[]), CAST(:at AS timestamptz[]),
+                                    CAST(:details AS text[])) WITH ORDINALITY AS e(type, actor, at, detail, n)
+                        ORDER BY e.n""")
+                .param("id", id).param("outcome", sendOutcome)
+                .param("types", types).param("actors", actors).param("at", at).param("details", details)
+                .update();
     }
 
     /** The live (not FAILED) reversal of a payment, if any. */
