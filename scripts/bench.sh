@@ -12,7 +12,7 @@
 #   RATES="100 300" DURATION=20 SATURATION=32 scripts/bench.sh
 #   JFR=1 scripts/bench.sh                   # a flight recording of the hub: target/bench/hub.jfr
 #   HUB_JAVA_OPTS="-Xmx384m" scripts/bench.sh
-#   SKIP_BUILD=1 scripts/bench.sh            # reuse target/payment-hub-*.jar
+#   SKIP_BUILD=1 scripts/bench.sh            # reuse target/payment-hub-*.jar (JAR=path: another build, e.g. to compare)
 # Needs a JDK 17+, curl, psql and pgbench. Ports 18180 (hub) and 18190 (simulators). Files under target/bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +32,7 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   echo "building the jar" >&2
   ./mvnw -q -o package -DskipTests >/dev/null 2>&1 || ./mvnw -q package -DskipTests >/dev/null
 fi
-JAR=$(ls target/payment-hub-*.jar | grep -v original | head -1)
+JAR=${JAR:-$(ls target/payment-hub-*.jar | grep -v original | head -1)}
 
 pids=()
 cleanup() {

@@ -30,16 +30,17 @@ public class PaymentStore {
         this.jdbc = jdbc;
     }
 
-    /** Inserts unless this client already used the message id; true when this call inserted it. */
-    public boolean insertIfAbsent(Payment p, Instant firstDue) {
-        return jdbc.sql("""
-                        INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
-                            amount_value, amount_currency, provider_reference, message, callback_url, next_poll_at,
-                            reversal_of, routing, batch_id, item_id)
-                        VALUES (:id, :client, :messageId, :hash, :operation, :provider, :status,
-                            :amountValue, :amountCurrency, :reference, CAST(:message AS jsonb), :callbackUrl, :due,
-                            :reversalOf, CAST(:routing AS jsonb), :batchId, :itemId)
-                        ON CONFLICT (client_id, message_id) DO NOTHING""")
+    private static final String INSERT = """
+            INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
+                amount_value, amount_currency, provider_reference, message, callback_url, next_poll_at,
+                reversal_of, routing, batch_id, item_id)
+            VALUES (:id, :client, :messageId, :hash, :operation, :provider, :status,
+                :amountValue, :amountCurrency, :reference, CAST(:message AS jsonb), :callbackUrl, :due,
+                :reversalOf, CAST(:routing AS jsonb), :batchId, :itemId)
+            ON CONFLICT (client_id, message_id) DO NOTHING""";
+
+    private static JdbcClient.StatementSpec row(JdbcClient.StatementSpec spec, Payment p, Instant firstDue) {
+        return spec
                 .param("id", p.id())
                 .param("client", p.clientId())
                 .param("messageId", p.messageId())
@@ -56,8 +57,12 @@ public class PaymentStore {
                 .param("reversalOf", p.reversalOf())
                 .param("routing", p.routing())
                 .param("batchId", p.batchId())
-                .param("itemId", p.itemId())
-                .update() == 1;
+                .param("itemId", p.itemId());
+    }
+
+    /** Inserts unless this client already used the message id; true when this call inserted it. */
+    public boolean insertIfAbsent(Payment p, Instant firstDue) {
+        return row(jdbc.sql(INSERT), p, firstDue).update() == 1;
     }
 
     public Optional<Payment> find(String id) {
@@ -115,37 +120,10 @@ public class PaymentStore {
      * empty when this client already used the message id.
      */
     public Optional<Instant> insertAccepted(Payment p, Instant firstDue, String actor, String detailJson) {
-        return jdbc.sql("""
-                        WITH stored AS (
-                            INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
-                                amount_value, amount_currency, provider_reference, message, callback_url, next_poll_at,
-                                reversal_of, routing, batch_id, item_id)
-                            VALUES (:id, :client, :messageId, :hash, :operation, :provider, :status,
-                                :amountValue, :amountCurrency, :reference, CAST(:message AS jsonb), :callbackUrl, :due,
-                                :reversalOf, CAST(:routing AS jsonb), :batchId, :itemId)
-                            ON CONFLICT (client_id, message_id) DO NOTHING
-                            RETURNING id, created_at),
-                        event AS (
-                            INSERT INTO payment_events (payment_id, type, actor, status_to, detail)
-                            SELECT id, 'ACCEPTED', :actor, :status, CAST(:detail AS jsonb) FROM stored)
-                        SELECT created_at FROM stored""")
-                .param("id", p.id())
-                .param("client", p.clientId())
-                .param("messageId", p.messageId())
-                .param("hash", p.contentHash())
-                .param("operation", p.operation())
-                .param("provider", p.provider())
-                .param("status", p.status().name())
-                .param("amountValue", p.amountValue())
-                .param("amountCurrency", p.amountCurrency())
-                .param("reference", p.providerReference())
-                .param("message", p.message())
-                .param("callbackUrl", p.callbackUrl())
-                .param("due", Timestamp.from(firstDue))
-                .param("reversalOf", p.reversalOf())
-                .param("routing", p.routing())
-                .param("batchId", p.batchId())
-                .param("itemId", p.itemId())
+        return row(jdbc.sql("WITH stored AS (" + INSERT + " RETURNING id, created_at),"
+                        + " event AS (INSERT INTO payment_events (payment_id, type, actor, status_to, detail)"
+                        + " SELECT id, 'ACCEPTED', :actor, :status, CAST(:detail AS jsonb) FROM stored)"
+                        + " SELECT created_at FROM stored"), p, firstDue)
                 .param("actor", actor)
                 .param("detail", detailJson)
                 .query((rs, n) -> rs.getTimestamp(1).toInstant())
