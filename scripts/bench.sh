@@ -38,6 +38,8 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  local pg
+  pg=$(head -1 "$WORK/hub/data/postgres/postmaster.pid" 2>/dev/null) && kill "$pg" 2>/dev/null || true
 }
 trap cleanup EXIT
 

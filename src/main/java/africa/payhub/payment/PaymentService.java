@@ -78,11 +78,34 @@ public class PaymentService {
      */
     @Transactional
     public Accepted accept(String clientId, ObjectNode message, java.util.function.Supplier<Carrier> carrier) {
+        Prepared prepared = prepare(clientId, message, carrier);
+        if (prepared.replay() != null) {
+            return prepared.replay();
+        }
+        Optional<Accepted> stored = store(prepared);
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        return replayOf(prepared.candidate());
+    }
+
+    /**
+     * A message made ready to store: the stored answer when this client sent it before ({@code replay}), else
+     * the new payment's row ({@code candidate}, not stored yet).
+     */
+    public record Prepared(Accepted replay, Payment candidate, Instant due, ObjectNode routing) {
+    }
+
+    /**
+     * Everything acceptance decides before the row is written: the replay of a known message id, else the
+     * provider (asked of {@code carrier} only now), the reversed payment's checks, the row to insert.
+     */
+    public Prepared prepare(String clientId, ObjectNode message, java.util.function.Supplier<Carrier> carrier) {
         String messageId = message.path("messageId").asText();
         String hash = Json.sha256(Json.canonical(message));
         Optional<Payment> earlier = store.findByMessage(clientId, messageId);
         if (earlier.isPresent()) {
-            return replay(earlier.get(), hash, messageId);
+            return new Prepared(replay(earlier.get(), hash, messageId), null, null, null);
         }
         Carrier chosen = carrier.get();
         String id = UUID.randomUUID().toString();
@@ -104,30 +127,48 @@ public class PaymentService {
                 value, currency, providerReference(id), null, null, null, Json.write(message), null, callbackUrl,
                 0, null, 0, null, null, null, reversalOf, null, chosen.routing() == null ? null : Json.write(chosen.routing()),
                 null, null);
-        Instant due = clock.instant().plus(properties.polling().acceptedGrace());
+        return new Prepared(null, candidate, clock.instant().plus(properties.polling().acceptedGrace()), chosen.routing());
+    }
+
+    /**
+     * Writes a prepared payment (in the caller's transaction): the row and its ACCEPTED event; empty when
+     * the message id was taken meanwhile (see {@link #replayOf}).
+     */
+    public Optional<Accepted> store(Prepared prepared) {
+        Payment candidate = prepared.candidate();
+        String id = candidate.id();
         Optional<Instant> stored;
         try {
             // the row and its ACCEPTED event in one statement
-            stored = store.insertAccepted(candidate, due, "client:" + clientId,
-                    Json.write(Json.object().put("messageId", messageId).put("contentSha256", hash)));
+            stored = store.insertAccepted(candidate, prepared.due(), "client:" + candidate.clientId(),
+                    Json.write(Json.object().put("messageId", candidate.messageId()).put("contentSha256", candidate.contentHash())));
         } catch (DuplicateKeyException e) {
             // the only other unique index: a second live reversal of the same payment
-            throw Refusal.unprocessable("payment " + reversalOf + " already has a reversal that did not fail");
+            throw Refusal.unprocessable("payment " + candidate.reversalOf() + " already has a reversal that did not fail");
         }
-        if (stored.isPresent()) {
-            try (LogContext log = LogContext.payment(id, messageId, clientId)) {
-                LOG.info("Payment {} accepted: {} for {}", id, candidate.operation(), chosen.provider());
-            }
-            if (chosen.routing() != null) {
-                store.addEvent(id, "ROUTED", "hub:router", null, null,
-                        Json.write(chosen.routing().deepCopy().put("provider", chosen.provider())));
-            }
-            // the row as stored, without reading it back (a routed one is read: its routing as the database renders it)
-            return new Accepted(chosen.routing() == null ? candidate.storedAt(stored.get(), due) : store.find(id).orElseThrow(), true);
+        if (stored.isEmpty()) {
+            return Optional.empty();
         }
-        Payment existing = store.findByMessage(clientId, messageId).orElseThrow(
-                () -> Refusal.conflict("message " + messageId + " is being accepted by another request; retry"));
-        return replay(existing, hash, messageId);
+        try (LogContext log = LogContext.payment(id, candidate.messageId(), candidate.clientId())) {
+            LOG.info("Payment {} accepted: {} for {}", id, candidate.operation(), candidate.provider());
+        }
+        if (prepared.routing() != null) {
+            store.addEvent(id, "ROUTED", "hub:router", null, null,
+                    Json.write(prepared.routing().deepCopy().put("provider", candidate.provider())));
+            // read back: its routing as the database renders it, as a replay will show it
+            return Optional.of(new Accepted(store.find(id).orElseThrow(), true));
+        }
+        return Optional.of(new Accepted(candidate.storedAt(stored.get(), prepared.due()), true));
+    }
+
+    /**
+     * The answer to a message whose id another request took first: the stored answer for the same content,
+     * a 422 for other content.
+     */
+    public Accepted replayOf(Payment candidate) {
+        Payment existing = store.findByMessage(candidate.clientId(), candidate.messageId()).orElseThrow(
+                () -> Refusal.conflict("message " + candidate.messageId() + " is being accepted by another request; retry"));
+        return replay(existing, candidate.contentHash(), candidate.messageId());
     }
 
     private static Accepted replay(Payment existing, String hash, String messageId) {
