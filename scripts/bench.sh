@@ -21,7 +21,10 @@ RATES=${RATES:-"100 300"}
 DURATION=${DURATION:-20}
 SATURATION=${SATURATION:-32}          # requests in flight at saturation (0: no saturation run)
 WARMUP=${WARMUP:-10}                  # seconds at 100/s before measuring (JIT, pools, the provider token)
-HUB_JAVA_OPTS=${HUB_JAVA_OPTS-"-Xms256m -Xmx256m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=4"}
+# the JVM settings README's "Throughput" recommends for a hub within 512 MB (MALLOC_ARENA_MAX: glibc's
+# per-thread malloc arenas otherwise add tens of MB of resident memory on a busy many-threaded JVM)
+HUB_JAVA_OPTS=${HUB_JAVA_OPTS-"-Xms256m -Xmx256m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC"}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 WORK=$PWD/target/bench
 HUB=http://localhost:18180
 SANDBOX=http://localhost:18190/sandbox

@@ -27,8 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Group commit of acceptances. Each request prepares its message on its own thread (the replay check, the
- * provider, the row); one writer then stores up to {@code hub.accepts.max-group} waiting payments in one
- * transaction and answers them all after its commit. A 202 still means the payment is on disk: no answer
+ * provider, the row); one writer then stores up to {@code hub.accepts.max-group} waiting payments, with
+ * their ACCEPTED events, in one statement and one transaction, and answers them all after its commit. A 202 still means the payment is on disk: no answer
  * leaves before the commit that holds its row and ACCEPTED event. Under load one commit (one WAL flush)
  * carries many payments; alone, a payment waits for no one.
  *
@@ -112,22 +112,8 @@ public class AcceptGroups implements SmartLifecycle {
     private void write(List<Waiting> group) {
         List<Optional<Accepted>> stored;
         try {
-            stored = tx.execute(status -> {
-                List<Optional<Accepted>> out = new ArrayList<>(group.size());
-                try {
-                    for (Waiting w : group) {
-                        if (w.logContext() == null) {
-                            MDC.clear();
-                        } else {
-                            MDC.setContextMap(w.logContext());
-                        }
-                        out.add(payments.store(w.prepared()));
-                    }
-                } finally {
-                    MDC.clear();
-                }
-                return out;
-            });
+            stored = tx.execute(status -> payments.storeAll(group.stream().map(Waiting::prepared).toList(),
+                    group.stream().map(Waiting::logContext).toList()));
         } catch (RuntimeException groupFailed) {
             if (group.size() == 1) {
                 group.get(0).answer().completeExceptionally(groupFailed);

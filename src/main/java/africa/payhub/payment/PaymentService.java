@@ -162,6 +162,52 @@ public class PaymentService {
     }
 
     /**
+     * As {@link #store(Prepared)} for many payments at once (none a reversal), in one statement: for each, in
+     * order, its answer, or empty when its message id was taken (by an earlier one of the list too).
+     */
+    public List<Optional<Accepted>> storeAll(List<Prepared> group, List<java.util.Map<String, String>> logContexts) {
+        int n = group.size();
+        List<Payment> rows = new java.util.ArrayList<>(n);
+        List<Instant> dues = new java.util.ArrayList<>(n);
+        String[] actors = new String[n];
+        String[] details = new String[n];
+        for (int i = 0; i < n; i++) {
+            Payment c = group.get(i).candidate();
+            rows.add(c);
+            dues.add(group.get(i).due());
+            actors[i] = "client:" + c.clientId();
+            details[i] = Json.write(Json.object().put("messageId", c.messageId()).put("contentSha256", c.contentHash()));
+        }
+        List<Instant> stored = store.insertAcceptedAll(rows, dues, actors, details);
+        List<Optional<Accepted>> out = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Prepared prepared = group.get(i);
+            Payment c = prepared.candidate();
+            if (stored.get(i) == null) {
+                out.add(Optional.empty());
+                continue;
+            }
+            java.util.Map<String, String> context = logContexts.get(i);
+            if (context != null) {
+                org.slf4j.MDC.setContextMap(context);
+            }
+            try (LogContext log = LogContext.payment(c.id(), c.messageId(), c.clientId())) {
+                LOG.info("Payment {} accepted: {} for {}", c.id(), c.operation(), c.provider());
+            } finally {
+                org.slf4j.MDC.clear();
+            }
+            if (prepared.routing() != null) {
+                store.addEvent(c.id(), "ROUTED", "hub:router", null, null,
+                        Json.write(prepared.routing().deepCopy().put("provider", c.provider())));
+                out.add(Optional.of(new Accepted(store.find(c.id()).orElseThrow(), true)));
+            } else {
+                out.add(Optional.of(new Accepted(c.storedAt(stored.get(i), prepared.due()), true)));
+            }
+        }
+        return out;
+    }
+
+    /**
      * The answer to a message whose id another request took first: the stored answer for the same content,
      * a 422 for other content.
      */

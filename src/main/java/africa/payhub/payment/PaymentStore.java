@@ -130,6 +130,61 @@ public class PaymentStore {
                 .optional();
     }
 
+    /**
+     * Many new payments and their ACCEPTED events in one statement (a group commit's write): for each row of
+     * {@code rows}, in order, the time it was stored, or null when its client already used its message id
+     * (by an earlier row of the same call too). {@code details[i]} is row i's event detail.
+     */
+    public List<Instant> insertAcceptedAll(List<Payment> rows, List<Instant> due, String[] actors, String[] details) {
+        int n = rows.size();
+        String[][] c = new String[13][n];
+        for (int i = 0; i < n; i++) {
+            Payment p = rows.get(i);
+            String[] v = {p.id(), p.clientId(), p.messageId(), p.contentHash(), p.operation(), p.provider(),
+                    p.amountValue() == null ? null : p.amountValue().toPlainString(), p.amountCurrency(),
+                    p.providerReference(), p.message(), p.callbackUrl(), due.get(i).toString(), p.routing()};
+            for (int k = 0; k < v.length; k++) {
+                c[k][i] = v[k];
+            }
+        }
+        java.util.Map<String, Instant> stored = new java.util.HashMap<>();
+        jdbc.sql("""
+                        WITH input AS (
+                            SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:clients AS text[]), CAST(:messageIds AS text[]),
+                                CAST(:hashes AS text[]), CAST(:operations AS text[]), CAST(:providers AS text[]),
+                                CAST(:values AS numeric[]), CAST(:currencies AS text[]), CAST(:references AS text[]),
+                                CAST(:messages AS jsonb[]), CAST(:callbackUrls AS text[]), CAST(:dues AS timestamptz[]),
+                                CAST(:routings AS jsonb[]), CAST(:actors AS text[]), CAST(:details AS jsonb[]))
+                                WITH ORDINALITY AS i(id, client_id, message_id, content_hash, operation, provider, amount_value,
+                                    amount_currency, provider_reference, message, callback_url, next_poll_at, routing, actor,
+                                    detail, n)),
+                        stored AS (
+                            INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
+                                amount_value, amount_currency, provider_reference, message, callback_url, next_poll_at, routing)
+                            SELECT id, client_id, message_id, content_hash, operation, provider, 'ACCEPTED', amount_value,
+                                amount_currency, provider_reference, message, callback_url, next_poll_at, routing
+                            FROM input ORDER BY n
+                            ON CONFLICT (client_id, message_id) DO NOTHING
+                            RETURNING id, created_at),
+                        event AS (
+                            INSERT INTO payment_events (payment_id, type, actor, status_to, detail)
+                            SELECT s.id, 'ACCEPTED', i.actor, 'ACCEPTED', i.detail
+                            FROM stored s JOIN input i ON i.id = s.id ORDER BY i.n)
+                        SELECT id, created_at FROM stored""")
+                .param("ids", c[0]).param("clients", c[1]).param("messageIds", c[2]).param("hashes", c[3])
+                .param("operations", c[4]).param("providers", c[5]).param("values", c[6]).param("currencies", c[7])
+                .param("references", c[8]).param("messages", c[9]).param("callbackUrls", c[10]).param("dues", c[11])
+                .param("routings", c[12]).param("actors", actors).param("details", details)
+                .query(rs -> {
+                    stored.put(rs.getString("id"), rs.getTimestamp("created_at").toInstant());
+                });
+        List<Instant> out = new java.util.ArrayList<>(n);
+        for (Payment p : rows) {
+            out.add(stored.get(p.id()));
+        }
+        return out;
+    }
+
     public void updateProviderDetails(String id, String providerTransactionId, String resultJson) {
         jdbc.sql("""
                         UPDATE payments SET
