@@ -37,10 +37,22 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 JAR=${JAR:-$(ls target/payment-hub-*.jar | grep -v original | head -1)}
 
+if curl -s -o /dev/null "$HUB" || curl -s -o /dev/null "$SANDBOX"; then
+  echo "ports 18180/18190 are in use (another benchmark still running?)" >&2
+  exit 1
+fi
+
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  # a hub still working off a backlog may take long over its graceful shutdown: 30 s, then it is killed
+  for _ in $(seq 1 60); do
+    local alive=0
+    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.5
+  done
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   local pg
   pg=$(head -1 "$WORK/hub/data/postgres/postmaster.pid" 2>/dev/null) && kill "$pg" 2>/dev/null || true
 }
