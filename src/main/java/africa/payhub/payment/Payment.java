@@ -32,4 +32,11 @@ public record Payment(
         String routing,
         String batchId,
         String itemId) {
+
+    /** This payment as just inserted: created (and updated) at {@code at}, first due at {@code due}. */
+    Payment storedAt(Instant at, Instant due) {
+        return new Payment(id, clientId, messageId, contentHash, operation, provider, status, amountValue, amountCurrency,
+                providerReference, providerTransactionId, statusReason, reasonCode, message, result, callbackUrl,
+                sendAttempts, lastSentAt, pollAttempts, due, at, at, reversalOf, lastOutcome, routing, batchId, itemId);
+    }
 }

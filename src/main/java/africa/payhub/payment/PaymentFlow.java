@@ -130,13 +130,21 @@ public class PaymentFlow {
      */
     @Transactional
     public Decision applyOutcome(String id, Phase phase, Outcome outcome) {
+        return applyOutcome(id, phase, outcome, List.of());
+    }
+
+    /**
+     * As {@link #applyOutcome(String, Phase, Outcome)}, writing first the events noted during the call
+     * ({@code callEvents}: its requests and answers), all in one transaction with the outcome.
+     */
+    @Transactional
+    public Decision applyOutcome(String id, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents) {
         Payment p = store.lock(id).orElseThrow(() -> new IllegalStateException("no payment " + id));
         String actor = phase == Phase.WEBHOOK ? p.provider() + ":webhook" : phase == Phase.POLL ? "hub:poller" : "hub";
-        store.addEvent(id, phase == Phase.SEND ? "SEND_OUTCOME" : phase == Phase.POLL ? "POLL_OUTCOME" : "WEBHOOK_OUTCOME",
-                actor, null, null, Json.write(Redactor.redact(outcome.json())));
-        if (phase == Phase.SEND) {
-            store.recordOutcome(id, outcome.kind().name());
-        }
+        List<Timeline.Entry> events = new java.util.ArrayList<>(callEvents);
+        events.add(new Timeline.Entry(phase == Phase.SEND ? "SEND_OUTCOME" : phase == Phase.POLL ? "POLL_OUTCOME" : "WEBHOOK_OUTCOME",
+                actor, null, Json.write(Redactor.redact(outcome.json()))));
+        store.recordOutcome(id, phase == Phase.SEND ? outcome.kind().name() : null, events);
         return apply(p, outcome, phase, actor);
     }
 

@@ -78,11 +78,34 @@ public class PaymentService {
      */
     @Transactional
     public Accepted accept(String clientId, ObjectNode message, java.util.function.Supplier<Carrier> carrier) {
+        Prepared prepared = prepare(clientId, message, carrier);
+        if (prepared.replay() != null) {
+            return prepared.replay();
+        }
+        Optional<Accepted> stored = store(prepared);
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        return replayOf(prepared.candidate());
+    }
+
+    /**
+     * A message made ready to store: the stored answer when this client sent it before ({@code replay}), else
+     * the new payment's row ({@code candidate}, not stored yet).
+     */
+    public record Prepared(Accepted replay, Payment candidate, Instant due, ObjectNode routing, String refundOf) {
+    }
+
+    /**
+     * Everything acceptance decides before the row is written: the replay of a known message id, else the
+     * provider (asked of {@code carrier} only now), the reversed payment's checks, the row to insert.
+     */
+    public Prepared prepare(String clientId, ObjectNode message, java.util.function.Supplier<Carrier> carrier) {
         String messageId = message.path("messageId").asText();
         String hash = Json.sha256(Json.canonical(message));
         Optional<Payment> earlier = store.findByMessage(clientId, messageId);
         if (earlier.isPresent()) {
-            return replay(earlier.get(), hash, messageId);
+            return new Prepared(replay(earlier.get(), hash, messageId), null, null, null, null);
         }
         Carrier chosen = carrier.get();
         String id = UUID.randomUUID().toString();
@@ -111,32 +134,98 @@ public class PaymentService {
                 value, currency, providerReference(id), null, null, null, Json.write(message), null, callbackUrl,
                 0, null, 0, null, null, null, reversalOf, null, chosen.routing() == null ? null : Json.write(chosen.routing()),
                 null, null);
-        Instant due = clock.instant().plus(properties.polling().acceptedGrace());
-        boolean inserted;
+        return new Prepared(null, candidate, clock.instant().plus(properties.polling().acceptedGrace()), chosen.routing(),
+                refundOf);
+    }
+
+    /**
+     * Writes a prepared payment (in the caller's transaction): the row and its ACCEPTED event; empty when
+     * the message id was taken meanwhile (see {@link #replayOf}).
+     */
+    public Optional<Accepted> store(Prepared prepared) {
+        Payment candidate = prepared.candidate();
+        String id = candidate.id();
+        Optional<Instant> stored;
         try {
-            inserted = store.insertIfAbsent(candidate, due);
+            // the row and its ACCEPTED event in one statement
+            stored = store.insertAccepted(candidate, prepared.due(), "client:" + candidate.clientId(),
+                    Json.write(Json.object().put("messageId", candidate.messageId()).put("contentSha256", candidate.contentHash())));
         } catch (DuplicateKeyException e) {
             // the only other unique index: a second live reversal of the same payment
-            throw Refusal.unprocessable("payment " + reversalOf + " already has a reversal that did not fail");
+            throw Refusal.unprocessable("payment " + candidate.reversalOf() + " already has a reversal that did not fail");
         }
-        if (inserted) {
-            if (refundOf != null) {
-                store.linkRefund(id, refundOf);
-            }
-            try (LogContext log = LogContext.payment(id, messageId, clientId)) {
-                LOG.info("Payment {} accepted: {} for {}", id, candidate.operation(), chosen.provider());
-            }
-            store.addEvent(id, "ACCEPTED", "client:" + clientId, null, PaymentStatus.ACCEPTED,
-                    Json.write(Json.object().put("messageId", messageId).put("contentSha256", hash)));
-            if (chosen.routing() != null) {
-                store.addEvent(id, "ROUTED", "hub:router", null, null,
-                        Json.write(chosen.routing().deepCopy().put("provider", chosen.provider())));
-            }
-            return new Accepted(store.find(id).orElseThrow(), true);
+        if (stored.isEmpty()) {
+            return Optional.empty();
         }
-        Payment existing = store.findByMessage(clientId, messageId).orElseThrow(
-                () -> Refusal.conflict("message " + messageId + " is being accepted by another request; retry"));
-        return replay(existing, hash, messageId);
+        if (prepared.refundOf() != null) {
+            store.linkRefund(id, prepared.refundOf());
+        }
+        try (LogContext log = LogContext.payment(id, candidate.messageId(), candidate.clientId())) {
+            LOG.info("Payment {} accepted: {} for {}", id, candidate.operation(), candidate.provider());
+        }
+        if (prepared.routing() != null) {
+            store.addEvent(id, "ROUTED", "hub:router", null, null,
+                    Json.write(prepared.routing().deepCopy().put("provider", candidate.provider())));
+            // read back: its routing as the database renders it, as a replay will show it
+            return Optional.of(new Accepted(store.find(id).orElseThrow(), true));
+        }
+        return Optional.of(new Accepted(candidate.storedAt(stored.get(), prepared.due()), true));
+    }
+
+    /**
+     * As {@link #store(Prepared)} for many payments at once (none a reversal), in one statement: for each, in
+     * order, its answer, or empty when its message id was taken (by an earlier one of the list too).
+     */
+    public List<Optional<Accepted>> storeAll(List<Prepared> group, List<java.util.Map<String, String>> logContexts) {
+        int n = group.size();
+        List<Payment> rows = new java.util.ArrayList<>(n);
+        List<Instant> dues = new java.util.ArrayList<>(n);
+        String[] actors = new String[n];
+        String[] details = new String[n];
+        for (int i = 0; i < n; i++) {
+            Payment c = group.get(i).candidate();
+            rows.add(c);
+            dues.add(group.get(i).due());
+            actors[i] = "client:" + c.clientId();
+            details[i] = Json.write(Json.object().put("messageId", c.messageId()).put("contentSha256", c.contentHash()));
+        }
+        List<Instant> stored = store.insertAcceptedAll(rows, dues, actors, details);
+        List<Optional<Accepted>> out = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Prepared prepared = group.get(i);
+            Payment c = prepared.candidate();
+            if (stored.get(i) == null) {
+                out.add(Optional.empty());
+                continue;
+            }
+            java.util.Map<String, String> context = logContexts.get(i);
+            if (context != null) {
+                org.slf4j.MDC.setContextMap(context);
+            }
+            try (LogContext log = LogContext.payment(c.id(), c.messageId(), c.clientId())) {
+                LOG.info("Payment {} accepted: {} for {}", c.id(), c.operation(), c.provider());
+            } finally {
+                org.slf4j.MDC.clear();
+            }
+            if (prepared.routing() != null) {
+                store.addEvent(c.id(), "ROUTED", "hub:router", null, null,
+                        Json.write(prepared.routing().deepCopy().put("provider", c.provider())));
+                out.add(Optional.of(new Accepted(store.find(c.id()).orElseThrow(), true)));
+            } else {
+                out.add(Optional.of(new Accepted(c.storedAt(stored.get(i), prepared.due()), true)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The answer to a message whose id another request took first: the stored answer for the same content,
+     * a 422 for other content.
+     */
+    public Accepted replayOf(Payment candidate) {
+        Payment existing = store.findByMessage(candidate.clientId(), candidate.messageId()).orElseThrow(
+                () -> Refusal.conflict("message " + candidate.messageId() + " is being accepted by another request; retry"));
+        return replay(existing, candidate.contentHash(), candidate.messageId());
     }
 
     private static Accepted replay(Payment existing, String hash, String messageId) {
@@ -254,9 +343,6 @@ public class PaymentService {
             LOG.info("Payment {} stays {}: {} refused (from {})", locked.id(), from, to, actor);
             return false;
         }
-        if (!store.updateStatus(locked.id(), from, to, reason, reasonCode)) {
-            throw new IllegalStateException("payment " + locked.id() + " changed under a row lock");
-        }
         ObjectNode detail = Json.object();
         if (reason != null) {
             detail.put("reason", reason);
@@ -267,8 +353,8 @@ public class PaymentService {
         if (evidence != null) {
             detail.set("evidence", Redactor.redact(evidence));
         }
-        store.addEvent(locked.id(), "STATUS_CHANGED", actor, from, to, Json.write(detail));
-        Payment after = store.find(locked.id()).orElseThrow();
+        Payment after = store.moveStatus(locked.id(), from, to, reason, reasonCode, actor, Json.write(detail))
+                .orElseThrow(() -> new IllegalStateException("payment " + locked.id() + " changed under a row lock"));
         enqueueCallback(after, from);
         meters.counter("hub.payment.transitions", "provider", locked.provider(), "operation", locked.operation(),
                 "status", to.name()).increment();

@@ -30,16 +30,17 @@ public class PaymentStore {
         this.jdbc = jdbc;
     }
 
-    /** Inserts unless this client already used the message id; true when this call inserted it. */
-    public boolean insertIfAbsent(Payment p, Instant firstDue) {
-        return jdbc.sql("""
-                        INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
-                            amount_value, amount_currency, provider_reference, message, callback_url, next_poll_at,
-                            reversal_of, routing, batch_id, item_id)
-                        VALUES (:id, :client, :messageId, :hash, :operation, :provider, :status,
-                            :amountValue, :amountCurrency, :reference, CAST(:message AS jsonb), :callbackUrl, :due,
-                            :reversalOf, CAST(:routing AS jsonb), :batchId, :itemId)
-                        ON CONFLICT (client_id, message_id) DO NOTHING""")
+    private static final String INSERT = """
+            INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
+                amount_value, amount_currency, provider_reference, message, callback_url, next_poll_at,
+                reversal_of, routing, batch_id, item_id)
+            VALUES (:id, :client, :messageId, :hash, :operation, :provider, :status,
+                :amountValue, :amountCurrency, :reference, CAST(:message AS jsonb), :callbackUrl, :due,
+                :reversalOf, CAST(:routing AS jsonb), :batchId, :itemId)
+            ON CONFLICT (client_id, message_id) DO NOTHING""";
+
+    private static JdbcClient.StatementSpec row(JdbcClient.StatementSpec spec, Payment p, Instant firstDue) {
+        return spec
                 .param("id", p.id())
                 .param("client", p.clientId())
                 .param("messageId", p.messageId())
@@ -56,8 +57,12 @@ public class PaymentStore {
                 .param("reversalOf", p.reversalOf())
                 .param("routing", p.routing())
                 .param("batchId", p.batchId())
-                .param("itemId", p.itemId())
-                .update() == 1;
+                .param("itemId", p.itemId());
+    }
+
+    /** Inserts unless this client already used the message id; true when this call inserted it. */
+    public boolean insertIfAbsent(Payment p, Instant firstDue) {
+        return row(jdbc.sql(INSERT), p, firstDue).update() == 1;
     }
 
     public Optional<Payment> find(String id) {
@@ -101,6 +106,92 @@ public class PaymentStore {
                 .update() == 1;
     }
 
+    /**
+     * {@link #updateStatus} and its STATUS_CHANGED event in one statement: the payment as it is afterwards,
+     * or empty when it was no longer in {@code from}.
+     */
+    public Optional<Payment> moveStatus(String id, PaymentStatus from, PaymentStatus to, String reason, String reasonCode,
+                                        String actor, String detailJson) {
+        return jdbc.sql("WITH moved AS (UPDATE payments SET status = :to, status_reason = :reason, reason_code = :code,"
+                        + " updated_at = now() WHERE id = :id AND status = :from RETURNING " + COLUMNS + "),"
+                        + " event AS (INSERT INTO payment_events (payment_id, type, actor, status_from, status_to, detail)"
+                        + " SELECT id, 'STATUS_CHANGED', :actor, :from, :to, CAST(:detail AS jsonb) FROM moved)"
+                        + " SELECT * FROM moved")
+                .param("id", id).param("from", from.name()).param("to", to.name())
+                .param("reason", reason).param("code", reasonCode).param("actor", actor).param("detail", detailJson)
+                .query(ROW).optional();
+    }
+
+    /**
+     * {@link #insertIfAbsent} and the ACCEPTED event in one statement: the time the payment was stored, or
+     * empty when this client already used the message id.
+     */
+    public Optional<Instant> insertAccepted(Payment p, Instant firstDue, String actor, String detailJson) {
+        return row(jdbc.sql("WITH stored AS (" + INSERT + " RETURNING id, created_at),"
+                        + " event AS (INSERT INTO payment_events (payment_id, type, actor, status_to, detail)"
+                        + " SELECT id, 'ACCEPTED', :actor, :status, CAST(:detail AS jsonb) FROM stored)"
+                        + " SELECT created_at FROM stored"), p, firstDue)
+                .param("actor", actor)
+                .param("detail", detailJson)
+                .query((rs, n) -> rs.getTimestamp(1).toInstant())
+                .optional();
+    }
+
+    /**
+     * Many new payments and their ACCEPTED events in one statement (a group commit's write): for each row of
+     * {@code rows}, in order, the time it was stored, or null when its client already used its message id
+     * (by an earlier row of the same call too). {@code details[i]} is row i's event detail.
+     */
+    public List<Instant> insertAcceptedAll(List<Payment> rows, List<Instant> due, String[] actors, String[] details) {
+        int n = rows.size();
+        String[][] c = new String[13][n];
+        for (int i = 0; i < n; i++) {
+            Payment p = rows.get(i);
+            String[] v = {p.id(), p.clientId(), p.messageId(), p.contentHash(), p.operation(), p.provider(),
+                    p.amountValue() == null ? null : p.amountValue().toPlainString(), p.amountCurrency(),
+                    p.providerReference(), p.message(), p.callbackUrl(), due.get(i).toString(), p.routing()};
+            for (int k = 0; k < v.length; k++) {
+                c[k][i] = v[k];
+            }
+        }
+        java.util.Map<String, Instant> stored = new java.util.HashMap<>();
+        jdbc.sql("""
+                        WITH input AS (
+                            SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:clients AS text[]), CAST(:messageIds AS text[]),
+                                CAST(:hashes AS text[]), CAST(:operations AS text[]), CAST(:providers AS text[]),
+                                CAST(:values AS numeric[]), CAST(:currencies AS text[]), CAST(:references AS text[]),
+                                CAST(:messages AS jsonb[]), CAST(:callbackUrls AS text[]), CAST(:dues AS timestamptz[]),
+                                CAST(:routings AS jsonb[]), CAST(:actors AS text[]), CAST(:details AS jsonb[]))
+                                WITH ORDINALITY AS i(id, client_id, message_id, content_hash, operation, provider, amount_value,
+                                    amount_currency, provider_reference, message, callback_url, next_poll_at, routing, actor,
+                                    detail, n)),
+                        stored AS (
+                            INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
+                                amount_value, amount_currency, provider_reference, message, callback_url, next_poll_at, routing)
+                            SELECT id, client_id, message_id, content_hash, operation, provider, 'ACCEPTED', amount_value,
+                                amount_currency, provider_reference, message, callback_url, next_poll_at, routing
+                            FROM input ORDER BY n
+                            ON CONFLICT (client_id, message_id) DO NOTHING
+                            RETURNING id, created_at),
+                        event AS (
+                            INSERT INTO payment_events (payment_id, type, actor, status_to, detail)
+                            SELECT s.id, 'ACCEPTED', i.actor, 'ACCEPTED', i.detail
+                            FROM stored s JOIN input i ON i.id = s.id ORDER BY i.n)
+                        SELECT id, created_at FROM stored""")
+                .param("ids", c[0]).param("clients", c[1]).param("messageIds", c[2]).param("hashes", c[3])
+                .param("operations", c[4]).param("providers", c[5]).param("values", c[6]).param("currencies", c[7])
+                .param("references", c[8]).param("messages", c[9]).param("callbackUrls", c[10]).param("dues", c[11])
+                .param("routings", c[12]).param("actors", actors).param("details", details)
+                .query(rs -> {
+                    stored.put(rs.getString("id"), rs.getTimestamp("created_at").toInstant());
+                });
+        List<Instant> out = new java.util.ArrayList<>(n);
+        for (Payment p : rows) {
+            out.add(stored.get(p.id()));
+        }
+        return out;
+    }
+
     public void updateProviderDetails(String id, String providerTransactionId, String resultJson) {
         jdbc.sql("""
                         UPDATE payments SET
@@ -133,6 +224,38 @@ public class PaymentStore {
         // claim, perhaps much later, after a login), never from the claim alone
         jdbc.sql("UPDATE payments SET last_outcome = :outcome, last_sent_at = GREATEST(last_sent_at, now()) WHERE id = :id")
                 .param("id", id).param("outcome", outcome).update();
+    }
+
+    /**
+     * Appends events to a payment's timeline in one statement, in the order given (an entry without a time
+     * happened now), and, when {@code sendOutcome} is given, records what the last send came to (see
+     * {@link #recordOutcome(String, String)}).
+     */
+    public void recordOutcome(String id, String sendOutcome, List<Timeline.Entry> events) {
+        int n = events.size();
+        String[] types = new String[n];
+        String[] actors = new String[n];
+        String[] at = new String[n];
+        String[] details = new String[n];
+        for (int i = 0; i < n; i++) {
+            Timeline.Entry e = events.get(i);
+            types[i] = e.type();
+            actors[i] = e.actor();
+            at[i] = e.at() == null ? null : e.at().toString();
+            details[i] = e.detailJson();
+        }
+        jdbc.sql("""
+                        WITH outcome AS (
+                            UPDATE payments SET last_outcome = :outcome, last_sent_at = GREATEST(last_sent_at, now())
+                            WHERE id = :id AND CAST(:outcome AS text) IS NOT NULL)
+                        INSERT INTO payment_events (payment_id, type, actor, occurred_at, detail)
+                        SELECT :id, e.type, e.actor, COALESCE(e.at, clock_timestamp()), CAST(e.detail AS jsonb)
+                        FROM unnest(CAST(:types AS text[]), CAST(:actors AS text[]), CAST(:at AS timestamptz[]),
+                                    CAST(:details AS text[])) WITH ORDINALITY AS e(type, actor, at, detail, n)
+                        ORDER BY e.n""")
+                .param("id", id).param("outcome", sendOutcome)
+                .param("types", types).param("actors", actors).param("at", at).param("details", details)
+                .update();
     }
 
     /** The live (not FAILED) reversal of a payment, if any. */

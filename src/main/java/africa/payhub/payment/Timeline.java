@@ -1,5 +1,9 @@
 package africa.payhub.payment;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Redactor;
@@ -29,5 +33,39 @@ public class Timeline {
         }
         record(paymentId, type, actor, detail);
         return true;
+    }
+
+    /** An event noted during a provider call, with the time it happened; written later, with the call's outcome. */
+    public record Entry(String type, String actor, Instant at, String detailJson) {
+    }
+
+    /**
+     * The events of one provider call (its requests and answers), kept until the call's outcome is applied
+     * and written in that outcome's transaction: one commit for the call instead of one per event. The
+     * claim before the call is committed on its own, as ever; these events only describe the call.
+     */
+    public static final class Pending {
+
+        private final String paymentId;
+        private final List<Entry> entries = new ArrayList<>();
+
+        public Pending(String paymentId) {
+            this.paymentId = paymentId;
+        }
+
+        public String paymentId() {
+            return paymentId;
+        }
+
+        public synchronized void add(String type, String actor, JsonNode detail) {
+            entries.add(new Entry(type, actor, Instant.now(), detail == null ? null : Json.write(Redactor.redact(detail))));
+        }
+
+        /** The entries so far, oldest first; the buffer is empty afterwards. */
+        public synchronized List<Entry> drain() {
+            List<Entry> out = List.copyOf(entries);
+            entries.clear();
+            return out;
+        }
     }
 }

@@ -8,6 +8,7 @@ import africa.payhub.payment.Decision.Call;
 import africa.payhub.payment.Decision.Phase;
 import africa.payhub.payment.Outcome;
 import africa.payhub.payment.PaymentFlow;
+import africa.payhub.payment.Timeline;
 import africa.payhub.logging.LogContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -32,6 +33,8 @@ public class FlowAdapter {
     public static final String BATCH_ID = "hubBatchId";
     public static final String BATCH_ITEMS = "hubBatchItems";
     public static final String INDIVIDUALLY = "hubIndividually";
+    /** The events of the call under way (Timeline.Pending), written with its outcome. */
+    public static final String PENDING_EVENTS = "hubPendingEvents";
     /** When the call to the provider flow was prepared (System.nanoTime), for its timer. */
     static final String CALL_STARTED = "hubCallStarted";
 
@@ -99,8 +102,11 @@ public class FlowAdapter {
                     .register(meters)
                     .record(Duration.ofNanos(System.nanoTime() - started));
         }
+        Timeline.Pending pending = exchange.getProperty(PENDING_EVENTS, Timeline.Pending.class);
+        java.util.List<Timeline.Entry> events = pending != null && id != null && id.equals(pending.paymentId())
+                ? pending.drain() : java.util.List.of();
         try (LogContext log = LogContext.with(LogContext.PAYMENT_ID, id)) {
-            decided(exchange, rules.applyOutcome(id, phase, outcome));
+            decided(exchange, rules.applyOutcome(id, phase, outcome, events));
         }
     }
 
@@ -131,5 +137,6 @@ public class FlowAdapter {
         exchange.setProperty(PHASE, call.phase().name());
         exchange.setProperty(ROUTE, call.flow());
         exchange.setProperty(CALL_STARTED, System.nanoTime());
+        exchange.setProperty(PENDING_EVENTS, new Timeline.Pending(call.paymentId()));
     }
 }

@@ -52,7 +52,10 @@ public class ProviderHttp {
     private void record(Exchange exchange, String type, String actor, ObjectNode detail) {
         String paymentId = exchange.getProperty(FlowAdapter.PAYMENT_ID, String.class);
         String dataRequestId = exchange.getProperty(DataAdapter.DATA_REQUEST_ID, String.class);
-        if (paymentId != null) {
+        Timeline.Pending pending = exchange.getProperty(FlowAdapter.PENDING_EVENTS, Timeline.Pending.class);
+        if (paymentId != null && pending != null && paymentId.equals(pending.paymentId())) {
+            pending.add(type, actor, detail); // written with the call's outcome, in its transaction
+        } else if (paymentId != null) {
             timeline.record(paymentId, type, actor, detail);
         } else if (dataRequestId != null) {
             dataTimeline.record(dataRequestId, type, actor, detail);

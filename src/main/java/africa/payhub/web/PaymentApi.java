@@ -12,6 +12,7 @@ import africa.payhub.canonical.CanonicalValidator;
 import africa.payhub.canonical.FieldError;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Refusal;
+import africa.payhub.payment.AcceptGroups;
 import africa.payhub.payment.Batch;
 import africa.payhub.payment.Batches;
 import africa.payhub.payment.Payment;
@@ -46,10 +47,12 @@ public class PaymentApi {
     private final OpsApi ops;
     private final Steps steps;
     private final CallbackTargets callbackTargets;
+    private final AcceptGroups acceptGroups;
 
     public PaymentApi(CanonicalValidator validator, PaymentService payments, PaymentFlow flow,
                       ProviderCatalog providers, CallbackDelivery callbacks, Router router, Batches batches, OpsApi ops,
-                      Steps steps, CallbackTargets callbackTargets) {
+                      Steps steps, CallbackTargets callbackTargets, AcceptGroups acceptGroups) {
+        this.acceptGroups = acceptGroups;
         this.ops = ops;
         this.callbackTargets = callbackTargets;
         this.steps = steps;
@@ -81,7 +84,7 @@ public class PaymentApi {
             createBatch(exchange, caller, message, operation);
             return;
         }
-        PaymentService.Accepted accepted = payments.accept(caller.name(), message, () -> {
+        PaymentService.Accepted accepted = acceptGroups.accept(caller.name(), message, () -> {
             if (!message.hasNonNull("provider")) {
                 Router.Decision decision = router.route(message);
                 for (String candidate : decision.candidates()) {

@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# Throughput, as a user sizing the hub would measure it, in one command:
+#   builds the jar; starts the provider simulators (SandboxApplication) and the hub as separate processes,
+#   the hub on its embedded PostgreSQL (durable: fsync and synchronous_commit on, as always);
+#   offers unique Monnify PAYOUTs (sync SUCCESS account, OTP off) at fixed rates, open loop, and at
+#   saturation (closed loop), with scripts/OpenLoad.java; waits until every accepted payment is SUCCEEDED;
+#   reads commits per payment (pg_stat_database), the hub's RSS (/proc) and its start-to-healthy time;
+#   then runs a naive 2-transaction pgbench script on the same PostgreSQL server (the "naive limit":
+#   insert payment + event, commit; update status + event, commit) and prints one markdown table.
+#
+#   scripts/bench.sh
+#   RATES="100 300" DURATION=20 SATURATION=32 scripts/bench.sh
+#   JFR=1 scripts/bench.sh                   # a flight recording of the hub: target/bench/hub.jfr
+#   HUB_JAVA_OPTS="-Xmx384m" scripts/bench.sh
+#   SKIP_BUILD=1 scripts/bench.sh            # reuse target/payment-hub-*.jar (JAR=path: another build, e.g. to compare)
+# Needs a JDK 17+, curl, psql and pgbench. Ports 18180 (hub) and 18190 (simulators). Files under target/bench.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RATES=${RATES:-"100 300"}
+DURATION=${DURATION:-20}
+SATURATION=${SATURATION:-32}          # requests in flight at saturation (0: no saturation run)
+WARMUP=${WARMUP:-10}                  # seconds at 100/s before measuring (JIT, pools, the provider token)
+# the JVM settings README's "Throughput" recommends for a hub within 512 MB (MALLOC_ARENA_MAX: glibc's
+# per-thread malloc arenas otherwise add tens of MB of resident memory on a busy many-threaded JVM)
+HUB_JAVA_OPTS=${HUB_JAVA_OPTS-"-Xms256m -Xmx256m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC"}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+WORK=$PWD/target/bench
+HUB=http://localhost:18180
+SANDBOX=http://localhost:18190/sandbox
+rm -rf "$WORK" && mkdir -p "$WORK/hub" "$WORK/log"
+cp -r routes mappings "$WORK/hub/"
+
+if [ -z "${SKIP_BUILD:-}" ]; then
+  echo "building the jar" >&2
+  ./mvnw -q -o package -DskipTests >/dev/null 2>&1 || ./mvnw -q package -DskipTests >/dev/null
+fi
+JAR=${JAR:-$(ls target/payment-hub-*.jar | grep -v original | head -1)}
+
+if curl -s -o /dev/null "$HUB" || curl -s -o /dev/null "$SANDBOX"; then
+  echo "ports 18180/18190 are in use (another benchmark still running?)" >&2
+  exit 1
+fi
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # a hub still working off a backlog may take long over its graceful shutdown: 30 s, then it is killed
+  for _ in $(seq 1 60); do
+    local alive=0
+    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.5
+  done
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  local pg
+  pg=$(head -1 "$WORK/hub/data/postgres/postmaster.pid" 2>/dev/null) && kill "$pg" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+wait_up() {
+  for _ in $(seq 1 600); do
+    curl -fs -o /dev/null "$1" && return 0
+    sleep 0.05
+  done
+  echo "not up: $1" >&2
+  exit 1
+}
+
+echo "starting the simulators" >&2
+java -Xmx512m -Dloader.main=africa.sandbox.SandboxApplication -cp "$JAR" org.springframework.boot.loader.launch.PropertiesLauncher \
+  --server.port=18190 --sandbox.hub-base-url=$HUB --sandbox.data-directory="$WORK/sandbox" \
+  --sandbox.monnify.otp-required=false --logging.level.root=warn \
+  >"$WORK/log/sandbox.log" 2>&1 &
+pids+=($!)
+wait_up "$SANDBOX/monnify/_control/stats"
+
+echo "starting the hub" >&2
+JFR_OPTS=""
+[ -n "${JFR:-}" ] && JFR_OPTS="-XX:StartFlightRecording=filename=$WORK/hub.jfr,settings=profile,dumponexit=true"
+started=$(date +%s%N)
+# one client sends everything from one address: the per-client and per-address limits would refuse the load
+# shellcheck disable=SC2086
+java $HUB_JAVA_OPTS $JFR_OPTS -jar "$JAR" --server.port=18180 --hub.home="$WORK/hub" --hub.sandbox.enabled=false \
+  --hub.providers.monnify.base-url=$SANDBOX/monnify --hub.providers.waas.base-url=$SANDBOX/waas \
+  --hub.providers.connect.base-url=$SANDBOX/connect --hub.providers.dollr.base-url=$SANDBOX/dollr \
+  --hub.providers.stub.base-url=$SANDBOX/stub --hub.reload.enabled=false \
+  --hub.limits.client-requests-per-second=100000 --hub.limits.reads-per-address=10000 \
+  >"$WORK/log/hub.log" 2>&1 &
+HUB_PID=$!
+pids+=($HUB_PID)
+wait_up "$HUB/actuator/health"
+healthy_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+rss_start=$(awk '/VmRSS/ {print $2}' /proc/$HUB_PID/status)
+
+PGPORT=$(sed -n 4p "$WORK/hub/data/postgres/postmaster.pid")
+psql_q() { psql -X -q -t -A -h localhost -p "$PGPORT" -U postgres -d postgres -c "$1"; }
+echo "hub healthy after ${healthy_ms} ms; PostgreSQL $(psql_q 'SHOW server_version') on port $PGPORT, fsync=$(psql_q 'SHOW fsync'), synchronous_commit=$(psql_q 'SHOW synchronous_commit')" >&2
+
+commits() { psql_q "SELECT xact_commit FROM pg_stat_database WHERE datname = 'postgres'"; }
+
+# the hub's resident set, sampled while a run lasts; the largest sample
+rss_watch() {
+  local max=0 v
+  while kill -0 "$HUB_PID" 2>/dev/null && [ ! -e "$WORK/stop-rss" ]; do
+    v=$(awk '/VmRSS/ {print $2}' /proc/$HUB_PID/status 2>/dev/null || echo 0)
+    [ "${v:-0}" -gt "$max" ] && max=$v
+    echo "$max" >"$WORK/rss-max"
+    sleep 0.25
+  done
+}
+
+# waits until every accepted payment of a run is final; prints "succeeded settled_per_second"
+settle() {
+  local prefix=$1 accepted=$2 open
+  for _ in $(seq 1 600); do
+    open=$(psql_q "SELECT count(*) FROM payments WHERE message_id LIKE '$prefix-%' AND status IN ('ACCEPTED','SUBMITTED','PENDING')")
+    [ "$open" = 0 ] && break
+    sleep 0.2
+  done
+  psql_q "SELECT count(*) FILTER (WHERE status = 'SUCCEEDED') || ' ' ||
+                 round(count(*) FILTER (WHERE status = 'SUCCEEDED') / GREATEST(EXTRACT(EPOCH FROM max(updated_at) - min(created_at)), 0.001))
+          FROM payments WHERE message_id LIKE '$prefix-%'"
+}
+
+ROWS=()
+SAT_SETTLED=0
+run() {   # run <label> <rate> <concurrency>
+  local label=$1 rate=$2 conc=$3 prefix="run$RANDOM$RANDOM" c0 c1 out accepted seconds res succeeded settled
+  c0=$(commits)
+  rm -f "$WORK/stop-rss"; rss_watch & local watcher=$!
+  out=$(java scripts/OpenLoad.java --url "$HUB/api/v1/payments" --rate "$rate" --concurrency "$conc" \
+          --duration "$DURATION" --prefix "$prefix")
+  echo "  $label: $out" >&2
+  accepted=$(sed -E 's/.*accepted=([0-9]+).*/\1/' <<<"$out")
+  seconds=$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"$out")
+  res=$(settle "$prefix" "$accepted")
+  succeeded=${res% *}; settled=${res#* }
+  sleep 1.5   # backends report their commits to the statistics at most once a second
+  c1=$(commits)
+  touch "$WORK/stop-rss"; wait $watcher 2>/dev/null || true
+  local rss=$(( $(cat "$WORK/rss-max") / 1024 ))
+  local p50 p95 p99 hub50 hub99 other
+  p50=$(sed -E 's/.* p50=([0-9.NaN]+).*/\1/' <<<"$out"); p95=$(sed -E 's/.* p95=([0-9.NaN]+).*/\1/' <<<"$out")
+  p99=$(sed -E 's/.* p99=([0-9.NaN]+).*/\1/' <<<"$out"); hub50=$(sed -E 's/.*hub_p50=([0-9.NaN]+).*/\1/' <<<"$out")
+  hub99=$(sed -E 's/.*hub_p99=([0-9.NaN]+).*/\1/' <<<"$out"); other=$(sed -E 's/.*other=([^ ]+).*/\1/' <<<"$out")
+  local per_s cpp
+  per_s=$(awk -v a="$accepted" -v s="$seconds" 'BEGIN {printf "%.0f", a / s}')
+  cpp=$(awk -v d="$((c1 - c0))" -v n="$succeeded" 'BEGIN {printf "%.2f", n ? d / n : 0}')
+  [ "$label" = saturation ] && SAT_SETTLED=$settled
+  ROWS+=("| $label | $per_s | $settled ($succeeded of $accepted SUCCEEDED) | $p50 / $p95 / $p99 ms (hub $hub50 / $hub99) | $cpp | $rss MB | RATIO |")
+  [ "$other" != "-" ] && echo "  $label: answers other than 202: $other" >&2
+  return 0
+}
+
+echo "warming up (${WARMUP}s at 100/s)" >&2
+DURATION_SAVE=$DURATION; DURATION=$WARMUP
+java scripts/OpenLoad.java --url "$HUB/api/v1/payments" --rate 100 --duration "$WARMUP" --prefix warm >/dev/null
+settle warm 0 >/dev/null
+DURATION=$DURATION_SAVE
+
+for r in $RATES; do
+  run "$r/s" "$r" 0
+done
+[ "$SATURATION" -gt 0 ] && run saturation 0 "$SATURATION"
+
+# what the hub wrote, table by table, and its statements' cost (for the profile of a run)
+psql_q "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del, seq_scan, idx_scan FROM pg_stat_user_tables ORDER BY n_tup_ins + n_tup_upd DESC" \
+  >"$WORK/tables.txt"
+psql_q "SELECT count(*) FROM payments" >>"$WORK/tables.txt"
+
+echo "the naive limit: pgbench -c4 -j2 -T15 on the same server" >&2
+psql_q "DROP TABLE IF EXISTS naive_events; DROP TABLE IF EXISTS naive_payments;
+        CREATE TABLE naive_payments (id bigserial PRIMARY KEY, status text NOT NULL, amount numeric NOT NULL,
+                                     created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now());
+        CREATE TABLE naive_events (id bigserial PRIMARY KEY, payment_id bigint NOT NULL REFERENCES naive_payments,
+                                   status text NOT NULL, at timestamptz NOT NULL DEFAULT now());" >/dev/null
+cat >"$WORK/naive.sql" <<'SQL'
+BEGIN;
+INSERT INTO naive_payments (status, amount) VALUES ('ACCEPTED', 100.00) RETURNING id \gset
+INSERT INTO naive_events (payment_id, status) VALUES (:id, 'ACCEPTED');
+COMMIT;
+BEGIN;
+UPDATE naive_payments SET status = 'SUCCEEDED', updated_at = now() WHERE id = :id;
+INSERT INTO naive_events (payment_id, status) VALUES (:id, 'SUCCEEDED');
+COMMIT;
+SQL
+naive=$(pgbench -n -c4 -j2 -T15 -h localhost -p "$PGPORT" -U postgres -f "$WORK/naive.sql" postgres 2>&1 \
+          | sed -nE 's/^tps = ([0-9.]+).*/\1/p' | head -1)
+naive=$(printf '%.0f' "$naive")
+psql_q "DROP TABLE naive_events; DROP TABLE naive_payments;" >/dev/null
+
+{
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1); $(java -version 2>&1 | head -1); PostgreSQL $(psql_q 'SHOW server_version') (fsync $(psql_q 'SHOW fsync'), synchronous_commit $(psql_q 'SHOW synchronous_commit'))"
+  echo "Hub: start to healthy ${healthy_ms} ms, RSS at start $((rss_start / 1024)) MB; JVM: $HUB_JAVA_OPTS"
+  echo "Naive 2-commit limit (pgbench -c4 -j2 -T15, same server): $naive payments/s"
+  echo
+  echo "| offered | accepted/s | settled/s | accept p50 / p95 / p99 | commits per payment | hub RSS (max) | settled / naive limit |"
+  echo "|---|---|---|---|---|---|---|"
+  for row in "${ROWS[@]}"; do
+    settled=$(sed -E 's/^\|[^|]*\|[^|]*\| ([0-9]+) .*/\1/' <<<"$row")
+    ratio=$(awk -v s="$settled" -v n="$naive" 'BEGIN {printf "%.2f", n ? s / n : 0}')
+    echo "${row/RATIO/$ratio}"
+  done
+} | tee "$WORK/report.md"
