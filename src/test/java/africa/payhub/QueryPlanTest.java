@@ -76,16 +76,29 @@ class QueryPlanTest extends HubTestSupport {
         return lines;
     }
 
-    /** The SQL of the first sql: step of a route file, as the route runs it. */
+    /** The SQL of the first sql: step of a route file (at any depth: in a loop, a filter), as the route runs it. */
     private static String routeQuery(String file) throws Exception {
         JsonNode routes = new YAMLMapper().readTree(Files.readString(Path.of("routes/core", file)));
-        for (JsonNode step : routes.get(0).path("route").path("from").path("steps")) {
-            JsonNode to = step.path("to");
-            if (to.path("uri").asText().equals("sql")) {
-                return to.path("parameters").path("query").asText();
+        String sql = firstSql(routes.get(0).path("route").path("from"));
+        if (sql == null) {
+            throw new AssertionError("no sql step in " + file);
+        }
+        return sql;
+    }
+
+    private static String firstSql(JsonNode node) {
+        if (node.path("to").path("uri").asText().equals("sql")) {
+            return node.path("to").path("parameters").path("query").asText();
+        }
+        for (JsonNode child : node) {
+            if (child.isContainerNode()) {
+                String sql = firstSql(child);
+                if (sql != null) {
+                    return sql;
+                }
             }
         }
-        throw new AssertionError("no sql step in " + file);
+        return null;
     }
 
     private static String pollerQuery() throws Exception {

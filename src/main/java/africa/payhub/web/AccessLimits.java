@@ -112,7 +112,11 @@ public class AccessLimits {
                 }
                 chain.doFilter(request, response);
                 if (response.getStatus() == 401) {
-                    if (failures.get(key, k -> new AtomicInteger()).incrementAndGet() == failedLogins) {
+                    AtomicInteger count = failures.get(key, k -> new AtomicInteger());
+                    // written again on every failure: the count, and then the lockout, lasts from the last failed
+                    // login (a count begun earlier must not expire between the fifth failure and the next try)
+                    failures.put(key, count);
+                    if (count.incrementAndGet() == failedLogins) {
                         LOG.warn("Login lockout for {} after {} failed logins from {}", lockout, failedLogins, address);
                     }
                 } else if (failed != null) {
