@@ -17,6 +17,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -110,16 +111,44 @@ public class AccessLimits {
                     tooMany(response, "Too many failed logins; try again later", lockout.toSeconds());
                     return;
                 }
-                chain.doFilter(request, response);
-                if (response.getStatus() == 401) {
-                    AtomicInteger count = failures.get(key, k -> new AtomicInteger());
-                    // written again on every failure: the count, and then the lockout, lasts from the last failed
-                    // login (a count begun earlier must not expire between the fifth failure and the next try)
-                    failures.put(key, count);
-                    if (count.incrementAndGet() == failedLogins) {
-                        LOG.warn("Login lockout for {} after {} failed logins from {}", lockout, failedLogins, address);
+                // a failed login is counted as its 401 is set, before the answer leaves: counted after the chain,
+                // the client could send its next try (the sixth, with the right secret) before the fifth was counted
+                HttpServletResponseWrapper counting = new HttpServletResponseWrapper(response) {
+                    @Override
+                    public void setStatus(int sc) {
+                        countIf(sc);
+                        super.setStatus(sc);
                     }
-                } else if (failed != null) {
+
+                    @Override
+                    public void sendError(int sc) throws IOException {
+                        countIf(sc);
+                        super.sendError(sc);
+                    }
+
+                    @Override
+                    public void sendError(int sc, String msg) throws IOException {
+                        countIf(sc);
+                        super.sendError(sc, msg);
+                    }
+
+                    private boolean counted;
+
+                    private void countIf(int sc) {
+                        if (sc != 401 || counted) {
+                            return;
+                        }
+                        counted = true;
+                        AtomicInteger count = failures.get(key, k -> new AtomicInteger());
+                        // written again on every failure: the count, and then the lockout, lasts from the last failure
+                        failures.put(key, count);
+                        if (count.incrementAndGet() == failedLogins) {
+                            LOG.warn("Login lockout for {} after {} failed logins from {}", lockout, failedLogins, address);
+                        }
+                    }
+                };
+                chain.doFilter(request, counting);
+                if (counting.getStatus() != 401 && failed != null) {
                     failures.invalidate(key);
                 }
             }
