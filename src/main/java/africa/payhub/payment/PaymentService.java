@@ -144,7 +144,6 @@ public class PaymentService {
      */
     public Optional<Accepted> store(Prepared prepared) {
         Payment candidate = prepared.candidate();
-        String id = candidate.id();
         Optional<Instant> stored;
         try {
             // the row and its ACCEPTED event in one statement
@@ -157,19 +156,25 @@ public class PaymentService {
         if (stored.isEmpty()) {
             return Optional.empty();
         }
+        return Optional.of(accepted(prepared, stored.get()));
+    }
+
+    /** What follows a stored payment, in its transaction: its refund link, the log line, its routing; the answer. */
+    private Accepted accepted(Prepared prepared, Instant storedAt) {
+        Payment c = prepared.candidate();
         if (prepared.refundOf() != null) {
-            store.linkRefund(id, prepared.refundOf());
+            store.linkRefund(c.id(), prepared.refundOf());
         }
-        try (LogContext log = LogContext.payment(id, candidate.messageId(), candidate.clientId())) {
-            LOG.info("Payment {} accepted: {} for {}", id, candidate.operation(), candidate.provider());
+        try (LogContext log = LogContext.payment(c.id(), c.messageId(), c.clientId())) {
+            LOG.info("Payment {} accepted: {} for {}", c.id(), c.operation(), c.provider());
         }
-        if (prepared.routing() != null) {
-            store.addEvent(id, "ROUTED", "hub:router", null, null,
-                    Json.write(prepared.routing().deepCopy().put("provider", candidate.provider())));
-            // read back: its routing as the database renders it, as a replay will show it
-            return Optional.of(new Accepted(store.find(id).orElseThrow(), true));
+        if (prepared.routing() == null) {
+            return new Accepted(c.storedAt(storedAt, prepared.due()), true);
         }
-        return Optional.of(new Accepted(candidate.storedAt(stored.get(), prepared.due()), true));
+        store.addEvent(c.id(), "ROUTED", "hub:router", null, null,
+                Json.write(prepared.routing().deepCopy().put("provider", c.provider())));
+        // read back: its routing as the database renders it, as a replay will show it
+        return new Accepted(store.find(c.id()).orElseThrow(), true);
     }
 
     /**
@@ -200,19 +205,12 @@ public class PaymentService {
             }
             java.util.Map<String, String> context = logContexts.get(i);
             if (context != null) {
-                org.slf4j.MDC.setContextMap(context);
+                org.slf4j.MDC.setContextMap(context);   // the request's log context, on the writer's thread
             }
-            try (LogContext log = LogContext.payment(c.id(), c.messageId(), c.clientId())) {
-                LOG.info("Payment {} accepted: {} for {}", c.id(), c.operation(), c.provider());
+            try {
+                out.add(Optional.of(accepted(prepared, stored.get(i))));
             } finally {
                 org.slf4j.MDC.clear();
-            }
-            if (prepared.routing() != null) {
-                store.addEvent(c.id(), "ROUTED", "hub:router", null, null,
-                        Json.write(prepared.routing().deepCopy().put("provider", c.provider())));
-                out.add(Optional.of(new Accepted(store.find(c.id()).orElseThrow(), true)));
-            } else {
-                out.add(Optional.of(new Accepted(c.storedAt(stored.get(i), prepared.due()), true)));
             }
         }
         return out;
@@ -465,19 +463,9 @@ public class PaymentService {
             d.set("detail", Redactor.redact(detail));
         }
         store.addEvent(payment.id(), "PROVIDER_NOTICE", actor, null, null, Json.write(d));
-        if (payment.callbackUrl() == null || payment.callbackUrl().isBlank()) {
-            return;
-        }
-        UUID eventId = UUID.randomUUID();
-        ObjectNode payload = Json.object();
-        payload.put("eventId", eventId.toString());
-        payload.put("eventType", "payment.notice");
-        payload.put("occurredAt", now());
-        payload.set("notice", d);
-        payload.set("payment", view(payment));
-        notifications.insert(eventId, payment.id(), payment.clientId(), payment.callbackUrl(), Json.write(payload));
-        store.addEvent(payment.id(), "CALLBACK_QUEUED", "hub", null, null,
-                Json.write(Json.object().put("eventId", eventId.toString()).put("notice", notice)));
+        ObjectNode fields = Json.object();
+        fields.set("notice", d);
+        queueCallback(payment, "payment.notice", fields, "notice", notice);
     }
 
     /** A batch as the API shows it: counts per status, totals per currency, and (optionally) every item. */
@@ -526,19 +514,28 @@ public class PaymentService {
     }
 
     private void enqueueCallback(Payment payment, PaymentStatus previous) {
+        queueCallback(payment, "payment.status.changed", Json.object().put("previousStatus", previous.name()),
+                "status", payment.status().name());
+    }
+
+    /**
+     * One signed callback to the payment's client, in the caller's transaction: its outbox row (event id, type,
+     * time, {@code fields}, the payment as the API shows it) and a CALLBACK_QUEUED event naming it.
+     */
+    private void queueCallback(Payment payment, String eventType, ObjectNode fields, String queuedKey, String queuedValue) {
         if (payment.callbackUrl() == null || payment.callbackUrl().isBlank()) {
             return;
         }
         UUID eventId = UUID.randomUUID();
         ObjectNode payload = Json.object();
         payload.put("eventId", eventId.toString());
-        payload.put("eventType", "payment.status.changed");
+        payload.put("eventType", eventType);
         payload.put("occurredAt", now());
-        payload.put("previousStatus", previous.name());
+        payload.setAll(fields);
         payload.set("payment", view(payment));
         notifications.insert(eventId, payment.id(), payment.clientId(), payment.callbackUrl(), Json.write(payload));
         store.addEvent(payment.id(), "CALLBACK_QUEUED", "hub", null, null,
-                Json.write(Json.object().put("eventId", eventId.toString()).put("status", payment.status().name())));
+                Json.write(Json.object().put("eventId", eventId.toString()).put(queuedKey, queuedValue)));
     }
 
     /** The payment as the API shows it. */
