@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,8 +47,7 @@ public class ProviderAuth {
         ProviderDeclaration.Auth override = exchange.getProperty(AUTH_OVERRIDE, ProviderDeclaration.Auth.class);
         ProviderDeclaration.Auth auth = override != null ? override : p.declaration().auth();
         Message msg = exchange.getMessage();
-        fillSecrets(p, msg);
-        fillTransients(exchange, msg);
+        fillPlaceholders(p, exchange, msg);
         echoToken(p, exchange);
         switch (auth.kind()) {
             case "basic" -> msg.setHeader("Authorization", BasicCredentials.header(
@@ -72,69 +72,52 @@ public class ProviderAuth {
     }
 
     /**
-     * A request mapping may place {@code {"_secret": "<setting>"}} anywhere in a body (a payout's passcode):
-     * the value of that secret setting (declared {@code format: password}) replaces it here, after the
-     * request was recorded in the timeline (which shows the placeholder), right before it is sent.
-     */
-    private static void fillSecrets(Provider p, Message msg) {
-        Object body = msg.getBody();
-        if (!(body instanceof String text) || !text.contains("\"_secret\"")) {
-            return;
-        }
-        JsonNode tree = Json.toNode(text);
-        msg.setBody(Json.write(withSecrets(p, tree)));
-    }
-
-    private static JsonNode withSecrets(Provider p, JsonNode node) {
-        if (node.isObject()) {
-            if (node.size() == 1 && node.path("_secret").isTextual()) {
-                return Json.NODES.textNode(p.secret(node.get("_secret").asText()).reveal());
-            }
-            ObjectNode out = Json.object();
-            node.fields().forEachRemaining(e -> out.set(e.getKey(), withSecrets(p, e.getValue())));
-            return out;
-        }
-        if (node.isArray()) {
-            com.fasterxml.jackson.databind.node.ArrayNode out = Json.NODES.arrayNode();
-            node.forEach(e -> out.add(withSecrets(p, e)));
-            return out;
-        }
-        return node;
-    }
-
-    /**
      * Exchange property: values handed to one call and never kept (a card posted to a payment), as a JSON
-     * object. A request mapping names them {@code {"_transient": "card.number"}} (a dotted path into it);
-     * they replace the placeholders here, after the request was recorded in the timeline (which shows the
-     * placeholders), right before it is sent. The exchange, and with it the values, ends with the call.
+     * object. The exchange, and with it the values, ends with the call.
      */
     public static final String TRANSIENT = "hubTransient";
 
-    private static void fillTransients(Exchange exchange, Message msg) {
-        JsonNode values = exchange.getProperty(TRANSIENT, JsonNode.class);
+    /**
+     * A request mapping may place, anywhere in a body, {@code {"_secret": "<setting>"}} (the value of that
+     * secret setting, declared {@code format: password}: a payout's passcode) or {@code {"_transient": "card.number"}}
+     * (a dotted path into the call's {@link #TRANSIENT} values). They are filled here, in one pass, after the
+     * request was recorded in the timeline (which shows the placeholders), right before it is sent.
+     */
+    private static void fillPlaceholders(Provider p, Exchange exchange, Message msg) {
         Object body = msg.getBody();
-        if (values == null || !(body instanceof String text) || !text.contains("\"_transient\"")) {
+        if (!(body instanceof String text) || !(text.contains("\"_secret\"") || text.contains("\"_transient\""))) {
             return;
         }
-        msg.setBody(Json.write(withTransients(values, Json.toNode(text))));
-    }
-
-    private static JsonNode withTransients(JsonNode values, JsonNode node) {
-        if (node.isObject()) {
-            if (node.size() == 1 && node.path("_transient").isTextual()) {
+        JsonNode values = exchange.getProperty(TRANSIENT, JsonNode.class);
+        msg.setBody(Json.write(filled(Json.toNode(text), placeholder -> {
+            if (placeholder.path("_secret").isTextual()) {
+                return Json.NODES.textNode(p.secret(placeholder.get("_secret").asText()).reveal());
+            }
+            if (placeholder.path("_transient").isTextual() && values != null) {
                 JsonNode v = values;
-                for (String step : node.get("_transient").asText().split("\\.")) {
+                for (String step : placeholder.get("_transient").asText().split("\\.")) {
                     v = v.path(step);
                 }
                 return v.isMissingNode() ? Json.NODES.nullNode() : v;
             }
+            return null;
+        })));
+    }
+
+    /** The tree with every one-field object that {@code value} resolves (non-null) replaced by its value. */
+    private static JsonNode filled(JsonNode node, Function<JsonNode, JsonNode> value) {
+        if (node.isObject()) {
+            JsonNode replacement = node.size() == 1 ? value.apply(node) : null;
+            if (replacement != null) {
+                return replacement;
+            }
             ObjectNode out = Json.object();
-            node.fields().forEachRemaining(e -> out.set(e.getKey(), withTransients(values, e.getValue())));
+            node.fields().forEachRemaining(e -> out.set(e.getKey(), filled(e.getValue(), value)));
             return out;
         }
         if (node.isArray()) {
             com.fasterxml.jackson.databind.node.ArrayNode out = Json.NODES.arrayNode();
-            node.forEach(e -> out.add(withTransients(values, e)));
+            node.forEach(e -> out.add(filled(e, value)));
             return out;
         }
         return node;
