@@ -175,9 +175,8 @@ public final class ChaosLoad {
                 try {
                     status = "LOST";
                     for (String paymentId : paymentIds) {
-                        HttpResponse<String> r = politely(HttpRequest.newBuilder(URI.create(hub + "/api/v1/payments/" + paymentId))
-                                .timeout(Duration.ofSeconds(15)).header("Authorization", AUTH).GET().build());
-                        status = r.statusCode() == 404 ? "LOST" : first(STATUS, r.body());
+                        HttpResponse<String> r = ask(hub, "/api/v1/payments/" + paymentId);
+                        status = statusIn(r);
                         if ("LOST".equals(status)) {
                             lost.add(id + " (" + paymentId + ")");
                             break;
@@ -208,15 +207,20 @@ public final class ChaosLoad {
 
     /** The status in the hub's answer at a path; LOST when the hub answers 404 or has no payment there. */
     private static String statusOf(String hub, String path) throws IOException, InterruptedException {
+        return statusIn(ask(hub, path));
+    }
+
+    private static HttpResponse<String> ask(String hub, String path) throws IOException, InterruptedException {
         HttpResponse<String> r = politely(HttpRequest.newBuilder(URI.create(hub + path)).timeout(Duration.ofSeconds(15))
                 .header("Authorization", AUTH).GET().build());
-        if (r.statusCode() == 404) {
-            return "LOST";
-        }
-        if (r.statusCode() != 200) {
+        if (r.statusCode() != 200 && r.statusCode() != 404) {
             throw new IOException("HTTP " + r.statusCode());
         }
-        String status = first(STATUS, r.body());
+        return r;
+    }
+
+    private static String statusIn(HttpResponse<String> r) {
+        String status = r.statusCode() == 404 ? null : first(STATUS, r.body());
         return status == null ? "LOST" : status;
     }
 
