@@ -72,7 +72,8 @@ java -Xmx512m -Dloader.main=africa.sandbox.SandboxApplication -cp "$JAR" org.spr
   --server.port=18190 --sandbox.hub-base-url=$HUB --sandbox.data-directory="$WORK/sandbox" \
   --sandbox.monnify.otp-required=false --logging.level.root=warn \
   >"$WORK/log/sandbox.log" 2>&1 &
-pids+=($!)
+SANDBOX_PID=$!
+pids+=($SANDBOX_PID)
 wait_up "$SANDBOX/monnify/_control/stats"
 
 echo "starting the hub" >&2
@@ -99,6 +100,19 @@ echo "hub healthy after ${healthy_ms} ms; PostgreSQL $(psql_q 'SHOW server_versi
 
 commits() { psql_q "SELECT xact_commit FROM pg_stat_database WHERE datname = 'postgres'"; }
 
+# CPU time used so far, in ms: "hub simulators postgresql machine" (PostgreSQL: the postmaster, its live
+# backends and the backends that ended; machine: every core's busy time, so the load generator is the rest)
+PG_PID=$(head -1 "$WORK/hub/data/postgres/postmaster.pid")
+TICK_MS=$(( 1000 / $(getconf CLK_TCK) ))
+cpu_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+cpu_now() {
+  local pg=0 c
+  pg=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$PG_PID/stat")
+  for c in $(cat /proc/"$PG_PID"/task/*/children 2>/dev/null); do pg=$(( pg + $(cpu_of "$c") )); done
+  echo "$(( $(cpu_of "$HUB_PID") * TICK_MS )) $(( $(cpu_of "$SANDBOX_PID") * TICK_MS )) $(( pg * TICK_MS ))" \
+       "$(awk '/^cpu / {print ($2 + $3 + $4 + $7 + $8) * '"$TICK_MS"'}' /proc/stat)"
+}
+
 # the hub's resident set, sampled while a run lasts; the largest sample
 rss_watch() {
   local max=0 v
@@ -118,6 +132,8 @@ settle() {
     [ "$open" = 0 ] && break
     sleep 0.2
   done
+  [ "$open" = 0 ] || echo "  not settled after 120 s: $(psql_q "SELECT string_agg(status || ' ' || n, ', ') FROM (SELECT status, count(*) n
+        FROM payments WHERE message_id LIKE '$prefix-%' AND status IN ('ACCEPTED','SUBMITTED','PENDING') GROUP BY status) s")" >&2
   psql_q "SELECT count(*) FILTER (WHERE status = 'SUCCEEDED') || ' ' ||
                  round(count(*) FILTER (WHERE status = 'SUCCEEDED') / GREATEST(EXTRACT(EPOCH FROM max(updated_at) - min(created_at)), 0.001))
           FROM payments WHERE message_id LIKE '$prefix-%'"
@@ -127,7 +143,7 @@ ROWS=()
 SAT_SETTLED=0
 run() {   # run <label> <rate> <concurrency>
   local label=$1 rate=$2 conc=$3 prefix="run$RANDOM$RANDOM" c0 c1 out accepted seconds res succeeded settled
-  c0=$(commits)
+  c0=$(commits); local cpu0; cpu0=$(cpu_now)
   rm -f "$WORK/stop-rss"; rss_watch & local watcher=$!
   out=$(java scripts/OpenLoad.java --url "$HUB/api/v1/payments" --rate "$rate" --concurrency "$conc" \
           --duration "$DURATION" --prefix "$prefix")
@@ -137,7 +153,7 @@ run() {   # run <label> <rate> <concurrency>
   res=$(settle "$prefix" "$accepted")
   succeeded=${res% *}; settled=${res#* }
   sleep 1.5   # backends report their commits to the statistics at most once a second
-  c1=$(commits)
+  c1=$(commits); local cpu1; cpu1=$(cpu_now)
   touch "$WORK/stop-rss"; wait $watcher 2>/dev/null || true
   local rss=$(( $(cat "$WORK/rss-max") / 1024 ))
   local p50 p95 p99 hub50 hub99 other
@@ -147,8 +163,14 @@ run() {   # run <label> <rate> <concurrency>
   local per_s cpp
   per_s=$(awk -v a="$accepted" -v s="$seconds" 'BEGIN {printf "%.0f", a / s}')
   cpp=$(awk -v d="$((c1 - c0))" -v n="$succeeded" 'BEGIN {printf "%.2f", n ? d / n : 0}')
+  # CPU ms per settled payment, by process; "load" is the machine's busy time less the three (the load generator)
+  local cpu
+  cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$succeeded" 'BEGIN {
+          split(a, x, " "); split(b, y, " "); if (!n) n = 1
+          h = (y[1] - x[1]) / n; s = (y[2] - x[2]) / n; p = (y[3] - x[3]) / n; m = (y[4] - x[4]) / n
+          printf "%.2f / %.2f / %.2f / %.2f", h, s, p, m - h - s - p }')
   [ "$label" = saturation ] && SAT_SETTLED=$settled
-  ROWS+=("| $label | $per_s | $settled ($succeeded of $accepted SUCCEEDED) | $p50 / $p95 / $p99 ms (hub $hub50 / $hub99) | $cpp | $rss MB | RATIO |")
+  ROWS+=("| $label | $per_s | $settled ($succeeded of $accepted SUCCEEDED) | $p50 / $p95 / $p99 ms (hub $hub50 / $hub99) | $cpp | $cpu | $rss MB | RATIO |")
   [ "$other" != "-" ] && echo "  $label: answers other than 202: $other" >&2
   return 0
 }
@@ -195,8 +217,8 @@ psql_q "DROP TABLE naive_events; DROP TABLE naive_payments;" >/dev/null
   echo "Hub: start to healthy ${healthy_ms} ms, RSS at start $((rss_start / 1024)) MB; JVM: $HUB_JAVA_OPTS"
   echo "Naive 2-commit limit (pgbench -c4 -j2 -T15, same server): $naive payments/s"
   echo
-  echo "| offered | accepted/s | settled/s | accept p50 / p95 / p99 | commits per payment | hub RSS (max) | settled / naive limit |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| offered | accepted/s | settled/s | accept p50 / p95 / p99 | commits per payment | CPU ms per payment: hub / simulators / PostgreSQL / rest | hub RSS (max) | settled / naive limit |"
+  echo "|---|---|---|---|---|---|---|---|"
   for row in "${ROWS[@]}"; do
     settled=$(sed -E 's/^\|[^|]*\|[^|]*\| ([0-9]+) .*/\1/' <<<"$row")
     ratio=$(awk -v s="$settled" -v n="$naive" 'BEGIN {printf "%.2f", n ? s / n : 0}')

@@ -63,7 +63,33 @@ public class PaymentFlow {
      */
     @Transactional
     public Optional<Call> claimForSend(String id) {
-        Payment p = store.lock(id).orElse(null);
+        return claim(id, store.lock(id).orElse(null));
+    }
+
+    /**
+     * {@link #claimForSend} for many payments in the caller's transaction, their rows locked in one
+     * statement: for each, in order, the call to make or empty (see {@link SendGroups}).
+     */
+    public List<Optional<Call>> claimAll(List<GroupCommit.Piece<String>> pieces) {
+        Locked locked = new Locked(pieces.stream().map(GroupCommit.Piece::item).toList());
+        return pieces.stream().map(piece -> piece.within(() -> claim(piece.item(), locked.take(piece.item()).orElse(null)))).toList();
+    }
+
+    /** Rows locked together; a payment named twice is read again the second time (the first may have moved it). */
+    private final class Locked {
+        private final java.util.Map<String, Payment> rows;
+        private final java.util.Set<String> taken = new java.util.HashSet<>();
+
+        Locked(List<String> ids) {
+            rows = store.lockAll(ids);
+        }
+
+        Optional<Payment> take(String id) {
+            return taken.add(id) ? Optional.ofNullable(rows.get(id)) : store.lock(id);
+        }
+    }
+
+    private Optional<Call> claim(String id, Payment p) {
         if (p == null || p.status() != PaymentStatus.ACCEPTED) {
             return Optional.empty();
         }
@@ -139,7 +165,29 @@ public class PaymentFlow {
      */
     @Transactional
     public Decision applyOutcome(String id, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents) {
-        Payment p = store.lock(id).orElseThrow(() -> new IllegalStateException("no payment " + id));
+        return applyOutcome(store.lock(id).orElseThrow(() -> new IllegalStateException("no payment " + id)),
+                phase, outcome, callEvents);
+    }
+
+    /** An outcome to apply, with the events noted during its call. */
+    public record Applied(String paymentId, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents) {
+    }
+
+    /**
+     * {@link #applyOutcome(String, Phase, Outcome, List)} for many outcomes in the caller's transaction, their
+     * payments locked in one statement: for each, in order, its decision (see {@link SendGroups}).
+     */
+    public List<Decision> applyAll(List<GroupCommit.Piece<Applied>> pieces) {
+        Locked locked = new Locked(pieces.stream().map(piece -> piece.item().paymentId()).toList());
+        return pieces.stream().map(piece -> piece.within(() -> {
+            Applied a = piece.item();
+            Payment p = locked.take(a.paymentId()).orElseThrow(() -> new IllegalStateException("no payment " + a.paymentId()));
+            return applyOutcome(p, a.phase(), a.outcome(), a.callEvents());
+        })).toList();
+    }
+
+    private Decision applyOutcome(Payment p, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents) {
+        String id = p.id();
         String actor = phase == Phase.WEBHOOK ? p.provider() + ":webhook" : phase == Phase.POLL ? "hub:poller" : "hub";
         List<Timeline.Entry> events = new java.util.ArrayList<>(callEvents);
         events.add(new Timeline.Entry(phase == Phase.SEND ? "SEND_OUTCOME" : phase == Phase.POLL ? "POLL_OUTCOME" : "WEBHOOK_OUTCOME",

@@ -181,37 +181,26 @@ public class PaymentService {
      * As {@link #store(Prepared)} for many payments at once (none a reversal), in one statement: for each, in
      * order, its answer, or empty when its message id was taken (by an earlier one of the list too).
      */
-    public List<Optional<Accepted>> storeAll(List<Prepared> group, List<java.util.Map<String, String>> logContexts) {
+    public List<Optional<Accepted>> storeAll(List<GroupCommit.Piece<Prepared>> group) {
         int n = group.size();
         List<Payment> rows = new java.util.ArrayList<>(n);
         List<Instant> dues = new java.util.ArrayList<>(n);
         String[] actors = new String[n];
         String[] details = new String[n];
         for (int i = 0; i < n; i++) {
-            Payment c = group.get(i).candidate();
+            Payment c = group.get(i).item().candidate();
             rows.add(c);
-            dues.add(group.get(i).due());
+            dues.add(group.get(i).item().due());
             actors[i] = "client:" + c.clientId();
             details[i] = Json.write(Json.object().put("messageId", c.messageId()).put("contentSha256", c.contentHash()));
         }
         List<Instant> stored = store.insertAcceptedAll(rows, dues, actors, details);
         List<Optional<Accepted>> out = new java.util.ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            Prepared prepared = group.get(i);
-            Payment c = prepared.candidate();
-            if (stored.get(i) == null) {
-                out.add(Optional.empty());
-                continue;
-            }
-            java.util.Map<String, String> context = logContexts.get(i);
-            if (context != null) {
-                org.slf4j.MDC.setContextMap(context);   // the request's log context, on the writer's thread
-            }
-            try {
-                out.add(Optional.of(accepted(prepared, stored.get(i))));
-            } finally {
-                org.slf4j.MDC.clear();
-            }
+            GroupCommit.Piece<Prepared> piece = group.get(i);
+            Instant storedAt = stored.get(i);
+            // the request's log context, on the writer's thread
+            out.add(storedAt == null ? Optional.empty() : piece.within(() -> Optional.of(accepted(piece.item(), storedAt))));
         }
         return out;
     }

@@ -79,6 +79,17 @@ public class PaymentStore {
         return jdbc.sql("SELECT " + COLUMNS + " FROM payments WHERE " + conditionAndOrder).params(params).query(ROW).list();
     }
 
+    /**
+     * Locks many payments in one statement, in id order (so two lockers of overlapping sets never wait on
+     * each other in a circle): the ones found, by id.
+     */
+    public java.util.Map<String, Payment> lockAll(java.util.Collection<String> ids) {
+        java.util.Map<String, Payment> out = new java.util.HashMap<>();
+        jdbc.sql("SELECT " + COLUMNS + " FROM payments WHERE id = ANY(CAST(:ids AS text[])) ORDER BY id FOR UPDATE")
+                .param("ids", ids.toArray(String[]::new)).query(ROW).list().forEach(p -> out.put(p.id(), p));
+        return out;
+    }
+
     public Optional<Payment> findByMessage(String clientId, String messageId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM payments WHERE client_id = :client AND message_id = :messageId")
                 .param("client", clientId).param("messageId", messageId).query(ROW).optional();

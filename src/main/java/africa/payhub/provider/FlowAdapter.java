@@ -8,6 +8,7 @@ import africa.payhub.payment.Decision.Call;
 import africa.payhub.payment.Decision.Phase;
 import africa.payhub.payment.Outcome;
 import africa.payhub.payment.PaymentFlow;
+import africa.payhub.payment.SendGroups;
 import africa.payhub.payment.Timeline;
 import africa.payhub.logging.LogContext;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,10 +40,12 @@ public class FlowAdapter {
     static final String CALL_STARTED = "hubCallStarted";
 
     private final PaymentFlow rules;
+    private final SendGroups groups;
     private final MeterRegistry meters;
 
-    public FlowAdapter(PaymentFlow rules, MeterRegistry meters) {
+    public FlowAdapter(PaymentFlow rules, SendGroups groups, MeterRegistry meters) {
         this.rules = rules;
+        this.groups = groups;
         this.meters = meters;
     }
 
@@ -77,7 +80,7 @@ public class FlowAdapter {
     public void claimForSend(Exchange exchange) {
         String id = exchange.getMessage().getBody(String.class);
         try (LogContext log = LogContext.with(LogContext.PAYMENT_ID, id)) {
-            Optional<Call> call = rules.claimForSend(id);
+            Optional<Call> call = groups.claimForSend(id);
             exchange.setProperty(CLAIMED, call.isPresent());
             call.ifPresent(c -> prepare(exchange, c));
         }
@@ -106,7 +109,7 @@ public class FlowAdapter {
         java.util.List<Timeline.Entry> events = pending != null && id != null && id.equals(pending.paymentId())
                 ? pending.drain() : java.util.List.of();
         try (LogContext log = LogContext.with(LogContext.PAYMENT_ID, id)) {
-            decided(exchange, rules.applyOutcome(id, phase, outcome, events));
+            decided(exchange, groups.applyOutcome(id, phase, outcome, events));
         }
     }
 

@@ -1,0 +1,195 @@
+package africa.payhub.payment;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import africa.payhub.canonical.Refusal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Group commit: many threads each hand over one piece of work; one writer does up to {@code maxGroup} of
+ * them in one transaction (one commit, one WAL flush) and answers each after that commit. Under load a
+ * commit carries many payments; alone, a piece of work waits for no one. A group whose transaction fails
+ * is done again one piece per transaction, so one bad piece fails only its own caller.
+ *
+ * <p>The work function gets the group's pieces in arrival order and returns one answer per piece, in the
+ * same order; it runs inside the transaction (methods it calls join it). Each piece carries its caller's
+ * log context ({@link Piece#within}), so the writer's log lines name the right request and payment.
+ *
+ * @param <I> a piece of work
+ * @param <R> its answer
+ */
+public final class GroupCommit<I, R> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+
+    /** One caller's piece of work with its log context. */
+    public record Piece<I>(I item, Map<String, String> logContext) {
+
+        /** Runs {@code work} with the caller's log context in place. */
+        public <T> T within(Supplier<T> work) {
+            Map<String, String> saved = MDC.getCopyOfContextMap();
+            if (logContext != null) {
+                MDC.setContextMap(logContext);
+            }
+            try {
+                return work.get();
+            } finally {
+                if (saved != null) {
+                    MDC.setContextMap(saved);
+                } else {
+                    MDC.clear();
+                }
+            }
+        }
+    }
+
+    private record Waiting<I, R>(Piece<I> piece, CompletableFuture<R> answer) {
+    }
+
+    private final String name;
+    private final TransactionTemplate tx;
+    private final Function<List<Piece<I>>, List<R>> work;
+    private final int maxGroup;
+    private final Duration answerTimeout;
+    private final BlockingQueue<Waiting<I, R>> queue;
+    private volatile Thread writer;
+
+    /**
+     * @param name          the writer thread's name
+     * @param maxGroup      the most pieces in one transaction
+     * @param queueSize     the most pieces waiting; past it a caller is refused (503)
+     * @param answerTimeout how long a caller waits for its answer (then 503), or null to wait until it comes
+     * @param work          does a group's pieces, inside its transaction
+     */
+    public GroupCommit(String name, PlatformTransactionManager transactions, int maxGroup, int queueSize,
+                       Duration answerTimeout, Function<List<Piece<I>>, List<R>> work) {
+        this.name = name;
+        this.tx = new TransactionTemplate(transactions);
+        this.work = work;
+        this.maxGroup = Math.max(1, maxGroup);
+        this.answerTimeout = answerTimeout;
+        this.queue = new ArrayBlockingQueue<>(queueSize);
+    }
+
+    /** Does {@code item} with the others waiting, and answers after the commit that holds it. */
+    public R submit(I item) {
+        Piece<I> piece = new Piece<>(item, MDC.getCopyOfContextMap());
+        if (writer == null || maxGroup == 1) {
+            return alone(piece);
+        }
+        Waiting<I, R> w = new Waiting<>(piece, new CompletableFuture<>());
+        if (!queue.offer(w)) {
+            throw Refusal.unavailable("the hub is writing as much as it can; retry");
+        }
+        try {
+            return answerTimeout == null ? await(w) : w.answer().get(answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            // the work may yet be committed: the caller asks again and finds what was stored
+            throw Refusal.unavailable("the hub is still writing this; send the same request again for its answer");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits for the answer; a piece the writer never took (it stopped meanwhile) is done alone. */
+    private R await(Waiting<I, R> w) throws ExecutionException, InterruptedException {
+        while (true) {
+            try {
+                return w.answer().get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                if (writer == null && queue.remove(w)) {
+                    return alone(w.piece());
+                }
+            }
+        }
+    }
+
+    private R alone(Piece<I> piece) {
+        return tx.execute(status -> work.apply(List.of(piece))).get(0);
+    }
+
+    private void run() {
+        List<Waiting<I, R>> group = new ArrayList<>(maxGroup);
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                group.add(queue.take());
+            } catch (InterruptedException e) {
+                break;
+            }
+            queue.drainTo(group, maxGroup - 1);
+            write(group);
+            group.clear();
+        }
+        // anything still waiting is done before the writer ends
+        for (Waiting<I, R> w; (w = queue.poll()) != null; ) {
+            write(List.of(w));
+        }
+    }
+
+    private void write(List<Waiting<I, R>> group) {
+        List<R> answers;
+        try {
+            answers = tx.execute(status -> work.apply(group.stream().map(Waiting::piece).toList()));
+        } catch (RuntimeException | Error groupFailed) {
+            if (group.size() == 1) {
+                group.get(0).answer().completeExceptionally(groupFailed);
+                return;
+            }
+            LOG.debug("{}: a group of {} failed ({}); doing them one by one", name, group.size(), groupFailed.toString());
+            for (Waiting<I, R> w : group) {
+                write(List.of(w));
+            }
+            return;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            group.get(i).answer().complete(answers.get(i));
+        }
+    }
+
+    /** Starts the writer; until then (and after {@link #stop}) each piece is done alone on its caller's thread. */
+    public void start() {
+        Thread t = new Thread(this::run, name);
+        t.setDaemon(true);
+        writer = t;
+        t.start();
+    }
+
+    /** Stops the writer once it has done what is waiting (at most 5 s). */
+    public void stop() {
+        Thread t = writer;
+        writer = null;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public boolean isRunning() {
+        return writer != null;
+    }
+}

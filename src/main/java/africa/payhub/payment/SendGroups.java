@@ -1,0 +1,68 @@
+package africa.payhub.payment;
+
+import java.util.List;
+import java.util.Optional;
+
+import africa.payhub.payment.Decision.Call;
+import africa.payhub.payment.Decision.Phase;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Group commit of the two writes around every provider call: the claim before it (ACCEPTED -> SUBMITTED)
+ * and the outcome after it. The provider threads each hand over their payment; one writer per kind claims,
+ * or applies the outcomes of, up to {@code hub.dispatch.max-group} payments in one transaction, their rows
+ * locked in one statement, and answers each after the commit. So a claim is still durable before its call
+ * and an outcome with its timeline and callback before the thread moves on, and under load one commit
+ * carries many payments. {@code hub.dispatch.max-group: 1} writes each payment in its own transaction on its
+ * own thread, as {@link PaymentFlow#claimForSend} and {@link PaymentFlow#applyOutcome} do.
+ */
+@Service
+public class SendGroups implements SmartLifecycle {
+
+    private final GroupCommit<String, Optional<Call>> claims;
+    private final GroupCommit<PaymentFlow.Applied, Decision> outcomes;
+
+    public SendGroups(PaymentFlow flow, PlatformTransactionManager transactions,
+                      @Value("${hub.dispatch.max-group:32}") int maxGroup) {
+        // a caller waits for its answer however long the writer takes: a claim or an outcome given up on
+        // while its commit may yet happen would leave the payment to the poller for no reason
+        this.claims = new GroupCommit<>("claim-writer", transactions, maxGroup, 4096, null, flow::claimAll);
+        this.outcomes = new GroupCommit<>("outcome-writer", transactions, maxGroup, 4096, null, flow::applyAll);
+    }
+
+    /** As {@link PaymentFlow#claimForSend}, committed together with concurrent claims. */
+    public Optional<Call> claimForSend(String id) {
+        return claims.submit(id);
+    }
+
+    /** As {@link PaymentFlow#applyOutcome(String, Phase, Outcome, List)}, committed together with concurrent outcomes. */
+    public Decision applyOutcome(String id, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents) {
+        return outcomes.submit(new PaymentFlow.Applied(id, phase, outcome, callEvents));
+    }
+
+    @Override
+    public void start() {
+        claims.start();
+        outcomes.start();
+    }
+
+    @Override
+    public void stop() {
+        claims.stop();
+        outcomes.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return claims.isRunning();
+    }
+
+    /** Starts before and stops after the routes that call it. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 4096;
+    }
+}

@@ -1,0 +1,116 @@
+package africa.payhub;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import africa.payhub.payment.GroupCommit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The writes around provider calls are committed in groups: concurrent payouts share the transactions of
+ * their claims (ACCEPTED -> SUBMITTED) and of their outcomes, and each is still claimed once, sent once and
+ * settled once. A group that fails is done again piece by piece, so one bad piece fails only its caller.
+ */
+class SendGroupsTest extends HubTestSupport {
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    PlatformTransactionManager transactions;
+
+    @Test
+    void concurrentPayoutsShareClaimAndOutcomeCommitsAndAreSentOnce() throws Exception {
+        String prefix = messageId("sendgroup");
+        int n = 48;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        List<String> ids = new ArrayList<>();
+        try {
+            List<Callable<Response>> posts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String body = payout(prefix + "-" + i, "2085886393", "5.00").toString();
+                posts.add(() -> post("/api/v1/payments", body, CLIENT));
+            }
+            for (Future<Response> f : pool.invokeAll(posts)) {
+                assertThat(f.get().status()).as(f.get().body()).isEqualTo(202);
+                ids.add(f.get().json().path("paymentId").asText());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String id : ids) {
+            JsonNode done = awaitStatus(id, "SUCCEEDED");
+            assertThat(monnify(done.path("providerReference").asText()).path("executions").asInt()).as(id).isEqualTo(1);
+        }
+        // each payment claimed once and settled once ...
+        assertThat(count("status_to = 'SUBMITTED'", prefix)).isEqualTo(n);
+        assertThat(count("type = 'SEND_OUTCOME'", prefix)).isEqualTo(n);
+        // ... in fewer transactions than payments
+        assertThat(transactions("status_to = 'SUBMITTED'", prefix)).as("claim transactions for %d payouts", n).isLessThan(n);
+        assertThat(transactions("type = 'SEND_OUTCOME'", prefix)).as("outcome transactions for %d payouts", n).isLessThan(n);
+    }
+
+    @Test
+    void aFailingPieceFailsOnlyItsOwnCaller() throws Exception {
+        List<List<String>> groups = java.util.Collections.synchronizedList(new ArrayList<>());
+        GroupCommit<String, String> commit = new GroupCommit<>("test-writer", transactions, 16, 64, null, pieces -> {
+            List<String> items = pieces.stream().map(GroupCommit.Piece::item).toList();
+            groups.add(items);
+            if (items.contains("bad")) {
+                throw new IllegalArgumentException("bad piece");
+            }
+            return items.stream().map(String::toUpperCase).toList();
+        });
+        commit.start();
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        try {
+            // a slow first group, so the next ones gather while it runs
+            List<Callable<String>> calls = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String item = i == 5 ? "bad" : "p" + i;
+                calls.add(() -> {
+                    try {
+                        return commit.submit(item);
+                    } catch (IllegalArgumentException e) {
+                        return "refused:" + item;
+                    }
+                });
+            }
+            List<Future<String>> answers = pool.invokeAll(calls, 30, java.util.concurrent.TimeUnit.SECONDS);
+            for (int i = 0; i < 12; i++) {
+                assertThat(answers.get(i).get()).isEqualTo(i == 5 ? "refused:bad" : "P" + i);
+            }
+            // the bad piece was tried alone at last, and no group holding it committed
+            assertThat(groups).contains(List.of("bad"));
+        } finally {
+            pool.shutdownNow();
+            commit.stop();
+        }
+        // stopped: a piece is done alone on its caller's thread
+        assertThat(commit.submit("after")).isEqualTo("AFTER");
+        assertThatThrownBy(() -> commit.submit("bad")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private int count(String where, String prefix) {
+        return jdbc.sql("SELECT count(*) FROM payment_events e JOIN payments p ON p.id = e.payment_id"
+                        + " WHERE p.message_id LIKE :p AND e." + where)
+                .param("p", prefix + "-%").query(Integer.class).single();
+    }
+
+    private int transactions(String where, String prefix) {
+        return jdbc.sql("SELECT count(DISTINCT e.xmin::text) FROM payment_events e JOIN payments p ON p.id = e.payment_id"
+                        + " WHERE p.message_id LIKE :p AND e." + where)
+                .param("p", prefix + "-%").query(Integer.class).single();
+    }
+}
