@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -16,6 +17,7 @@ import africa.payhub.data.DataTimeline;
 import africa.payhub.payment.Timeline;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.http.HttpMethods;
 import org.springframework.stereotype.Component;
 
 /**
@@ -71,7 +73,7 @@ public class ProviderHttp {
         }
         msg.removeHeaders("*");
         msg.setBody(saved.body);
-        msg.setHeader(Exchange.HTTP_METHOD, saved.method);
+        msg.setHeader(Exchange.HTTP_METHOD, method(saved.method));
         if (saved.query != null) {
             msg.setHeader(Exchange.HTTP_QUERY, saved.query);
         }
@@ -217,6 +219,19 @@ public class ProviderHttp {
         if (status < 200 || status >= 300) {
             throw new ProviderAuthenticationException(provider, provider + " login refused with HTTP " + status
                     + (status == 401 ? " (check the configured credentials)" : ""));
+        }
+    }
+
+    /**
+     * The HTTP component's own method value for a method name: given as a string, the component converts it on
+     * every call through Camel's generic (uncached) enum conversion. A name it does not know stays a string, so
+     * the component refuses it as before.
+     */
+    static Object method(String name) {
+        try {
+            return HttpMethods.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException unknown) {
+            return name;
         }
     }
 
