@@ -29,6 +29,7 @@ import africa.payhub.payment.NotificationStore;
 import africa.payhub.payment.PaymentStore;
 import africa.payhub.payment.Timeline;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,7 +177,7 @@ public class CallbackDelivery {
         }
         byte[] payload = (n.redelivery() ? redelivered(n) : n.payload()).getBytes(StandardCharsets.UTF_8);
         msg.setBody(payload);
-        msg.setHeader(Exchange.HTTP_METHOD, "POST");
+        msg.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
         msg.setHeader(Exchange.HTTP_URI, n.url());
         msg.setHeader(Exchange.CONTENT_TYPE, "application/json");
         msg.setHeader(SIGNATURE_HEADER, "sha256=" + sign(payload, client.callbackSecret().bytes()));

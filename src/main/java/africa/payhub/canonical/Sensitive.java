@@ -46,9 +46,43 @@ public final class Sensitive {
 
     /** A key as it is compared: Unicode-normalised, lower case, letters and digits only ("Card Number " -> cardnumber). */
     public static String normaliseKey(String key) {
+        String ascii = asciiKey(key);
+        if (ascii != null) {
+            return ascii;
+        }
         String k = Normalizer.normalize(key, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
         StringBuilder out = new StringBuilder(k.length());
         k.codePoints().filter(Character::isLetterOrDigit).forEach(out::appendCodePoint);
+        return out.toString();
+    }
+
+    /**
+     * An ASCII key normalised the quick way (NFKC leaves ASCII as it is): the same result as the general path,
+     * without a normaliser, a lower-case copy and a code-point stream for every key of every body redacted.
+     * Null when the key holds anything beyond ASCII.
+     */
+    private static String asciiKey(String key) {
+        int n = key.length();
+        boolean plain = true;
+        for (int i = 0; i < n; i++) {
+            char c = key.charAt(i);
+            if (c >= 128) {
+                return null;
+            }
+            plain &= (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        }
+        if (plain) {
+            return key;
+        }
+        StringBuilder out = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            char c = key.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                out.append((char) (c + ('a' - 'A')));
+            } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                out.append(c);
+            }
+        }
         return out.toString();
     }
 
@@ -61,8 +95,39 @@ public final class Sensitive {
         if (k.isEmpty()) {
             return false;
         }
-        return KEYS.contains(k) || PREFIXES.stream().anyMatch(k::startsWith) || PARTS.stream().anyMatch(k::contains)
-                || SUFFIXES.stream().anyMatch(k::endsWith);
+        if (KEYS.contains(k)) {
+            return true;
+        }
+        for (String p : PREFIXES) {
+            if (k.startsWith(p)) {
+                return true;
+            }
+        }
+        for (String p : PARTS) {
+            if (k.contains(p)) {
+                return true;
+            }
+        }
+        for (String p : SUFFIXES) {
+            if (k.endsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A card number has at least 15 digits: text with fewer (most values: names, codes, amounts) holds none. */
+    private static boolean tooFewDigits(String text) {
+        int digits = 0;
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            if ((c >= '0' && c <= '9') || (c > 127 && Character.isDigit(c))) {
+                if (++digits >= 15) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
@@ -70,13 +135,13 @@ public final class Sensitive {
      * together or in groups separated by spaces or dashes, in any Unicode digits.
      */
     public static boolean containsPan(String text) {
-        return text != null && !pans(asciiDigits(text)).isEmpty();
+        return text != null && !tooFewDigits(text) && !pans(asciiDigits(text)).isEmpty();
     }
 
     /** Masks card-shaped numbers in text, keeping the first six and last four digits. */
     public static String maskPans(String text) {
-        if (text == null) {
-            return null;
+        if (text == null || tooFewDigits(text)) {
+            return text;
         }
         String ascii = asciiDigits(text);
         List<int[]> found = pans(ascii);

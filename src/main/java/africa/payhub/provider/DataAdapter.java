@@ -102,7 +102,7 @@ public class DataAdapter {
         byte[] file = Json.write(input.path("request").path(call.file() == null ? "file" : call.file()))
                 .getBytes(StandardCharsets.UTF_8);
         Exchange put = template.send("http://upload-target?throwExceptionOnFailure=false", ex -> {
-            ex.getMessage().setHeader(Exchange.HTTP_METHOD, "PUT");
+            ex.getMessage().setHeader(Exchange.HTTP_METHOD, org.apache.camel.component.http.HttpMethods.PUT);
             ex.getMessage().setHeader(Exchange.HTTP_URI, url);
             ex.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/octet-stream");
             ex.getMessage().setBody(file);

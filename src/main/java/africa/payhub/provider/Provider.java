@@ -3,12 +3,16 @@ package africa.payhub.provider;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.config.ProviderDeclaration;
 import africa.payhub.config.Secret;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertyResolver;
+import org.springframework.core.env.PropertySource;
 
 /**
  * A declared provider with its settings read from {@code hub.providers.<name>.*} (any relaxed form, e.g.
@@ -20,6 +24,7 @@ public final class Provider {
     private final ProviderDeclaration declaration;
     private final PropertyResolver env;
     private volatile ObjectNode settings;
+    private volatile Read read;
 
     public Provider(ProviderDeclaration declaration, PropertyResolver env) {
         this.declaration = declaration;
@@ -131,11 +136,52 @@ public final class Provider {
     }
 
     private Optional<String> raw(String key, ProviderDeclaration.Property p) {
-        String v = env.getProperty("hub.providers." + name() + "." + key);
+        String v = setting(key);
         if (v == null && p != null && p.defaultValue() != null && !p.defaultValue().isNull()) {
             v = p.defaultValue().asText();
         }
         return Optional.ofNullable(v);
+    }
+
+    /**
+     * {@code hub.providers.<name>.<key>} from the environment. Spring's relaxed lookup walks every property
+     * source (and the environment variables under each spelling) for every read, and a payment reads several
+     * settings several times ({@code enabled} on each catalog look-up): the values are kept while the
+     * environment holds the same property sources, and read afresh once one is added, removed or replaced
+     * (an operator's change made by adding a source is seen at once).
+     */
+    private String setting(String key) {
+        if (!(env instanceof ConfigurableEnvironment configurable)) {
+            return env.getProperty("hub.providers." + name() + "." + key);
+        }
+        Read read = this.read;
+        MutablePropertySources sources = configurable.getPropertySources();
+        if (read == null || !read.sameSources(sources)) {
+            read = new Read(sources);
+            this.read = read;
+        }
+        return read.values.computeIfAbsent(key,
+                k -> Optional.ofNullable(env.getProperty("hub.providers." + name() + "." + k))).orElse(null);
+    }
+
+    /** Settings read while the environment held these property sources (compared by identity, in order). */
+    private static final class Read {
+        private final Object[] sources;
+        private final Map<String, Optional<String>> values = new ConcurrentHashMap<>();
+
+        Read(MutablePropertySources sources) {
+            this.sources = sources.stream().toArray();
+        }
+
+        boolean sameSources(MutablePropertySources now) {
+            int i = 0;
+            for (PropertySource<?> source : now) {
+                if (i >= sources.length || sources[i++] != source) {
+                    return false;
+                }
+            }
+            return i == sources.length;
+        }
     }
 
     static String camel(String kebab) {

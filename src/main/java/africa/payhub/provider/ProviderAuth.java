@@ -148,7 +148,7 @@ public class ProviderAuth {
         ProviderDeclaration.Login login = p.declaration().auth().login();
         Message msg = exchange.getMessage();
         msg.removeHeaders("*");
-        msg.setHeader(Exchange.HTTP_METHOD, login.method());
+        msg.setHeader(Exchange.HTTP_METHOD, ProviderHttp.method(login.method()));
         msg.setHeader("Accept", "application/json");
         ProviderDeclaration.Credentials c = login.credentials();
         String body = "{}";

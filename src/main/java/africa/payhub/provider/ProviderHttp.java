@@ -1,9 +1,13 @@
 package africa.payhub.provider;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -16,6 +20,9 @@ import africa.payhub.data.DataTimeline;
 import africa.payhub.payment.Timeline;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.StreamCache;
+import org.apache.camel.component.http.HttpMethods;
+import org.apache.camel.support.ExchangeHelper;
 import org.springframework.stereotype.Component;
 
 /**
@@ -71,7 +78,7 @@ public class ProviderHttp {
         }
         msg.removeHeaders("*");
         msg.setBody(saved.body);
-        msg.setHeader(Exchange.HTTP_METHOD, saved.method);
+        msg.setHeader(Exchange.HTTP_METHOD, method(saved.method));
         if (saved.query != null) {
             msg.setHeader(Exchange.HTTP_QUERY, saved.query);
         }
@@ -145,7 +152,7 @@ public class ProviderHttp {
         }
         Message msg = exchange.getMessage();
         int status = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String body = msg.getBody(String.class);
+        String body = text(exchange, msg);
         Long started = exchange.getProperty(STARTED, Long.class);
         ObjectNode detail = Json.object().put("provider", provider).put("httpStatus", status);
         if (started != null) {
@@ -171,6 +178,29 @@ public class ProviderHttp {
         // verdict(), after the breaker
         exchange.setProperty(VERDICT, status == 401 ? new TokenRejectedException(provider)
                 : new ProviderRejectedException(provider, status, body));
+    }
+
+    /**
+     * The answer's body as text: a stream (the HTTP component's answer, cached) is read in one go and decoded
+     * with the exchange's charset, as Camel's converter would, without the reader and buffers it builds for
+     * every conversion. A cached stream is rewound for whoever reads it next; any other stream is closed.
+     */
+    private static String text(Exchange exchange, Message msg) {
+        Object raw = msg.getBody();
+        if (raw instanceof InputStream in) {
+            try {
+                byte[] bytes = in.readAllBytes();
+                if (raw instanceof StreamCache cache) {
+                    cache.reset();
+                } else {
+                    in.close();
+                }
+                return new String(bytes, ExchangeHelper.getCharset(exchange));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return msg.getBody(String.class);
     }
 
     /**
@@ -217,6 +247,19 @@ public class ProviderHttp {
         if (status < 200 || status >= 300) {
             throw new ProviderAuthenticationException(provider, provider + " login refused with HTTP " + status
                     + (status == 401 ? " (check the configured credentials)" : ""));
+        }
+    }
+
+    /**
+     * The HTTP component's own method value for a method name: given as a string, the component converts it on
+     * every call through Camel's generic (uncached) enum conversion. A name it does not know stays a string, so
+     * the component refuses it as before.
+     */
+    static Object method(String name) {
+        try {
+            return HttpMethods.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException unknown) {
+            return name;
         }
     }
 

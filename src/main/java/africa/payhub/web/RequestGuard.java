@@ -276,7 +276,9 @@ public class RequestGuard extends OncePerRequestFilter {
 
         @Override
         public java.io.BufferedReader getReader() {
-            return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
+            // the buffer sized to the body (a few hundred bytes), not the default 8,192 chars per request
+            return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(), StandardCharsets.UTF_8),
+                    Math.max(64, Math.min(body.length, 8192)));
         }
     }
 }
