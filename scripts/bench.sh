@@ -12,6 +12,7 @@
 #   RATES="100 300" DURATION=20 SATURATION=32 scripts/bench.sh
 #   JFR=1 scripts/bench.sh                   # a flight recording of the hub: target/bench/hub.jfr
 #   HUB_JAVA_OPTS="-Xmx384m" scripts/bench.sh
+#   HUB_ARGS="--hub.dispatch.concurrency=16" scripts/bench.sh   # the hub's settings, to compare
 #   SKIP_BUILD=1 scripts/bench.sh            # reuse target/payment-hub-*.jar (JAR=path: another build, e.g. to compare)
 # Needs a JDK 17+, curl, psql and pgbench. Ports 18180 (hub) and 18190 (simulators). Files under target/bench.
 set -euo pipefail
@@ -86,7 +87,7 @@ java $HUB_JAVA_OPTS $JFR_OPTS -jar "$JAR" --server.port=18180 --hub.home="$WORK/
   --hub.providers.monnify.base-url=$SANDBOX/monnify --hub.providers.waas.base-url=$SANDBOX/waas \
   --hub.providers.connect.base-url=$SANDBOX/connect --hub.providers.dollr.base-url=$SANDBOX/dollr \
   --hub.providers.stub.base-url=$SANDBOX/stub --hub.reload.enabled=false \
-  --hub.limits.client-requests-per-second=100000 --hub.limits.reads-per-address=10000 \
+  --hub.limits.client-requests-per-second=100000 --hub.limits.reads-per-address=10000 ${HUB_ARGS:-} \
   >"$WORK/log/hub.log" 2>&1 &
 HUB_PID=$!
 pids+=($HUB_PID)
@@ -134,6 +135,12 @@ settle() {
   done
   [ "$open" = 0 ] || echo "  not settled after 120 s: $(psql_q "SELECT string_agg(status || ' ' || n, ', ') FROM (SELECT status, count(*) n
         FROM payments WHERE message_id LIKE '$prefix-%' AND status IN ('ACCEPTED','SUBMITTED','PENDING') GROUP BY status) s")" >&2
+  echo "  accept-to-settled seconds p50/p99/max, first accept to last settle: $(psql_q "SELECT
+        round(percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM updated_at - created_at))::numeric, 3) || ' / ' ||
+        round(percentile_cont(0.99) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM updated_at - created_at))::numeric, 3) || ' / ' ||
+        round(max(EXTRACT(EPOCH FROM updated_at - created_at))::numeric, 3) || ', ' ||
+        round(EXTRACT(EPOCH FROM max(updated_at) - min(created_at))::numeric, 1)
+        FROM payments WHERE message_id LIKE '$prefix-%'")" >&2
   psql_q "SELECT count(*) FILTER (WHERE status = 'SUCCEEDED') || ' ' ||
                  round(count(*) FILTER (WHERE status = 'SUCCEEDED') / GREATEST(EXTRACT(EPOCH FROM max(updated_at) - min(created_at)), 0.001))
           FROM payments WHERE message_id LIKE '$prefix-%'"

@@ -184,13 +184,15 @@ class MoneySafetyTest extends HubTestSupport {
     @Test
     void aSlowProviderHoldsOnlyItsOwnThreads() throws Exception {
         List<String> slow = java.util.Collections.synchronizedList(new ArrayList<>());
-        // slow, but inside the read timeout: Monnify's 8 threads have a backlog of several seconds
+        // slow, but inside the read timeout: Monnify's threads (hub.dispatch.concurrency) have a backlog of
+        // three rounds
+        int threads = camelContext.getPropertiesComponent().resolveProperty("hub.dispatch.concurrency").map(Integer::parseInt).orElseThrow();
         post("/sandbox/monnify/_control/faults", "{\"latencyMs\": 1200}", null);
         JsonNode fast;
         java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(12);
         try {
             List<java.util.concurrent.Future<?>> posted = new ArrayList<>();
-            for (int i = 0; i < 48; i++) {
+            for (int i = 0; i < threads * 3; i++) {
                 posted.add(clients.submit(() -> slow.add(
                         submit(payout(messageId("slow"), "2085886393", "3.00")).path("paymentId").asText())));
             }

@@ -64,7 +64,7 @@ class SendGroupsTest extends HubTestSupport {
     @Test
     void aFailingPieceFailsOnlyItsOwnCaller() throws Exception {
         List<List<String>> groups = java.util.Collections.synchronizedList(new ArrayList<>());
-        GroupCommit<String, String> commit = new GroupCommit<>("test-writer", transactions, 16, 64, null, pieces -> {
+        GroupCommit<String, String> commit = new GroupCommit<>("test-writer", transactions, 2, 16, 64, null, pieces -> {
             List<String> items = pieces.stream().map(GroupCommit.Piece::item).toList();
             groups.add(items);
             if (items.contains("bad")) {

@@ -21,8 +21,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Group commit: many threads each hand over one piece of work; one writer does up to {@code maxGroup} of
- * them in one transaction (one commit, one WAL flush) and answers each after that commit. Under load a
+ * Group commit: many threads each hand over one piece of work; a writer takes up to {@code maxGroup} of
+ * them and does them in one transaction (one commit, one WAL flush), and answers each after that commit. A
+ * few writers may run at once, each with its own group: the round trips of one group do not hold up the next. Under load a
  * commit carries many payments; alone, a piece of work waits for no one. A group whose transaction fails
  * is done again one piece per transaction, so one bad piece fails only its own caller.
  *
@@ -66,19 +67,22 @@ public final class GroupCommit<I, R> {
     private final Function<List<Piece<I>>, List<R>> work;
     private final int maxGroup;
     private final Duration answerTimeout;
+    private final int writers;
     private final BlockingQueue<Waiting<I, R>> queue;
-    private volatile Thread writer;
+    private volatile List<Thread> running;
 
     /**
-     * @param name          the writer thread's name
+     * @param name          the writer threads' name
+     * @param writers       how many writers take groups at once (each its own transaction and connection)
      * @param maxGroup      the most pieces in one transaction
      * @param queueSize     the most pieces waiting; past it a caller is refused (503)
      * @param answerTimeout how long a caller waits for its answer (then 503), or null to wait until it comes
      * @param work          does a group's pieces, inside its transaction
      */
-    public GroupCommit(String name, PlatformTransactionManager transactions, int maxGroup, int queueSize,
+    public GroupCommit(String name, PlatformTransactionManager transactions, int writers, int maxGroup, int queueSize,
                        Duration answerTimeout, Function<List<Piece<I>>, List<R>> work) {
         this.name = name;
+        this.writers = Math.max(1, writers);
         this.tx = new TransactionTemplate(transactions);
         this.work = work;
         this.maxGroup = Math.max(1, maxGroup);
@@ -89,7 +93,7 @@ public final class GroupCommit<I, R> {
     /** Does {@code item} with the others waiting, and answers after the commit that holds it. */
     public R submit(I item) {
         Piece<I> piece = new Piece<>(item, MDC.getCopyOfContextMap());
-        if (writer == null || maxGroup == 1) {
+        if (running == null) {
             return alone(piece);
         }
         Waiting<I, R> w = new Waiting<>(piece, new CompletableFuture<>());
@@ -118,7 +122,7 @@ public final class GroupCommit<I, R> {
             try {
                 return w.answer().get(1, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
-                if (writer == null && queue.remove(w)) {
+                if (running == null && queue.remove(w)) {
                     return alone(w.piece());
                 }
             }
@@ -167,29 +171,37 @@ public final class GroupCommit<I, R> {
         }
     }
 
-    /** Starts the writer; until then (and after {@link #stop}) each piece is done alone on its caller's thread. */
+    /** Starts the writers; until then (and after {@link #stop}) each piece is done alone on its caller's thread. */
     public void start() {
-        Thread t = new Thread(this::run, name);
-        t.setDaemon(true);
-        writer = t;
-        t.start();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            Thread t = new Thread(this::run, writers == 1 ? name : name + "-" + (i + 1));
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        running = threads;
+        threads.forEach(Thread::start);
     }
 
-    /** Stops the writer once it has done what is waiting (at most 5 s). */
+    /** Stops the writers once they have done what is waiting (at most 5 s). */
     public void stop() {
-        Thread t = writer;
-        writer = null;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        List<Thread> threads = running;
+        running = null;
+        if (threads == null) {
+            return;
+        }
+        threads.forEach(Thread::interrupt);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        try {
+            for (Thread t : threads) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     public boolean isRunning() {
-        return writer != null;
+        return running != null;
     }
 }

@@ -63,33 +63,46 @@ public class PaymentFlow {
      */
     @Transactional
     public Optional<Call> claimForSend(String id) {
-        return claim(id, store.lock(id).orElse(null));
+        return claimAll(List.of(new GroupCommit.Piece<>(id, null))).get(0);
     }
 
     /**
-     * {@link #claimForSend} for many payments in the caller's transaction, their rows locked in one
-     * statement: for each, in order, the call to make or empty (see {@link SendGroups}).
+     * {@link #claimForSend} for many payments in the caller's transaction: their rows locked in one statement,
+     * the ready ones moved to SUBMITTED (with their events) in another. For each, in order, the call to make
+     * or empty; a payment named twice is sent by its first claim only (see {@link SendGroups}).
      */
     public List<Optional<Call>> claimAll(List<GroupCommit.Piece<String>> pieces) {
         Locked locked = new Locked(pieces.stream().map(GroupCommit.Piece::item).toList());
-        return pieces.stream().map(piece -> piece.within(() -> claim(piece.item(), locked.take(piece.item()).orElse(null)))).toList();
+        java.util.Set<String> claimed = new java.util.HashSet<>();
+        List<Optional<Ready>> ready = pieces.stream().map(piece -> piece.within(() -> claimed.add(piece.item())
+                ? ready(piece.item(), locked.take(piece.item()).orElse(null)) : Optional.<Ready>empty())).toList();
+        payments.submitAll(ready.stream().flatMap(Optional::stream).map(Ready::payment).toList(),
+                clock.instant().plus(properties.polling().firstDelay()));
+        return ready.stream().map(r -> r.map(x -> call(x.payment(), Phase.SEND, x.flow()))).toList();
     }
 
-    /** Rows locked together; a payment named twice is read again the second time (the first may have moved it). */
+    /** Rows locked together, by id. */
     private final class Locked {
         private final java.util.Map<String, Payment> rows;
-        private final java.util.Set<String> taken = new java.util.HashSet<>();
 
         Locked(List<String> ids) {
             rows = store.lockAll(ids);
         }
 
         Optional<Payment> take(String id) {
-            return taken.add(id) ? Optional.ofNullable(rows.get(id)) : store.lock(id);
+            return Optional.ofNullable(rows.get(id));
         }
     }
 
-    private Optional<Call> claim(String id, Payment p) {
+    /** A locked ACCEPTED payment that passed the checks before a send, and the flow that sends it. */
+    private record Ready(Payment payment, String flow) {
+    }
+
+    /**
+     * The checks before a send: the payment ready to be sent, or empty when it is not to be sent now (someone
+     * else sent it, its batch sends it, its provider takes no calls or can no longer carry it: handled here).
+     */
+    private Optional<Ready> ready(String id, Payment p) {
         if (p == null || p.status() != PaymentStatus.ACCEPTED) {
             return Optional.empty();
         }
@@ -113,9 +126,7 @@ public class PaymentFlow {
                     "PROVIDER_UNAVAILABLE", "hub", null);
             return Optional.empty();
         }
-        payments.changeStatus(p, PaymentStatus.SUBMITTED, "sent to " + p.provider(), null, "hub", null);
-        store.markSent(id, clock.instant().plus(properties.polling().firstDelay()));
-        return Optional.of(call(p, Phase.SEND, flow.get()));
+        return Optional.of(new Ready(p, flow.get()));
     }
 
     /** The input every provider mapping receives: the payment, the canonical message and public settings. */
@@ -179,9 +190,12 @@ public class PaymentFlow {
      */
     public List<Decision> applyAll(List<GroupCommit.Piece<Applied>> pieces) {
         Locked locked = new Locked(pieces.stream().map(piece -> piece.item().paymentId()).toList());
+        java.util.Set<String> seen = new java.util.HashSet<>();
         return pieces.stream().map(piece -> piece.within(() -> {
             Applied a = piece.item();
-            Payment p = locked.take(a.paymentId()).orElseThrow(() -> new IllegalStateException("no payment " + a.paymentId()));
+            // a payment named twice is read again the second time: the first outcome may have moved it
+            Payment p = (seen.add(a.paymentId()) ? locked.take(a.paymentId()) : store.lock(a.paymentId()))
+                    .orElseThrow(() -> new IllegalStateException("no payment " + a.paymentId()));
             return applyOutcome(p, a.phase(), a.outcome(), a.callEvents());
         })).toList();
     }

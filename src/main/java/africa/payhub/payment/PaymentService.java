@@ -352,6 +352,39 @@ public class PaymentService {
     }
 
     /**
+     * ACCEPTED -> SUBMITTED for payments about to be sent (the caller holds their rows), in one statement
+     * with their STATUS_CHANGED events and the send's bookkeeping (one more send, the first status query
+     * due at {@code firstPoll}); then, for each, what {@link #changeStatus} does after a move: its callback,
+     * its count and its log line.
+     */
+    public void submitAll(List<Payment> locked, Instant firstPoll) {
+        if (locked.isEmpty()) {
+            return;
+        }
+        for (Payment p : locked) {
+            if (p.status() != PaymentStatus.ACCEPTED) {
+                throw new IllegalStateException("payment " + p.id() + " is " + p.status() + ", not ACCEPTED");
+            }
+        }
+        List<String> reasons = locked.stream().map(p -> "sent to " + p.provider()).toList();
+        List<String> details = reasons.stream().map(r -> Json.write(Json.object().put("reason", r))).toList();
+        java.util.Map<String, Payment> moved = store.submitAll(locked.stream().map(Payment::id).toList(), reasons, details, "hub", firstPoll);
+        for (Payment before : locked) {
+            Payment after = moved.get(before.id());
+            if (after == null) {
+                throw new IllegalStateException("payment " + before.id() + " changed under a row lock");
+            }
+            enqueueCallback(after, PaymentStatus.ACCEPTED);
+            meters.counter("hub.payment.transitions", "provider", before.provider(), "operation", before.operation(),
+                    "status", PaymentStatus.SUBMITTED.name()).increment();
+            try (LogContext log = LogContext.payment(before.id(), before.messageId(), before.clientId())) {
+                LOG.info("Payment {} {} -> {} ({}): {}", before.id(), PaymentStatus.ACCEPTED, PaymentStatus.SUBMITTED, "hub",
+                        after.statusReason());
+            }
+        }
+    }
+
+    /**
      * A PENDING payment whose reason changes while its status stays (e.g. a collection partly paid): the
      * note in the timeline and, when the provider's status rule asks for it ({@code notify}), a callback
      * with the same status, so the client learns of it. The caller holds the payment's row.

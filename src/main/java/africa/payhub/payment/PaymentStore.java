@@ -134,6 +134,30 @@ public class PaymentStore {
     }
 
     /**
+     * ACCEPTED -> SUBMITTED for many payments in one statement, with their STATUS_CHANGED events and the
+     * send's bookkeeping (as {@link #moveStatus} and {@link #markSent} do for one): the payments as they are
+     * afterwards, by id (one no longer ACCEPTED is missing).
+     */
+    public java.util.Map<String, Payment> submitAll(List<String> ids, List<String> reasons, List<String> details,
+                                                    String actor, Instant firstPoll) {
+        java.util.Map<String, Payment> out = new java.util.HashMap<>();
+        jdbc.sql("WITH claim AS (SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:reasons AS text[]), CAST(:details AS text[]))"
+                        + " WITH ORDINALITY AS c(claim_id, claim_reason, claim_detail, claim_n)),"
+                        + " moved AS (UPDATE payments SET status = 'SUBMITTED', status_reason = claim_reason, reason_code = NULL,"
+                        + " updated_at = now(), send_attempts = send_attempts + 1, last_sent_at = now(), next_poll_at = :due,"
+                        + " last_outcome = NULL FROM claim WHERE id = claim_id AND status = 'ACCEPTED' RETURNING " + COLUMNS + "),"
+                        + " event AS (INSERT INTO payment_events (payment_id, type, actor, status_from, status_to, detail)"
+                        + " SELECT moved.id, 'STATUS_CHANGED', :actor, 'ACCEPTED', 'SUBMITTED', CAST(claim_detail AS jsonb)"
+                        + " FROM moved JOIN claim ON claim_id = moved.id ORDER BY claim_n)"
+                        + " SELECT * FROM moved")
+                .param("ids", ids.toArray(String[]::new)).param("reasons", reasons.toArray(String[]::new))
+                .param("details", details.toArray(String[]::new)).param("actor", actor)
+                .param("due", Timestamp.from(firstPoll))
+                .query(ROW).list().forEach(p -> out.put(p.id(), p));
+        return out;
+    }
+
+    /**
      * {@link #insertIfAbsent} and the ACCEPTED event in one statement: the time the payment was stored, or
      * empty when this client already used the message id.
      */

@@ -16,8 +16,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  * or applies the outcomes of, up to {@code hub.dispatch.max-group} payments in one transaction, their rows
  * locked in one statement, and answers each after the commit. So a claim is still durable before its call
  * and an outcome with its timeline and callback before the thread moves on, and under load one commit
- * carries many payments. {@code hub.dispatch.max-group: 1} writes each payment in its own transaction on its
- * own thread, as {@link PaymentFlow#claimForSend} and {@link PaymentFlow#applyOutcome} do.
+ * carries many payments. {@code hub.dispatch.writers} writers of each kind run at once, each with a
+ * connection: the provider threads ({@code hub.dispatch.concurrency} per provider) hold none while they wait.
  */
 @Service
 public class SendGroups implements SmartLifecycle {
@@ -26,11 +26,12 @@ public class SendGroups implements SmartLifecycle {
     private final GroupCommit<PaymentFlow.Applied, Decision> outcomes;
 
     public SendGroups(PaymentFlow flow, PlatformTransactionManager transactions,
+                      @Value("${hub.dispatch.writers:4}") int writers,
                       @Value("${hub.dispatch.max-group:32}") int maxGroup) {
         // a caller waits for its answer however long the writer takes: a claim or an outcome given up on
         // while its commit may yet happen would leave the payment to the poller for no reason
-        this.claims = new GroupCommit<>("claim-writer", transactions, maxGroup, 4096, null, flow::claimAll);
-        this.outcomes = new GroupCommit<>("outcome-writer", transactions, maxGroup, 4096, null, flow::applyAll);
+        this.claims = new GroupCommit<>("claim-writer", transactions, writers, maxGroup, 4096, null, flow::claimAll);
+        this.outcomes = new GroupCommit<>("outcome-writer", transactions, writers, maxGroup, 4096, null, flow::applyAll);
     }
 
     /** As {@link PaymentFlow#claimForSend}, committed together with concurrent claims. */
