@@ -32,6 +32,7 @@ public class ProviderRoutes implements CamelContextConfiguration, HealthIndicato
 
     private final ProviderCatalog providers;
     private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private volatile boolean made;
 
     public ProviderRoutes(ProviderCatalog providers) {
         this.providers = providers;
@@ -53,6 +54,16 @@ public class ProviderRoutes implements CamelContextConfiguration, HealthIndicato
                 LOG.error("Provider {} does not work: {}", p.name(), e.getMessage(), e);
             }
         }
+        made = true;
+    }
+
+    /**
+     * Whether every provider's routes have been made (they are made after the context starts). Until then a
+     * provider's flows look absent, so the pollers wait: a payment resolved before would be taken for one
+     * its provider cannot send or ask about, and put in review for nothing.
+     */
+    public boolean isMade() {
+        return made;
     }
 
     private void make(CamelContext camel, Provider p) {
