@@ -34,6 +34,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public class OpenLoad {
 
+    private static final java.util.regex.Pattern SERVER_TIMING = java.util.regex.Pattern.compile("dur=([0-9.]+)");
+
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -73,7 +75,7 @@ public class OpenLoad {
                 codes.computeIfAbsent(code, c -> new AtomicInteger()).incrementAndGet();
                 if (res != null) {
                     res.headers().firstValue("Server-Timing").ifPresent(h -> {
-                        java.util.regex.Matcher m = java.util.regex.Pattern.compile("dur=([0-9.]+)").matcher(h);
+                        java.util.regex.Matcher m = SERVER_TIMING.matcher(h);
                         if (m.find()) {
                             hubTimes.add(Double.parseDouble(m.group(1)));
                         }
