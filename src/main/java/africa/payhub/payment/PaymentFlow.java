@@ -72,26 +72,13 @@ public class PaymentFlow {
      * or empty; a payment named twice is sent by its first claim only (see {@link SendGroups}).
      */
     public List<Optional<Call>> claimAll(List<GroupCommit.Piece<String>> pieces) {
-        Locked locked = new Locked(pieces.stream().map(GroupCommit.Piece::item).toList());
+        java.util.Map<String, Payment> locked = store.lockAll(pieces.stream().map(GroupCommit.Piece::item).toList());
         java.util.Set<String> claimed = new java.util.HashSet<>();
         List<Optional<Ready>> ready = pieces.stream().map(piece -> piece.within(() -> claimed.add(piece.item())
-                ? ready(piece.item(), locked.take(piece.item()).orElse(null)) : Optional.<Ready>empty())).toList();
+                ? ready(piece.item(), locked.get(piece.item())) : Optional.<Ready>empty())).toList();
         payments.submitAll(ready.stream().flatMap(Optional::stream).map(Ready::payment).toList(),
                 clock.instant().plus(properties.polling().firstDelay()));
         return ready.stream().map(r -> r.map(x -> call(x.payment(), Phase.SEND, x.flow()))).toList();
-    }
-
-    /** Rows locked together, by id. */
-    private final class Locked {
-        private final java.util.Map<String, Payment> rows;
-
-        Locked(List<String> ids) {
-            rows = store.lockAll(ids);
-        }
-
-        Optional<Payment> take(String id) {
-            return Optional.ofNullable(rows.get(id));
-        }
     }
 
     /** A locked ACCEPTED payment that passed the checks before a send, and the flow that sends it. */
@@ -189,12 +176,12 @@ public class PaymentFlow {
      * payments locked in one statement: for each, in order, its decision (see {@link SendGroups}).
      */
     public List<Decision> applyAll(List<GroupCommit.Piece<Applied>> pieces) {
-        Locked locked = new Locked(pieces.stream().map(piece -> piece.item().paymentId()).toList());
+        java.util.Map<String, Payment> locked = store.lockAll(pieces.stream().map(piece -> piece.item().paymentId()).toList());
         java.util.Set<String> seen = new java.util.HashSet<>();
         return pieces.stream().map(piece -> piece.within(() -> {
             Applied a = piece.item();
             // a payment named twice is read again the second time: the first outcome may have moved it
-            Payment p = (seen.add(a.paymentId()) ? locked.take(a.paymentId()) : store.lock(a.paymentId()))
+            Payment p = (seen.add(a.paymentId()) ? Optional.ofNullable(locked.get(a.paymentId())) : store.lock(a.paymentId()))
                     .orElseThrow(() -> new IllegalStateException("no payment " + a.paymentId()));
             return applyOutcome(p, a.phase(), a.outcome(), a.callEvents());
         })).toList();

@@ -342,13 +342,19 @@ public class PaymentService {
         }
         Payment after = store.moveStatus(locked.id(), from, to, reason, reasonCode, actor, Json.write(detail))
                 .orElseThrow(() -> new IllegalStateException("payment " + locked.id() + " changed under a row lock"));
-        enqueueCallback(after, from);
-        meters.counter("hub.payment.transitions", "provider", locked.provider(), "operation", locked.operation(),
-                "status", to.name()).increment();
-        try (LogContext log = LogContext.payment(locked.id(), locked.messageId(), locked.clientId())) {
-            LOG.info("Payment {} {} -> {} ({}){}", locked.id(), from, to, actor, reason == null ? "" : ": " + reason);
-        }
+        moved(after, from, actor);
         return true;
+    }
+
+    /** What follows every status move: the client's callback, the transitions count and the log line. */
+    private void moved(Payment after, PaymentStatus from, String actor) {
+        enqueueCallback(after, from);
+        meters.counter("hub.payment.transitions", "provider", after.provider(), "operation", after.operation(),
+                "status", after.status().name()).increment();
+        try (LogContext log = LogContext.payment(after.id(), after.messageId(), after.clientId())) {
+            LOG.info("Payment {} {} -> {} ({}){}", after.id(), from, after.status(), actor,
+                    after.statusReason() == null ? "" : ": " + after.statusReason());
+        }
     }
 
     /**
@@ -368,19 +374,14 @@ public class PaymentService {
         }
         List<String> reasons = locked.stream().map(p -> "sent to " + p.provider()).toList();
         List<String> details = reasons.stream().map(r -> Json.write(Json.object().put("reason", r))).toList();
-        java.util.Map<String, Payment> moved = store.submitAll(locked.stream().map(Payment::id).toList(), reasons, details, "hub", firstPoll);
+        java.util.Map<String, Payment> submitted = store.submitAll(locked.stream().map(Payment::id).toList(), reasons, details,
+                "hub", firstPoll);
         for (Payment before : locked) {
-            Payment after = moved.get(before.id());
+            Payment after = submitted.get(before.id());
             if (after == null) {
                 throw new IllegalStateException("payment " + before.id() + " changed under a row lock");
             }
-            enqueueCallback(after, PaymentStatus.ACCEPTED);
-            meters.counter("hub.payment.transitions", "provider", before.provider(), "operation", before.operation(),
-                    "status", PaymentStatus.SUBMITTED.name()).increment();
-            try (LogContext log = LogContext.payment(before.id(), before.messageId(), before.clientId())) {
-                LOG.info("Payment {} {} -> {} ({}): {}", before.id(), PaymentStatus.ACCEPTED, PaymentStatus.SUBMITTED, "hub",
-                        after.statusReason());
-            }
+            moved(after, PaymentStatus.ACCEPTED, "hub");
         }
     }
 
