@@ -44,14 +44,20 @@ public class ClientLogins implements AuthenticationProvider {
     private final Map<String, Account> accounts = new LinkedHashMap<>();
     private final PasswordEncoder encoder;
     private final String unknownUserHash;
-    private final byte[] cacheKey = new byte[32];
-    private volatile Mac prototype;
+    private final Mac prototype;
     private final Cache<String, Boolean> verified = Caffeine.newBuilder().maximumSize(10_000)
             .expireAfterWrite(Duration.ofMinutes(5)).build();
 
     public ClientLogins(ClientRegistry registry, int bcryptStrength) {
         this.encoder = new DelegatingPasswordEncoder("bcrypt", Map.of("bcrypt", new BCryptPasswordEncoder(bcryptStrength)));
+        byte[] cacheKey = new byte[32];
         new SecureRandom().nextBytes(cacheKey);
+        try {
+            this.prototype = Mac.getInstance("HmacSHA256");
+            this.prototype.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
         this.unknownUserHash = encoder.encode("an unknown user is checked as slowly as a known one");
         registry.clients().forEach((id, client) -> add(id, "CLIENT", client.secret(), client.nextSecret()));
         registry.operators().forEach((name, operator) -> {
@@ -125,14 +131,8 @@ public class ClientLogins implements AuthenticationProvider {
      */
     private Mac mac() {
         try {
-            Mac prototype = this.prototype;
-            if (prototype == null) {
-                prototype = Mac.getInstance("HmacSHA256");
-                prototype.init(new SecretKeySpec(cacheKey, "HmacSHA256"));
-                this.prototype = prototype;
-            }
             return (Mac) prototype.clone();
-        } catch (java.security.GeneralSecurityException | CloneNotSupportedException e) {
+        } catch (CloneNotSupportedException e) {
             throw new IllegalStateException(e);
         }
     }
