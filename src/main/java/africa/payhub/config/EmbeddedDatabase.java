@@ -2,17 +2,22 @@ package africa.payhub.config;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,15 +30,21 @@ import org.springframework.boot.actuate.health.HealthIndicator;
  * the connection pool finds it where it was and recovers by itself. While it is down the API answers 503
  * with Retry-After (no connection within the pool's timeout) and this health component is DOWN.
  * A frozen server (alive, not answering) is not restarted: the pool's timeout answers for it.
+ *
+ * <p>It starts in the background from the moment it is made ({@link EmbeddedDatabaseStart} makes it as the
+ * application context is prepared), so PostgreSQL's own start (initdb on a fresh checkout) runs while the
+ * JVM loads and wires the rest of the hub; {@link #jdbcUrl()} and {@link #port()} wait for it.
  */
-public class EmbeddedDatabase implements Closeable, HealthIndicator {
+public class EmbeddedDatabase implements Closeable, HealthIndicator, MeterBinder {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
+    private static final Duration FIRST_STARTUP_WAIT = Duration.ofSeconds(30);
     private static final Duration RESTART_STARTUP_WAIT = Duration.ofSeconds(15);
 
     private final Path dir;
-    private final Counter restarts;
+    private final AtomicLong restarts = new AtomicLong();
     private final ScheduledExecutorService supervisor;
+    private final CompletableFuture<Void> started;
     private volatile EmbeddedPostgres server;
     /** The postmaster (the library starts it with pg_ctl, so its own process handle is pg_ctl's). */
     private volatile ProcessHandle postmaster;
@@ -43,39 +54,67 @@ public class EmbeddedDatabase implements Closeable, HealthIndicator {
     private volatile String lastFailure;
     private volatile boolean closed;
 
-    public EmbeddedDatabase(Path dir, Duration checkInterval, MeterRegistry meters) throws IOException {
+    public EmbeddedDatabase(Path dir, Duration checkInterval) {
         this.dir = dir;
-        Files.createDirectories(dir);
-        stopOrphanedServer(dir);
-        this.server = start(dir, 0, Duration.ofSeconds(30));
-        this.port = server.getPort();
-        this.postmaster = postmaster(dir);
-        this.restarts = Counter.builder("hub.database.restarts")
-                .description("Times the embedded PostgreSQL was found gone and started again")
-                .register(meters);
-        LOG.info("Embedded PostgreSQL on port {}, data in {}", port, dir);
         this.supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "embedded-db-supervisor");
             t.setDaemon(true);
             return t;
         });
         long every = Math.max(100, checkInterval.toMillis());
-        supervisor.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
         // one stop at JVM exit, ours: the library's own hook would stop the server behind the supervisor's
         // back, which would then start it again as the JVM exits and leave it running
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "embedded-db-stop"));
+        this.started = CompletableFuture.runAsync(() -> {
+            try {
+                startFirst();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            supervisor.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
+        }, supervisor);
+    }
+
+    private synchronized void startFirst() throws IOException {
+        if (closed) {
+            throw new IOException("closed before it started");
+        }
+        Files.createDirectories(dir);
+        stopOrphanedServer(dir);
+        server = start(dir, 0, FIRST_STARTUP_WAIT);
+        port = server.getPort();
+        postmaster = postmaster(dir);
+        LOG.info("Embedded PostgreSQL on port {}, data in {}", port, dir);
+    }
+
+    /** Waits until the first start is done; its failure is the caller's (the hub cannot start without it). */
+    private void awaitStarted() {
+        try {
+            started.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("The embedded PostgreSQL did not start in " + dir, e.getCause());
+        }
+    }
+
+    @Override
+    public void bindTo(MeterRegistry meters) {
+        FunctionCounter.builder("hub.database.restarts", restarts, AtomicLong::get)
+                .description("Times the embedded PostgreSQL was found gone and started again")
+                .register(meters);
     }
 
     public String jdbcUrl() {
+        awaitStarted();
         return server.getJdbcUrl("postgres", "postgres");
     }
 
     public int port() {
+        awaitStarted();
         return port;
     }
 
     public long restarts() {
-        return (long) restarts.count();
+        return restarts.get();
     }
 
     /** One supervision round: nothing to do while the server process lives. */
@@ -95,7 +134,7 @@ public class EmbeddedDatabase implements Closeable, HealthIndicator {
             awaitSharedMemoryReleased(dir, Duration.ofSeconds(10));
             server = start(dir, port, RESTART_STARTUP_WAIT);
             postmaster = postmaster(dir);
-            restarts.increment();
+            restarts.incrementAndGet();
             lastRestart = Instant.now();
             lastFailure = null;
             down = false;
@@ -108,6 +147,12 @@ public class EmbeddedDatabase implements Closeable, HealthIndicator {
 
     @Override
     public Health health() {
+        if (!started.isDone()) {
+            return Health.down().withDetail("state", "starting").build();
+        }
+        if (started.isCompletedExceptionally()) {
+            return Health.down().withDetail("state", "failed to start").build();
+        }
         Health.Builder h = down || !postmaster.isAlive() ? Health.down().withDetail("state", "restarting")
                 : Health.up();
         h.withDetail("port", port).withDetail("restarts", restarts());
@@ -127,7 +172,9 @@ public class EmbeddedDatabase implements Closeable, HealthIndicator {
         }
         closed = true;
         supervisor.shutdownNow();
-        closeQuietly(server);
+        if (server != null) {
+            closeQuietly(server);
+        }
     }
 
     private static void closeQuietly(EmbeddedPostgres pg) {

@@ -1,13 +1,8 @@
 package africa.payhub.config;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
-
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -17,18 +12,12 @@ import org.springframework.context.annotation.Configuration;
  * A fresh checkout runs on an embedded PostgreSQL whose data lives under the hub's folder
  * ({@code hub.database.data-directory}) and survives restarts. Production sets
  * {@code hub.database.embedded=false} and points {@code spring.datasource.*} at a real server. The embedded
- * server is supervised ({@link EmbeddedDatabase}): killed, it is started again on the same data and port.
+ * server is supervised ({@link EmbeddedDatabase}): killed, it is started again on the same data and port. It is
+ * started, and registered as a bean, by {@link EmbeddedDatabaseStart} before any bean is made.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "hub.database.embedded", havingValue = "true")
 public class EmbeddedPostgresConfig {
-
-    @Bean(destroyMethod = "close")
-    public EmbeddedDatabase embeddedDatabase(HubProperties properties, MeterRegistry meters,
-                                             @Value("${hub.database.check-interval:1s}") Duration checkInterval) throws IOException {
-        Path dir = properties.homeDir().resolve(properties.database().dataDirectory()).normalize();
-        return new EmbeddedDatabase(dir, checkInterval, meters);
-    }
 
     @Bean
     public DataSource dataSource(EmbeddedDatabase pg,

@@ -76,6 +76,10 @@ public record HubProperties(
 
     /** The hub's folder: routes/, mappings/ and the embedded database's data live under it. */
     public Path homeDir() {
+        return homeDir(home);
+    }
+
+    public static Path homeDir(String home) {
         return Path.of(home == null || home.isBlank() ? "." : home).toAbsolutePath().normalize();
     }
 }
