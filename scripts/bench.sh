@@ -21,7 +21,10 @@ cd "$(dirname "$0")/.."
 RATES=${RATES:-"100 300"}
 DURATION=${DURATION:-20}
 SATURATION=${SATURATION:-32}          # requests in flight at saturation (0: no saturation run)
-WARMUP=${WARMUP:-10}                  # seconds at 100/s before measuring (JIT, pools, the provider token)
+WARMUP=${WARMUP:-10}                  # seconds of one warm-up round (JIT, pools, the provider token)
+WARMUP_RATE=${WARMUP_RATE:-150}       # payments/s offered while warming up
+WARMUP_MAX=${WARMUP_MAX:-150}         # seconds of warm-up at most
+JIT_QUIET=${JIT_QUIET:-1}             # warm once a round's JIT compile time (hub + simulators) is under this, s
 # the JVM settings README's "Throughput" recommends for a hub within 512 MB (MALLOC_ARENA_MAX: glibc's
 # per-thread malloc arenas otherwise add tens of MB of resident memory on a busy many-threaded JVM)
 HUB_JAVA_OPTS=${HUB_JAVA_OPTS-"-Xms256m -Xmx256m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC"}
@@ -114,6 +117,13 @@ cpu_now() {
        "$(awk '/^cpu / {print ($2 + $3 + $4 + $7 + $8) * '"$TICK_MS"'}' /proc/stat)"
 }
 
+# seconds the JIT compilers of these JVMs have spent so far (jstat -compiler: Compiled Failed Invalid Time ...)
+jit_s() {
+  local t=0 p
+  for p in "$@"; do t=$(awk -v t="$t" 'NR == 2 {printf "%.2f", t + $4}' < <(jstat -compiler "$p" 2>/dev/null) || echo "$t"); done
+  echo "${t:-0}"
+}
+
 # the hub's resident set, sampled while a run lasts; the largest sample
 rss_watch() {
   local max=0 v
@@ -153,7 +163,7 @@ ROWS=()
 SAT_SETTLED=0
 run() {   # run <label> <rate> <concurrency>
   local label=$1 rate=$2 conc=$3 prefix="run$RANDOM$RANDOM" c0 c1 out accepted seconds res succeeded settled
-  c0=$(commits); local cpu0; cpu0=$(cpu_now)
+  c0=$(commits); local cpu0; cpu0=$(cpu_now); local jit0; jit0=$(jit_s "$HUB_PID")
   rm -f "$WORK/stop-rss"; rss_watch & local watcher=$!
   out=$(java scripts/OpenLoad.java --url "$HUB/api/v1/payments" --rate "$rate" --concurrency "$conc" \
           --duration "$DURATION" --prefix "$prefix")
@@ -163,7 +173,7 @@ run() {   # run <label> <rate> <concurrency>
   res=$(settle "$prefix" "$accepted")
   succeeded=${res% *}; settled=${res#* }
   sleep 1.5   # backends report their commits to the statistics at most once a second
-  c1=$(commits); local cpu1; cpu1=$(cpu_now)
+  c1=$(commits); local cpu1; cpu1=$(cpu_now); local jit1; jit1=$(jit_s "$HUB_PID")
   touch "$WORK/stop-rss"; wait $watcher 2>/dev/null || true
   local rss=$(( $(cat "$WORK/rss-max") / 1024 ))
   local p50 p95 p99 hub50 hub99 other
@@ -175,21 +185,32 @@ run() {   # run <label> <rate> <concurrency>
   cpp=$(awk -v d="$((c1 - c0))" -v n="$succeeded" 'BEGIN {printf "%.2f", n ? d / n : 0}')
   # CPU ms per settled payment, by process; "load" is the machine's busy time less the three (the load generator)
   local cpu
-  cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$succeeded" 'BEGIN {
+  cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$succeeded" -v j0="$jit0" -v j1="$jit1" 'BEGIN {
           split(a, x, " "); split(b, y, " "); if (!n) n = 1
           h = (y[1] - x[1]) / n; s = (y[2] - x[2]) / n; p = (y[3] - x[3]) / n; m = (y[4] - x[4]) / n
-          printf "%.2f / %.2f / %.2f / %.2f", h, s, p, m - h - s - p }')
+          printf "%.2f (JIT %.2f) / %.2f / %.2f / %.2f", h, (j1 - j0) * 1000 / n, s, p, m - h - s - p }')
   [ "$label" = saturation ] && SAT_SETTLED=$settled
   ROWS+=("| $label | $per_s | $settled ($succeeded of $accepted SUCCEEDED) | $p50 / $p95 / $p99 ms (hub $hub50 / $hub99) | $cpp | $cpu | $rss MB | RATIO |")
   [ "$other" != "-" ] && echo "  $label: answers other than 202: $other" >&2
   return 0
 }
 
-echo "warming up (${WARMUP}s at 100/s)" >&2
-DURATION_SAVE=$DURATION; DURATION=$WARMUP
-java scripts/OpenLoad.java --url "$HUB/api/v1/payments" --rate 100 --duration "$WARMUP" --prefix warm >/dev/null
-settle warm 0 >/dev/null
-DURATION=$DURATION_SAVE
+# JIT compilation is most of the hub's CPU for its first minute or two under load (about 22,000 methods, over a
+# core of compiler threads): measured straight after a short warm-up, the first rate reads the compilers, not
+# the hub. So the warm-up goes on in rounds of WARMUP seconds until the hub and the simulators compiled for
+# less than JIT_QUIET seconds in the last round (jstat), at most WARMUP_MAX seconds.
+echo "warming up at ${WARMUP_RATE}/s in ${WARMUP}s rounds until the JIT is quiet (at most ${WARMUP_MAX}s)" >&2
+warmed=0
+while :; do
+  j0=$(jit_s "$HUB_PID" "$SANDBOX_PID")
+  java scripts/OpenLoad.java --url "$HUB/api/v1/payments" --rate "$WARMUP_RATE" --duration "$WARMUP" --prefix "warm$warmed" >/dev/null
+  settle "warm$warmed" 0 >/dev/null 2>&1
+  warmed=$((warmed + WARMUP))
+  compiled=$(awk -v a="$j0" -v b="$(jit_s "$HUB_PID" "$SANDBOX_PID")" 'BEGIN {printf "%.1f", b - a}')
+  echo "  warm-up ${warmed}s: the JIT compiled for ${compiled}s in the last round" >&2
+  awk -v c="$compiled" -v q="$JIT_QUIET" 'BEGIN {exit !(c < q)}' && break
+  [ "$warmed" -ge "$WARMUP_MAX" ] && { echo "  the JIT is still busy after ${warmed}s: measuring anyway" >&2; break; }
+done
 
 for r in $RATES; do
   run "$r/s" "$r" 0
@@ -224,10 +245,10 @@ psql_q "DROP TABLE naive_events; DROP TABLE naive_payments;" >/dev/null
 
 {
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1); $(java -version 2>&1 | head -1); PostgreSQL $(psql_q 'SHOW server_version') (fsync $(psql_q 'SHOW fsync'), synchronous_commit $(psql_q 'SHOW synchronous_commit'))"
-  echo "Hub: start to healthy ${healthy_ms} ms, RSS at start $((rss_start / 1024)) MB; JVM: $HUB_JAVA_OPTS"
+  echo "Hub: start to healthy ${healthy_ms} ms, RSS at start $((rss_start / 1024)) MB; JVM: $HUB_JAVA_OPTS; warmed up ${warmed}s at ${WARMUP_RATE}/s"
   echo "Naive 2-commit limit (pgbench -c4 -j2 -T15, same server): $naive payments/s"
   echo
-  echo "| offered | accepted/s | settled/s | accept p50 / p95 / p99 | commits per payment | CPU ms per payment: hub / simulators / PostgreSQL / rest | hub RSS (max) | settled / naive limit |"
+  echo "| offered | accepted/s | settled/s | accept p50 / p95 / p99 | commits per payment | CPU ms per payment: hub (of it JIT) / simulators / PostgreSQL / rest | hub RSS (max) | settled / naive limit |"
   echo "|---|---|---|---|---|---|---|---|"
   for row in "${ROWS[@]}"; do
     settled=$(sed -E 's/^\|[^|]*\|[^|]*\| ([0-9]+) .*/\1/' <<<"$row")
