@@ -30,7 +30,9 @@ import java.util.concurrent.locks.LockSupport;
  *       sends the next.</li>
  * </ul>
  * Prints one line: {@code sent=.. accepted=.. other=.. seconds=.. p50=.. p95=.. p99=.. hub_p50=.. hub_p99=..}
- * (milliseconds; hub_* from the Server-Timing header, the hub's own time).
+ * (milliseconds; hub_* from the Server-Timing header, the hub's own time). With {@code --serve} it stays up and
+ * runs one line of stdin after another ({@code <rate> <concurrency> <seconds> <prefix>}), so the generator is
+ * measured warm, like the hub: a fresh JVM spends its first seconds compiling its own HTTP client.
  */
 public class OpenLoad {
 
@@ -38,20 +40,46 @@ public class OpenLoad {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        for (int i = 0; i < args.length; i++) {
+            boolean flag = i + 1 == args.length || args[i + 1].startsWith("--");
+            a.put(args[i].replaceFirst("^--", ""), flag ? "true" : args[++i]);
         }
-        URI url = URI.create(a.getOrDefault("url", "http://localhost:18080/api/v1/payments"));
-        String auth = "Basic " + Base64.getEncoder().encodeToString(a.getOrDefault("user", "demo-erp:demo-erp-secret")
-                .getBytes(StandardCharsets.UTF_8));
-        double rate = Double.parseDouble(a.getOrDefault("rate", "100"));
-        int concurrency = Integer.parseInt(a.getOrDefault("concurrency", "32"));
-        double seconds = Double.parseDouble(a.getOrDefault("duration", "20"));
-        String prefix = a.getOrDefault("prefix", "bench");
-        String account = a.getOrDefault("account", "2085886393");
+        OpenLoad load = new OpenLoad(URI.create(a.getOrDefault("url", "http://localhost:18080/api/v1/payments")),
+                a.getOrDefault("user", "demo-erp:demo-erp-secret"), a.getOrDefault("account", "2085886393"));
+        if (a.containsKey("serve")) {
+            // one warm generator for a whole benchmark: a line "<rate> <concurrency> <seconds> <prefix>" on stdin
+            // runs once and answers one result line; end of input ends it
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null; ) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 4) {
+                    System.out.println(load.run(Double.parseDouble(f[0]), Integer.parseInt(f[1]), Double.parseDouble(f[2]), f[3]));
+                    System.out.flush();
+                }
+            }
+        } else {
+            System.out.println(load.run(Double.parseDouble(a.getOrDefault("rate", "100")),
+                    Integer.parseInt(a.getOrDefault("concurrency", "32")), Double.parseDouble(a.getOrDefault("duration", "20")),
+                    a.getOrDefault("prefix", "bench")));
+        }
+        System.exit(0);
+    }
 
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    private final URI url;
+    private final String auth;
+    private final String account;
+    private final HttpClient http;
+
+    private OpenLoad(URI url, String user, String account) {
+        this.url = url;
+        this.auth = "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8));
+        this.account = account;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(4)).build();
+    }
+
+    /** One run: open loop at {@code rate}, or {@code concurrency} in flight when the rate is 0; the result line. */
+    private String run(double rate, int concurrency, double seconds, String prefix) throws InterruptedException {
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         List<Double> hubTimes = Collections.synchronizedList(new ArrayList<>());
         Map<Integer, AtomicInteger> codes = new ConcurrentHashMap<>();
@@ -92,7 +120,6 @@ public class OpenLoad {
         if (rate > 0) {
             long period = (long) (1e9 / rate);
             long i = 0;
-            AtomicInteger inFlight = new AtomicInteger();
             for (long due = t0; due < end; due = t0 + (++i) * period) {
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
@@ -135,10 +162,9 @@ public class OpenLoad {
                 other.append(c).append(':').append(k.get()).append(',');
             }
         });
-        System.out.printf(java.util.Locale.ROOT, "sent=%d accepted=%d other=%s seconds=%.2f p50=%.1f p95=%.1f p99=%.1f hub_p50=%.1f hub_p99=%.1f%n",
+        return String.format(java.util.Locale.ROOT, "sent=%d accepted=%d other=%s seconds=%.2f p50=%.1f p95=%.1f p99=%.1f hub_p50=%.1f hub_p99=%.1f",
                 sent, accepted, other.length() == 0 ? "-" : other.toString(), elapsed,
                 pct(l, 50) / 1e6, pct(l, 95) / 1e6, pct(l, 99) / 1e6, pctD(h, 50), pctD(h, 99));
-        System.exit(0);
     }
 
     private static double pct(List<Long> sorted, int p) {

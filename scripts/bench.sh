@@ -165,8 +165,7 @@ run() {   # run <label> <rate> <concurrency>
   local label=$1 rate=$2 conc=$3 prefix="run$RANDOM$RANDOM" c0 c1 out accepted seconds res succeeded settled
   c0=$(commits); local cpu0; cpu0=$(cpu_now); local jit0; jit0=$(jit_s "$HUB_PID")
   rm -f "$WORK/stop-rss"; rss_watch & local watcher=$!
-  out=$(java scripts/OpenLoad.java --url "$HUB/api/v1/payments" --rate "$rate" --concurrency "$conc" \
-          --duration "$DURATION" --prefix "$prefix")
+  load "$rate" "$conc" "$DURATION" "$prefix"; out=$LOADED
   echo "  $label: $out" >&2
   accepted=$(sed -E 's/.*accepted=([0-9]+).*/\1/' <<<"$out")
   seconds=$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"$out")
@@ -195,6 +194,16 @@ run() {   # run <label> <rate> <concurrency>
   return 0
 }
 
+# one load generator for the whole benchmark (scripts/OpenLoad.java --serve), warmed up with the hub: a fresh JVM
+# per run would measure its own HTTP client's first, interpreted seconds too
+coproc LOAD { java scripts/OpenLoad.java --url "$HUB/api/v1/payments" --serve; }
+pids+=($LOAD_PID)
+load() {   # load <rate> <concurrency> <seconds> <prefix>: one run; its result line in LOADED (the coprocess's
+           # pipes are not there in a $(...) subshell)
+  echo "$*" >&"${LOAD[1]}"
+  read -r LOADED <&"${LOAD[0]}"
+}
+
 # JIT compilation is most of the hub's CPU for its first minute or two under load (about 22,000 methods, over a
 # core of compiler threads): measured straight after a short warm-up, the first rate reads the compilers, not
 # the hub. So the warm-up goes on in rounds of WARMUP seconds until the hub and the simulators compiled for
@@ -203,7 +212,7 @@ echo "warming up at ${WARMUP_RATE}/s in ${WARMUP}s rounds until the JIT is quiet
 warmed=0
 while :; do
   j0=$(jit_s "$HUB_PID" "$SANDBOX_PID")
-  java scripts/OpenLoad.java --url "$HUB/api/v1/payments" --rate "$WARMUP_RATE" --duration "$WARMUP" --prefix "warm$warmed" >/dev/null
+  load "$WARMUP_RATE" 0 "$WARMUP" "warm$warmed"
   settle "warm$warmed" 0 >/dev/null 2>&1
   warmed=$((warmed + WARMUP))
   compiled=$(awk -v a="$j0" -v b="$(jit_s "$HUB_PID" "$SANDBOX_PID")" 'BEGIN {printf "%.1f", b - a}')
