@@ -187,6 +187,15 @@ class MoneySafetyTest extends HubTestSupport {
         // slow, but inside the read timeout: Monnify's threads (hub.dispatch.concurrency) have a backlog of
         // three rounds
         int threads = camelContext.getPropertiesComponent().resolveProperty("hub.dispatch.concurrency").map(Integer::parseInt).orElseThrow();
+        // the HTTP client's connection pool is no second, shared bulkhead: two providers on one host (here, the
+        // sandbox) each get a connection per thread (Camel's default, 20 per host, let Monnify's waiting calls
+        // hold up Connect's send), over http and https alike, which never resend on their own
+        for (String scheme : List.of("http", "https")) {
+            org.apache.camel.component.http.HttpComponent http =
+                    camelContext.getComponent(scheme, org.apache.camel.component.http.HttpComponent.class);
+            assertThat(http.getConnectionsPerRoute()).as(scheme).isGreaterThanOrEqualTo(2 * threads);
+            assertThat(http.isAutomaticRetriesDisabled()).as(scheme).isTrue();
+        }
         post("/sandbox/monnify/_control/faults", "{\"latencyMs\": 1200}", null);
         JsonNode fast;
         java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(12);
