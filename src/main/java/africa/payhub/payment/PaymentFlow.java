@@ -252,9 +252,10 @@ public class PaymentFlow {
             payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, mismatch, "AMOUNT_MISMATCH", actor, outcome.json());
             return;
         }
-        if (!p.status().isFinal()) {
-            store.updateProviderDetails(p.id(), outcome.providerTransactionId(),
-                    outcome.result() == null || outcome.result().isNull() ? null : Json.write(outcome.result()));
+        PaymentStore.ProviderDetails details = new PaymentStore.ProviderDetails(outcome.providerTransactionId(),
+                outcome.result() == null || outcome.result().isNull() ? null : Json.write(outcome.result()));
+        if (target == PaymentStatus.PENDING && !p.status().isFinal()) {
+            store.updateProviderDetails(p.id(), details);
         }
         if (target == PaymentStatus.PENDING) {
             String reason = outcome.reason() != null && rule.reasonCode() != null ? outcome.reason()
@@ -276,7 +277,12 @@ public class PaymentFlow {
         // a success keeps only a reason code its status rule names (e.g. paid more than asked: OVERPAID)
         String code = target == PaymentStatus.SUCCEEDED ? rule.reasonCode() : rule.reasonCode() != null ? rule.reasonCode()
                 : outcome.reasonCode();
-        boolean changed = payments.changeStatus(p, target, reason, code, actor, outcome.json());
+        // the provider's details go with the move, in its statement; a payment that does not move keeps them too
+        // unless it is final
+        boolean changed = payments.changeStatus(p, target, reason, code, actor, outcome.json(), details);
+        if (!changed && !p.status().isFinal()) {
+            store.updateProviderDetails(p.id(), details);
+        }
         if (changed && target == PaymentStatus.SUCCEEDED && p.reversalOf() != null) {
             store.lock(p.reversalOf()).ifPresent(original -> payments.changeStatus(original, PaymentStatus.REVERSED,
                     "reversed by payment " + p.id(), "REVERSED_ON_REQUEST", actor,

@@ -319,6 +319,15 @@ public class PaymentService {
      */
     public boolean changeStatus(Payment locked, PaymentStatus to, String reason, String reasonCode, String actor,
                                 JsonNode evidence) {
+        return changeStatus(locked, to, reason, reasonCode, actor, evidence, null);
+    }
+
+    /**
+     * {@link #changeStatus(Payment, PaymentStatus, String, String, String, JsonNode)} that also keeps the
+     * provider's details in the same statement when the payment moves (when it does not, they are not written).
+     */
+    public boolean changeStatus(Payment locked, PaymentStatus to, String reason, String reasonCode, String actor,
+                                JsonNode evidence, PaymentStore.ProviderDetails details) {
         PaymentStatus from = locked.status();
         if (from == to) {
             return false;
@@ -340,7 +349,7 @@ public class PaymentService {
         if (evidence != null) {
             detail.set("evidence", Redactor.redact(evidence));
         }
-        Payment after = store.moveStatus(locked.id(), from, to, reason, reasonCode, actor, Json.write(detail))
+        Payment after = store.moveStatus(locked.id(), from, to, reason, reasonCode, actor, Json.write(detail), details)
                 .orElseThrow(() -> new IllegalStateException("payment " + locked.id() + " changed under a row lock"));
         moved(after, from, actor);
         return true;

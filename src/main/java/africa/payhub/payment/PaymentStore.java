@@ -118,18 +118,23 @@ public class PaymentStore {
     }
 
     /**
-     * {@link #updateStatus} and its STATUS_CHANGED event in one statement: the payment as it is afterwards,
+     * {@link #updateStatus} and its STATUS_CHANGED event in one statement, with the provider's details when
+     * given (as {@link #updateProviderDetails}; null keeps what is stored): the payment as it is afterwards,
      * or empty when it was no longer in {@code from}.
      */
     public Optional<Payment> moveStatus(String id, PaymentStatus from, PaymentStatus to, String reason, String reasonCode,
-                                        String actor, String detailJson) {
+                                        String actor, String detailJson, ProviderDetails details) {
         return jdbc.sql("WITH moved AS (UPDATE payments SET status = :to, status_reason = :reason, reason_code = :code,"
+                        + " provider_transaction_id = COALESCE(:txId, provider_transaction_id),"
+                        + " result = COALESCE(CAST(:result AS jsonb), result),"
                         + " updated_at = now() WHERE id = :id AND status = :from RETURNING " + COLUMNS + "),"
                         + " event AS (INSERT INTO payment_events (payment_id, type, actor, status_from, status_to, detail)"
                         + " SELECT id, 'STATUS_CHANGED', :actor, :from, :to, CAST(:detail AS jsonb) FROM moved)"
                         + " SELECT * FROM moved")
                 .param("id", id).param("from", from.name()).param("to", to.name())
                 .param("reason", reason).param("code", reasonCode).param("actor", actor).param("detail", detailJson)
+                .param("txId", details == null ? null : details.transactionId())
+                .param("result", details == null ? null : details.resultJson())
                 .query(ROW).optional();
     }
 
@@ -227,7 +232,13 @@ public class PaymentStore {
         return out;
     }
 
-    public void updateProviderDetails(String id, String providerTransactionId, String resultJson) {
+    /** What a provider's status answer tells of its side: its transaction id and the result; either may be null. */
+    public record ProviderDetails(String transactionId, String resultJson) {
+    }
+
+    public void updateProviderDetails(String id, ProviderDetails details) {
+        String providerTransactionId = details.transactionId();
+        String resultJson = details.resultJson();
         jdbc.sql("""
                         UPDATE payments SET
                             provider_transaction_id = COALESCE(:txId, provider_transaction_id),
