@@ -75,7 +75,17 @@ class WaasTest extends HubTestSupport {
         JsonNode credit = succeeded(credit(a, "300.00"));
         String original = credit.path("paymentId").asText();
 
-        JsonNode reversal = succeeded(reversal(original));
+        ObjectNode reversalMessage = reversalMessage(original);
+        String reversalId = submit(reversalMessage).path("paymentId").asText();
+        // the same message again, at once (its reversal live) and once the original is REVERSED: the stored
+        // answer both times, though today's checks would refuse a new reversal of it
+        Response sameAtOnce = post("/api/v1/payments", Json.write(reversalMessage), CLIENT);
+        assertThat(sameAtOnce.status()).as(sameAtOnce.body()).isEqualTo(200);
+        assertThat(sameAtOnce.json().path("paymentId").asText()).isEqualTo(reversalId);
+        JsonNode reversal = succeeded(reversalId);
+        Response sameLater = post("/api/v1/payments", Json.write(reversalMessage), CLIENT);
+        assertThat(sameLater.status()).as(sameLater.body()).isEqualTo(200);
+        assertThat(sameLater.json().path("paymentId").asText()).isEqualTo(reversalId);
         assertThat(reversal.path("reversalOf").asText()).isEqualTo(original);
         assertThat(reversal.path("amount").path("value").asText()).isEqualTo("300.00");
         assertThat(balance(a)).isEqualTo("0.0000");

@@ -73,8 +73,8 @@ public class PaymentService {
     }
 
     /**
-     * As {@link #accept(String, ObjectNode)}, with the provider decided by {@code carrier}, which is asked
-     * only for a message this client has not sent before (a replay keeps what was decided then).
+     * As {@link #accept(String, ObjectNode)}, with the provider decided by {@code carrier} (a replay keeps what
+     * was decided then: the stored answer, whatever {@code carrier} says now).
      */
     @Transactional
     public Accepted accept(String clientId, ObjectNode message, java.util.function.Supplier<Carrier> carrier) {
@@ -97,16 +97,30 @@ public class PaymentService {
     }
 
     /**
-     * Everything acceptance decides before the row is written: the replay of a known message id, else the
-     * provider (asked of {@code carrier} only now), the reversed payment's checks, the row to insert.
+     * Everything acceptance decides before the row is written: the provider (asked of {@code carrier}), the
+     * reversed or refunded payment's checks, the row to insert; or the stored answer of a known message id that
+     * these checks would refuse now.
      */
     public Prepared prepare(String clientId, ObjectNode message, java.util.function.Supplier<Carrier> carrier) {
         String messageId = message.path("messageId").asText();
         String hash = Json.sha256(Json.canonical(message));
-        Optional<Payment> earlier = store.findByMessage(clientId, messageId);
-        if (earlier.isPresent()) {
-            return new Prepared(replay(earlier.get(), hash, messageId), null, null, null, null);
+        // no read first: a new message (the common case) costs no round trip of its own. A message sent before is
+        // answered from what was stored, whatever this acceptance would decide now: when its insert meets the
+        // stored row (replayOf), or here, when a check would refuse it today (its provider no longer carries the
+        // operation, the payment it reverses is REVERSED by it, ...)
+        try {
+            return prepareNew(clientId, messageId, hash, message, carrier);
+        } catch (Refusal refused) {
+            Optional<Payment> earlier = store.findByMessage(clientId, messageId);
+            if (earlier.isPresent()) {
+                return new Prepared(replay(earlier.get(), hash, messageId), null, null, null, null);
+            }
+            throw refused;
         }
+    }
+
+    private Prepared prepareNew(String clientId, String messageId, String hash, ObjectNode message,
+                                java.util.function.Supplier<Carrier> carrier) {
         Carrier chosen = carrier.get();
         String id = UUID.randomUUID().toString();
         JsonNode amount = message.path("amount");
