@@ -61,7 +61,10 @@ public record HubProperties(
                          @DefaultValue("5m") Duration lockout) {
     }
 
-    public record Dispatch(int concurrency, int maxSendAttempts, Duration resendGuard) {
+    /** Provider threads, sends per payment at most, the resend guard, and how soon a payment that found its
+     *  provider's queue full is due again. */
+    public record Dispatch(int concurrency, int maxSendAttempts, Duration resendGuard,
+                           @DefaultValue("2s") Duration queueFullRetry) {
     }
 
     /** The poller's timing; {@code hub.polling.interval-ms} is read by the polling route itself. */

@@ -67,6 +67,18 @@ public class PaymentFlow {
     }
 
     /**
+     * A payment whose hand-over to its provider's work queue found the queue full (sent or resolved by no
+     * one now): due for the poller in {@code hub.dispatch.queue-full-retry}, instead of after the accepted
+     * grace (a new payment) or the poller's lease (one the poller brought), so an overload delays it by about
+     * the backlog, not by a fixed half minute or two minutes. A new payment's ({@code send}) only while it is
+     * still ACCEPTED: one that something else sent meanwhile keeps its first status query's time.
+     */
+    public void queueFull(String id, boolean send) {
+        store.dueAgain(id, send, clock.instant().plus(properties.dispatch().queueFullRetry()));
+        LOG.debug("Payment {}: its provider's work queue is full; due again in {}", id, properties.dispatch().queueFullRetry());
+    }
+
+    /**
      * {@link #claimForSend} for many payments in the caller's transaction: their rows locked in one statement,
      * the ready ones moved to SUBMITTED (with their events) in another. For each, in order, the call to make
      * or empty; a payment named twice is sent by its first claim only (see {@link SendGroups}).

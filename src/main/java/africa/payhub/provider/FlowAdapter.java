@@ -76,6 +76,15 @@ public class FlowAdapter {
         }
     }
 
+    /**
+     * Body: a payment id whose provider's work queue was full; header {@code hubWork}: SEND (a new payment's
+     * hand-over) or RESOLVE (the poller's). See {@link PaymentFlow#queueFull}.
+     */
+    public void queueFull(Exchange exchange) {
+        rules.queueFull(exchange.getMessage().getBody(String.class),
+                "SEND".equals(exchange.getMessage().getHeader("hubWork", String.class)));
+    }
+
     /** Body: a payment id. Claims it for sending; when claimed, the body becomes the call input. */
     public void claimForSend(Exchange exchange) {
         String id = exchange.getMessage().getBody(String.class);
