@@ -38,6 +38,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class PaymentFlow {
 
     private static final Logger LOG = LoggerFactory.getLogger(PaymentFlow.class);
+    private final java.util.Queue<String> sendsQueueFull = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.Queue<String> resolvesQueueFull = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private final PaymentStore store;
     private final BatchStore batches;
@@ -68,14 +70,31 @@ public class PaymentFlow {
 
     /**
      * A payment whose hand-over to its provider's work queue found the queue full (sent or resolved by no
-     * one now): due for the poller in {@code hub.dispatch.queue-full-retry}, instead of after the accepted
-     * grace (a new payment) or the poller's lease (one the poller brought), so an overload delays it by about
-     * the backlog, not by a fixed half minute or two minutes. A new payment's ({@code send}) only while it is
-     * still ACCEPTED: one that something else sent meanwhile keeps its first status query's time.
+     * one now): noted here, and made due for the poller in {@code hub.dispatch.queue-full-retry} by the next
+     * {@link #dueAfterQueueFull}, instead of after the accepted grace (a new payment) or the poller's lease (one
+     * the poller brought), so an overload delays it by about the backlog, not by a fixed half minute or two
+     * minutes. Nothing is written here: the hand-over threads, shared by every provider, stay quick while
+     * queues overflow. A new payment's ({@code send}) only while it is still ACCEPTED: one that something else
+     * sent meanwhile keeps its first status query's time. Lost in a crash, the grace or the lease still holds.
      */
     public void queueFull(String id, boolean send) {
-        store.dueAgain(id, send, clock.instant().plus(properties.dispatch().queueFullRetry()));
-        LOG.debug("Payment {}: its provider's work queue is full; due again in {}", id, properties.dispatch().queueFullRetry());
+        (send ? sendsQueueFull : resolvesQueueFull).add(id);
+    }
+
+    /** What {@link #queueFull} noted since the last call, due for the poller: one statement for each kind. */
+    public void dueAfterQueueFull() {
+        Instant due = clock.instant().plus(properties.dispatch().queueFullRetry());
+        for (boolean send : new boolean[] {true, false}) {
+            java.util.Queue<String> noted = send ? sendsQueueFull : resolvesQueueFull;
+            List<String> ids = new java.util.ArrayList<>();
+            for (String id; (id = noted.poll()) != null; ) {
+                ids.add(id);
+            }
+            if (!ids.isEmpty()) {
+                store.dueAgain(ids, send, due);
+                LOG.info("{} payments found their provider's work queue full; due again at {}", ids.size(), due);
+            }
+        }
     }
 
     /**

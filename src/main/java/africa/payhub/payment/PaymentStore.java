@@ -319,13 +319,14 @@ public class PaymentStore {
     }
 
     /**
-     * An open payment due for the poller at {@code due} (only while ACCEPTED when {@code acceptedOnly}; nothing
-     * changes for one that is final).
+     * Open payments due for the poller at {@code due} (only those still ACCEPTED when {@code acceptedOnly};
+     * nothing changes for one that is final).
      */
-    public void dueAgain(String id, boolean acceptedOnly, Instant due) {
-        jdbc.sql("UPDATE payments SET next_poll_at = :due WHERE id = :id AND status IN ('ACCEPTED', 'SUBMITTED', 'PENDING')"
-                        + " AND (status = 'ACCEPTED' OR NOT :acceptedOnly)")
-                .param("id", id).param("acceptedOnly", acceptedOnly).param("due", Timestamp.from(due)).update();
+    public void dueAgain(List<String> ids, boolean acceptedOnly, Instant due) {
+        jdbc.sql("UPDATE payments SET next_poll_at = :due WHERE id = ANY(CAST(:ids AS text[]))"
+                        + " AND status IN ('ACCEPTED', 'SUBMITTED', 'PENDING') AND (status = 'ACCEPTED' OR NOT :acceptedOnly)")
+                .param("ids", ids.toArray(String[]::new)).param("acceptedOnly", acceptedOnly).param("due", Timestamp.from(due))
+                .update();
     }
 
     public void schedulePoll(String id, Instant due, boolean countAttempt) {

@@ -85,6 +85,11 @@ public class FlowAdapter {
                 "SEND".equals(exchange.getMessage().getHeader("hubWork", String.class)));
     }
 
+    /** See {@link PaymentFlow#dueAfterQueueFull}. */
+    public void dueAfterQueueFull() {
+        rules.dueAfterQueueFull();
+    }
+
     /** Body: a payment id. Claims it for sending; when claimed, the body becomes the call input. */
     public void claimForSend(Exchange exchange) {
         String id = exchange.getMessage().getBody(String.class);
