@@ -8,8 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import africa.payhub.config.ProviderDeclaration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
+import org.quartz.SchedulerException;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -32,7 +34,6 @@ public class ProviderRoutes implements CamelContextConfiguration, HealthIndicato
 
     private final ProviderCatalog providers;
     private final Map<String, String> failures = new ConcurrentHashMap<>();
-    private volatile boolean made;
 
     public ProviderRoutes(ProviderCatalog providers) {
         this.providers = providers;
@@ -54,16 +55,23 @@ public class ProviderRoutes implements CamelContextConfiguration, HealthIndicato
                 LOG.error("Provider {} does not work: {}", p.name(), e.getMessage(), e);
             }
         }
-        made = true;
+        startScheduledWork(camel);
     }
 
     /**
-     * Whether every provider's routes have been made (they are made after the context starts). Until then a
-     * provider's flows look absent, so the pollers wait: a payment resolved before would be taken for one
-     * its provider cannot send or ask about, and put in review for nothing.
+     * Starts the scheduler of the hub's scheduled routes (the pollers, callbacks, batches, housekeeping), which
+     * does not start with the context ({@code camel.component.quartz.auto-start-scheduler: false}): until every
+     * provider's routes are made a provider's flows look absent, and a payment the poller resolved then would
+     * be put in review for nothing.
      */
-    public boolean isMade() {
-        return made;
+    private static void startScheduledWork(CamelContext camel) {
+        if (camel.hasComponent("quartz") instanceof QuartzComponent quartz && quartz.getScheduler() != null) {
+            try {
+                quartz.getScheduler().start();
+            } catch (SchedulerException e) {
+                throw new IllegalStateException("the scheduled routes could not be started: " + e.getMessage(), e);
+            }
+        }
     }
 
     private void make(CamelContext camel, Provider p) {
