@@ -84,16 +84,18 @@ public class PaymentFlow {
     /** What {@link #queueFull} noted since the last call, due for the poller: one statement for each kind. */
     public void dueAfterQueueFull() {
         Instant due = clock.instant().plus(properties.dispatch().queueFullRetry());
-        for (boolean send : new boolean[] {true, false}) {
-            java.util.Queue<String> noted = send ? sendsQueueFull : resolvesQueueFull;
-            List<String> ids = new java.util.ArrayList<>();
-            for (String id; (id = noted.poll()) != null; ) {
-                ids.add(id);
-            }
-            if (!ids.isEmpty()) {
-                store.dueAgain(ids, send, due);
-                LOG.info("{} payments found their provider's work queue full; due again at {}", ids.size(), due);
-            }
+        dueAgain(sendsQueueFull, true, due);
+        dueAgain(resolvesQueueFull, false, due);
+    }
+
+    private void dueAgain(java.util.Queue<String> noted, boolean send, Instant due) {
+        List<String> ids = new java.util.ArrayList<>();
+        for (String id; (id = noted.poll()) != null; ) {
+            ids.add(id);
+        }
+        if (!ids.isEmpty()) {
+            store.dueAgain(ids, send, due);
+            LOG.info("{} payments found their provider's work queue full; due again at {}", ids.size(), due);
         }
     }
 
