@@ -287,10 +287,10 @@ public class PaymentFlow {
         }
         PaymentStore.ProviderDetails details = new PaymentStore.ProviderDetails(outcome.providerTransactionId(),
                 outcome.result() == null || outcome.result().isNull() ? null : Json.write(outcome.result()));
-        if (target == PaymentStatus.PENDING && !p.status().isFinal()) {
-            store.updateProviderDetails(p.id(), details);
-        }
         if (target == PaymentStatus.PENDING) {
+            if (!p.status().isFinal()) {
+                store.updateProviderDetails(p.id(), details);
+            }
             String reason = outcome.reason() != null && rule.reasonCode() != null ? outcome.reason()
                     : rule.reason() != null ? rule.reason() : p.provider() + " reports " + outcome.providerStatus();
             if (rule.keepReason() && p.status() == PaymentStatus.PENDING) {

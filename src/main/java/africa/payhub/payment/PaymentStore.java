@@ -237,15 +237,13 @@ public class PaymentStore {
     }
 
     public void updateProviderDetails(String id, ProviderDetails details) {
-        String providerTransactionId = details.transactionId();
-        String resultJson = details.resultJson();
         jdbc.sql("""
                         UPDATE payments SET
                             provider_transaction_id = COALESCE(:txId, provider_transaction_id),
                             result = COALESCE(CAST(:result AS jsonb), result),
                             updated_at = now()
                         WHERE id = :id""")
-                .param("id", id).param("txId", providerTransactionId).param("result", resultJson)
+                .param("id", id).param("txId", details.transactionId()).param("result", details.resultJson())
                 .update();
     }
 
