@@ -288,19 +288,16 @@ public class PaymentFlow {
         PaymentStore.ProviderDetails details = new PaymentStore.ProviderDetails(outcome.providerTransactionId(),
                 outcome.result() == null || outcome.result().isNull() ? null : Json.write(outcome.result()));
         if (target == PaymentStatus.PENDING) {
-            if (!p.status().isFinal()) {
-                store.updateProviderDetails(p.id(), details);
-            }
             String reason = outcome.reason() != null && rule.reasonCode() != null ? outcome.reason()
                     : rule.reason() != null ? rule.reason() : p.provider() + " reports " + outcome.providerStatus();
-            if (rule.keepReason() && p.status() == PaymentStatus.PENDING) {
-                keepWaiting(p, phase, null);
-                return;
+            boolean noted = p.status() == PaymentStatus.PENDING && (rule.keepReason()
+                    || rule.notifyClient() && !java.util.Objects.equals(p.reasonCode(), rule.reasonCode()));
+            // the details go with a move to PENDING, in its statement; otherwise in their own, before the note
+            if (noted || !moveToPending(p, reason, rule.reasonCode(), actor, outcome, details)) {
+                keepProviderDetails(p, details);
             }
-            if (rule.notifyClient() && p.status() == PaymentStatus.PENDING && !java.util.Objects.equals(p.reasonCode(), rule.reasonCode())) {
+            if (noted && !rule.keepReason()) {
                 payments.noteReason(p, reason, rule.reasonCode(), actor, outcome.json(), true);
-            } else {
-                moveToPending(p, reason, rule.reasonCode(), actor, outcome);
             }
             keepWaiting(p, phase, null);
             return;
@@ -313,8 +310,8 @@ public class PaymentFlow {
         // the provider's details go with the move, in its statement; a payment that does not move keeps them too
         // unless it is final
         boolean changed = payments.changeStatus(p, target, reason, code, actor, outcome.json(), details);
-        if (!changed && !p.status().isFinal()) {
-            store.updateProviderDetails(p.id(), details);
+        if (!changed) {
+            keepProviderDetails(p, details);
         }
         if (changed && target == PaymentStatus.SUCCEEDED && p.reversalOf() != null) {
             store.lock(p.reversalOf()).ifPresent(original -> payments.changeStatus(original, PaymentStatus.REVERSED,
@@ -323,17 +320,30 @@ public class PaymentFlow {
         }
     }
 
-    private void moveToPending(Payment p, String reason, String actor, Outcome outcome) {
-        moveToPending(p, reason, null, actor, outcome);
+    /** A payment that did not move keeps what its provider now says of it, unless it is final or nothing is said. */
+    private void keepProviderDetails(Payment p, PaymentStore.ProviderDetails details) {
+        if (!p.status().isFinal() && (details.transactionId() != null || details.resultJson() != null)) {
+            store.updateProviderDetails(p.id(), details);
+        }
     }
 
-    /** SUBMITTED -> PENDING; a PENDING payment whose reason code changes (e.g. awaiting authorization) notes it. */
-    private void moveToPending(Payment p, String reason, String reasonCode, String actor, Outcome outcome) {
+    private void moveToPending(Payment p, String reason, String actor, Outcome outcome) {
+        moveToPending(p, reason, null, actor, outcome, null);
+    }
+
+    /**
+     * SUBMITTED -> PENDING, with the provider's details when given; a PENDING payment whose reason code changes
+     * (e.g. awaiting authorization) notes it. True when the payment moved.
+     */
+    private boolean moveToPending(Payment p, String reason, String reasonCode, String actor, Outcome outcome,
+                                  PaymentStore.ProviderDetails details) {
         if (p.status() == PaymentStatus.SUBMITTED || p.status() == PaymentStatus.ACCEPTED) {
-            payments.changeStatus(p, PaymentStatus.PENDING, reason, reasonCode, actor, outcome.json());
-        } else if (p.status() == PaymentStatus.PENDING && !java.util.Objects.equals(p.reasonCode(), reasonCode)) {
+            return payments.changeStatus(p, PaymentStatus.PENDING, reason, reasonCode, actor, outcome.json(), details);
+        }
+        if (p.status() == PaymentStatus.PENDING && !java.util.Objects.equals(p.reasonCode(), reasonCode)) {
             store.updateReason(p.id(), reason, reasonCode);
         }
+        return false;
     }
 
     /** Still unresolved: next status query after the backoff, or NEEDS_REVIEW when it has waited too long. */
