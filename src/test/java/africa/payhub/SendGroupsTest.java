@@ -64,7 +64,7 @@ class SendGroupsTest extends HubTestSupport {
     @Test
     void aFailingPieceFailsOnlyItsOwnCaller() throws Exception {
         List<List<String>> groups = java.util.Collections.synchronizedList(new ArrayList<>());
-        GroupCommit<String, String> commit = new GroupCommit<>("test-writer", transactions, 2, 16, 64, null, pieces -> {
+        GroupCommit<String, String> commit = new GroupCommit<>("test-writer", transactions, 2, 16, java.time.Duration.ZERO, 64, null, pieces -> {
             List<String> items = pieces.stream().map(GroupCommit.Piece::item).toList();
             groups.add(items);
             if (items.contains("bad")) {
@@ -100,6 +100,47 @@ class SendGroupsTest extends HubTestSupport {
         // stopped: a piece is done alone on its caller's thread
         assertThat(commit.submit("after")).isEqualTo("AFTER");
         assertThatThrownBy(() -> commit.submit("bad")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aPieceThatCameAloneWaitsForASecondButNotForMore() throws Exception {
+        List<List<String>> groups = java.util.Collections.synchronizedList(new ArrayList<>());
+        // a long gathering time: the second piece, not the time, must end the wait
+        GroupCommit<String, String> commit = new GroupCommit<>("test-writer", transactions, 1, 16,
+                java.time.Duration.ofSeconds(30), 64, null, pieces -> {
+            List<String> items = pieces.stream().map(GroupCommit.Piece::item).toList();
+            groups.add(items);
+            return items.stream().map(String::toUpperCase).toList();
+        });
+        commit.start();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<String> first = pool.submit(() -> commit.submit("first"));
+            Thread.sleep(200);
+            assertThat(first).as("a piece alone waits for company").isNotDone();
+            Future<String> second = pool.submit(() -> commit.submit("second"));
+            assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("FIRST");
+            assertThat(second.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("SECOND");
+            assertThat(groups).containsExactly(List.of("first", "second"));
+        } finally {
+            pool.shutdownNow();
+            commit.stop();
+        }
+    }
+
+    @Test
+    void withoutGatheringTimeAPieceAloneWaitsForNoOne() throws Exception {
+        GroupCommit<String, String> commit = new GroupCommit<>("test-writer", transactions, 1, 16,
+                java.time.Duration.ZERO, 64, null, pieces -> pieces.stream().map(p -> p.item().toUpperCase()).toList());
+        commit.start();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            assertThat(pool.submit(() -> commit.submit("alone")).get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .isEqualTo("ALONE");
+        } finally {
+            pool.shutdownNow();
+            commit.stop();
+        }
     }
 
     private int count(String where, String prefix) {

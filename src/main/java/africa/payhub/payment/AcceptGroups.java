@@ -36,7 +36,7 @@ public class AcceptGroups implements SmartLifecycle {
                         @Value("${hub.accepts.max-group:64}") int maxGroup,
                         @Value("${hub.accepts.queue-size:4096}") int queueSize) {
         this.payments = payments;
-        this.groups = new GroupCommit<>("accept-writer", transactions, 1, maxGroup, queueSize, Duration.ofSeconds(30),
+        this.groups = new GroupCommit<>("accept-writer", transactions, 1, maxGroup, Duration.ZERO, queueSize, Duration.ofSeconds(30),
                 payments::storeAll);
     }
 

@@ -1,5 +1,6 @@
 package africa.payhub.payment;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,11 +28,12 @@ public class SendGroups implements SmartLifecycle {
 
     public SendGroups(PaymentFlow flow, PlatformTransactionManager transactions,
                       @Value("${hub.dispatch.writers:4}") int writers,
-                      @Value("${hub.dispatch.max-group:32}") int maxGroup) {
+                      @Value("${hub.dispatch.max-group:32}") int maxGroup,
+                      @Value("${hub.dispatch.group-wait:5ms}") Duration gather) {
         // a caller waits for its answer however long the writer takes: a claim or an outcome given up on
         // while its commit may yet happen would leave the payment to the poller for no reason
-        this.claims = new GroupCommit<>("claim-writer", transactions, writers, maxGroup, 4096, null, flow::claimAll);
-        this.outcomes = new GroupCommit<>("outcome-writer", transactions, writers, maxGroup, 4096, null, flow::applyAll);
+        this.claims = new GroupCommit<>("claim-writer", transactions, writers, maxGroup, gather, 4096, null, flow::claimAll);
+        this.outcomes = new GroupCommit<>("outcome-writer", transactions, writers, maxGroup, gather, 4096, null, flow::applyAll);
     }
 
     /** As {@link PaymentFlow#claimForSend}, committed together with concurrent claims. */
