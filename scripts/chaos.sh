@@ -98,14 +98,20 @@ load() {
 
 step() { echo "[$(date +%T)] $*"; }
 
-# waits until the load under way has had a share of its messages acknowledged (at most a minute), so that
-# a fault strikes while messages are both acknowledged and in flight
+# messages numbered FIRST..LAST (all when not given) acknowledged so far
+count_acked() {
+  awk -v a="${1:-0}" -v b="${2:-999999999}" \
+    '$2 != "-" { k = split($1, p, "-"); if (p[k] + 0 >= a && p[k] + 0 <= b) c++ } END { print c + 0 }' "$WORK/acks.txt"
+}
+
+# waits until the load under way (of messages FIRST..LAST, when given) has had a share of its messages
+# acknowledged (at most a minute), so that a fault strikes while messages are both acknowledged and in flight
 acked_while_loading() {
   local before after
-  before=$(grep -vc ' -$' "$WORK/acks.txt" || true)
+  before=$(count_acked "$@")
   for _ in $(seq 1 120); do
     sleep 0.5
-    after=$(grep -vc ' -$' "$WORK/acks.txt" || true)
+    after=$(count_acked "$@")
     [ $((after - before)) -ge $(( chunk / 10 + 1 )) ] && return 0
   done
 }
@@ -177,7 +183,10 @@ step "6. two hub instances on one database, one killed mid-run"
 start_hub2
 load $n $((n + chunk - 1)) $HUB1 & L1=$!
 load $((n + chunk)) $((n + 2 * chunk - 1)) $HUB2 & L2=$!
-acked_while_loading; kill -9 "$HUB2_PID"; FAULTS+=("two hubs on one database, the second killed")
+# the kill waits for the second hub's own acknowledgements: that hub must have taken work to lose it
+acked_while_loading $((n + chunk)) $((n + 2 * chunk - 1)); kill -9 "$HUB2_PID"
+step "   the second hub had acknowledged $(count_acked $((n + chunk)) $((n + 2 * chunk - 1))) of its messages when it was killed"
+FAULTS+=("two hubs on one database, the second killed")
 wait $L1 $L2 || true; n=$((n + 2 * chunk))
 
 step "7. the clients resend every message that was not acknowledged (same messageId)"
