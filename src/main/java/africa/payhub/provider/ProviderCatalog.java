@@ -142,7 +142,8 @@ public class ProviderCatalog implements Carriers {
     }
 
     public boolean hasRoute(String routeId) {
-        return camel.getRoute(routeId) != null;
+        // a look-up by id: CamelContext.getRoute copies the list of every route first, and this runs per payment
+        return camel.getRouteController().getRouteStatus(routeId) != null;
     }
 
     /** The route of an operator call ({@code operatorCalls} in the declaration). */
