@@ -94,9 +94,45 @@ class CanonicalSchemaTest {
         assertThat(p.get("currency")).isEqualTo("is not an ISO 4217 currency code");
     }
 
+    /**
+     * Each message is checked against the document narrowed to its operation's entries; every operation's message,
+     * bare, with the fields of every other operation, or with a payout's, gets the same findings as from the whole
+     * document.
+     */
+    @Test
+    void theSchemaNarrowedToAnOperationFindsWhatTheWholeDocumentFinds() throws Exception {
+        CanonicalValidator whole = new CanonicalValidator(CanonicalValidator.SCHEMA_RESOURCE, 65_536, false);
+        JsonNode document = Json.MAPPER.readTree(getClass().getResourceAsStream(CanonicalValidator.SCHEMA_RESOURCE));
+        List<String> operations = new ArrayList<>();
+        com.fasterxml.jackson.databind.node.ObjectNode everyField = Json.object();
+        for (JsonNode entry : document.path("allOf")) {
+            operations.add(entry.path("if").path("properties").path("operation").path("const").asText());
+            entry.path("then").path("properties").fieldNames().forEachRemaining(f -> everyField.put(f, "x"));
+        }
+        assertThat(operations).hasSizeGreaterThan(10).doesNotContain("");
+        int compared = 0;
+        for (String operation : operations) {
+            List<String> messages = List.of(
+                    "{\"messageId\": \"m-1\", \"operation\": \"" + operation + "\"}",
+                    everyField.deepCopy().put("messageId", "m-1").put("operation", operation).toString(),
+                    PAYOUT.replace("\"PAYOUT\"", "\"" + operation + "\""));
+            for (String message : messages) {
+                Map<String, String> narrowed = problems(VALIDATOR, message);
+                assertThat(narrowed).as(message).isEqualTo(problems(whole, message));
+                compared += narrowed.size();
+            }
+        }
+        // the messages did break rules: the comparison compared findings, not only empty lists
+        assertThat(compared).isGreaterThan(100);
+    }
+
     static Map<String, String> problems(String json) {
+        return problems(VALIDATOR, json);
+    }
+
+    static Map<String, String> problems(CanonicalValidator validator, String json) {
         try {
-            VALIDATOR.validate(json.getBytes(StandardCharsets.UTF_8));
+            validator.validate(json.getBytes(StandardCharsets.UTF_8));
             return Map.of();
         } catch (Refusal e) {
             Map<String, String> out = new LinkedHashMap<>();
