@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Compares two builds of the hub on a noisy machine: runs scripts/bench.sh for build A, then B, then A, ...
+# (ROUNDS times each, alternating, so that the host's load falls on both), then prints every run's figures
+# side by side, one line per figure. One run of each says little here: the same build's p99 at 300/s varied
+# from 19 to 44 ms within one sitting.
+#
+#   scripts/ab.sh A.jar B.jar                      # 2 rounds of RATES="300" DURATION=30 SATURATION=32
+#   ROUNDS=4 RATES="200 300" scripts/ab.sh A.jar B.jar
+#   scripts/ab.sh --table target/ab/a-1.md ...     # only the side-by-side table of reports already made
+#
+# The environment is passed on to scripts/bench.sh (RATES, DURATION, SATURATION, HUB_ARGS, ...); each run's
+# report lands in target/ab/<a|b>-<round>.md. Files under target/ab.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# every figure of one report, one per line: "<offered> <figure> <value>"
+figures() {
+  awk -F'|' '
+    /^Naive 2-commit limit/ { for (i = 1; i <= NF; i++) if (match($i, /: [0-9]+ payments/)) { v = substr($i, RSTART + 2, RLENGTH - 11); print "all naive-limit/s " v } }
+    /^\| [0-9a-z]+(\/s)? \|/ && $2 !~ /offered/ {
+      gsub(/^ +| +$/, "", $2); row = $2
+      split($4, s, " "); print row " settled/s " s[1]
+      split($5, l, " "); print row " accept-p99-ms " l[5]
+      print row " commits/payment " ($6 + 0)
+      n = split($7, c, "/"); hub = c[1] + 0; sim = c[2] + 0; pg = c[3] + 0; rest = c[4] + 0
+      print row " cpu-ms/payment:hub " hub; print row " cpu-ms/payment:postgresql " pg
+      printf "%s cpu-ms/payment:all %.2f\n", row, hub + sim + pg + rest
+      print row " rss-mb " ($8 + 0)
+      print row " settled/naive " ($9 + 0)
+    }' "$1"
+}
+
+# the side-by-side table of reports named a-*.md and b-*.md
+table() {
+  local f label
+  for f in "$@"; do
+    label=$(basename "$f" .md); label=${label%%-*}
+    figures "$f" | sed "s/^/$label /"
+  done | awk '
+    { key = $2 " " $3; if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+      v[key, $1] = (v[key, $1] == "" ? "" : v[key, $1] ", ") $4 }
+    END {
+      print "| offered | figure | A | B |"; print "|---|---|---|---|"
+      for (i = 1; i <= n; i++) { split(order[i], k, " "); print "| " k[1] " | " k[2] " | " v[order[i], "a"] " | " v[order[i], "b"] " |" }
+    }'
+}
+
+if [ "${1:-}" = "--table" ]; then
+  shift
+  table "$@"
+  exit 0
+fi
+[ $# -eq 2 ] || { echo "usage: scripts/ab.sh A.jar B.jar" >&2; exit 2; }
+A=$(realpath "$1"); B=$(realpath "$2")
+ROUNDS=${ROUNDS:-2}
+export RATES=${RATES:-300} DURATION=${DURATION:-30} SATURATION=${SATURATION:-32}
+OUT=$PWD/target/ab
+rm -rf "$OUT" && mkdir -p "$OUT"
+for round in $(seq 1 "$ROUNDS"); do
+  for side in a b; do
+    jar=$A; [ "$side" = b ] && jar=$B
+    echo "round $round of $ROUNDS: build $side ($jar)" >&2
+    JAR=$jar SKIP_BUILD=1 scripts/bench.sh >"$OUT/$side-$round.md" 2>"$OUT/$side-$round.log"
+  done
+done
+{
+  echo "A: $A"
+  echo "B: $B"
+  echo "RATES=\"$RATES\" DURATION=$DURATION SATURATION=$SATURATION, $ROUNDS rounds, A and B alternating"
+  echo
+  table "$OUT"/a-*.md "$OUT"/b-*.md
+} | tee "$OUT/report.md"
