@@ -124,6 +124,12 @@ class CanonicalSchemaTest {
         }
         // the messages did break rules: the comparison compared findings, not only empty lists
         assertThat(compared).isGreaterThan(100);
+        // and what was compared was narrowed: a payout meets its own entry only, not the others' ifs
+        Operations byOperation = new Operations(document);
+        assertThat(byOperation.narrows("PAYOUT")).isTrue();
+        assertThat(byOperation.narrowedTo("PAYOUT").path("allOf")).hasSize(1);
+        assertThat(byOperation.narrowedTo("PAYOUT").at("/allOf/0/if/properties/operation/const").asText()).isEqualTo("PAYOUT");
+        assertThat(byOperation.narrows("TELEPORT")).isFalse();
     }
 
     static Map<String, String> problems(String json) {
