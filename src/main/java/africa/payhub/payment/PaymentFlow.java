@@ -290,14 +290,17 @@ public class PaymentFlow {
         if (target == PaymentStatus.PENDING) {
             String reason = outcome.reason() != null && rule.reasonCode() != null ? outcome.reason()
                     : rule.reason() != null ? rule.reason() : p.provider() + " reports " + outcome.providerStatus();
-            boolean noted = p.status() == PaymentStatus.PENDING && (rule.keepReason()
-                    || rule.notifyClient() && !java.util.Objects.equals(p.reasonCode(), rule.reasonCode()));
-            // the details go with a move to PENDING, in its statement; otherwise in their own, before the note
-            if (noted || !moveToPending(p, reason, rule.reasonCode(), actor, outcome, details)) {
+            if (rule.keepReason() && p.status() == PaymentStatus.PENDING) {
                 keepProviderDetails(p, details);
+                keepWaiting(p, phase, null);
+                return;
             }
-            if (noted && !rule.keepReason()) {
+            // the details go with a move to PENDING, in its statement; otherwise in their own
+            if (rule.notifyClient() && p.status() == PaymentStatus.PENDING && !java.util.Objects.equals(p.reasonCode(), rule.reasonCode())) {
+                keepProviderDetails(p, details);
                 payments.noteReason(p, reason, rule.reasonCode(), actor, outcome.json(), true);
+            } else if (!moveToPending(p, reason, rule.reasonCode(), actor, outcome, details)) {
+                keepProviderDetails(p, details);
             }
             keepWaiting(p, phase, null);
             return;
