@@ -11,11 +11,13 @@ import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import africa.payhub.provider.ProviderCatalog;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,6 +54,21 @@ class CircuitBreakerTest extends HubTestSupport {
             assertThat(seen.path("executions").asInt()).isEqualTo(1);
             assertThat(seen.path("requests").asInt()).isEqualTo(1);
             assertThat(MonnifyPayoutTest.statuses(id)).doesNotContain("PENDING");
+        }
+    }
+
+    @Test
+    void theHubFollowsTheBreakerOfARouteMadeAgain(@Autowired ProviderCatalog providers) throws Exception {
+        try {
+            breaker("acme").transitionToForcedOpenState();
+            assertThat(providers.accepting("acme")).isFalse();
+            // as a reload does: the route and its breaker are made anew, closed
+            remakeAcmeHttp(BASE + "/sandbox/monnify");
+            assertThat(providers.accepting("acme")).isTrue();
+            breaker("acme").transitionToForcedOpenState();
+            assertThat(providers.accepting("acme")).isFalse();
+        } finally {
+            remakeAcmeHttp(BASE + "/sandbox/monnify");
         }
     }
 

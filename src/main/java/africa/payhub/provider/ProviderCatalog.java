@@ -5,12 +5,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.config.HubProperties;
 import africa.payhub.config.ProviderDeclaration;
 import africa.payhub.payment.Carriers;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.resilience4j.ResilienceProcessor;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.support.service.ServiceHelper;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -25,11 +30,33 @@ public class ProviderCatalog implements Carriers {
     private final Map<String, Provider> providers = new TreeMap<>();
     private final CamelContext camel;
     private final Mappings mappings;
+    /**
+     * Each provider's circuit breakers: the Resilience4j steps of its {@code <provider>-http} route, found on
+     * first use after the route was made and forgotten when routes are added or removed (a reload).
+     */
+    private final Map<String, List<ResilienceProcessor>> breakers = new ConcurrentHashMap<>();
 
     public ProviderCatalog(HubProperties hub, Environment env, CamelContext camel, Mappings mappings) {
         ProviderDeclaration.readAll(hub.homeDir()).forEach((name, d) -> providers.put(name, new Provider(d, env)));
         this.camel = camel;
         this.mappings = mappings;
+        SimpleEventNotifierSupport routesChanged = new SimpleEventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                breakers.clear();
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.RouteAddedEvent || event instanceof CamelEvent.RouteRemovedEvent;
+            }
+        };
+        routesChanged.setIgnoreExchangeEvents(true);
+        routesChanged.setIgnoreCamelContextEvents(true);
+        routesChanged.setIgnoreServiceEvents(true);
+        routesChanged.setIgnoreStepEvents(true);
+        camel.getManagementStrategy().addEventNotifier(routesChanged);
+        ServiceHelper.startService(routesChanged);
     }
 
     @Override
@@ -130,15 +157,16 @@ public class ProviderCatalog implements Carriers {
 
     @Override
     public boolean accepting(String provider) {
-        org.apache.camel.Route route = camel.getRoute(provider + "-http");
-        if (route == null) {
-            return true;
-        }
-        return route.filter("*").stream()
-                .filter(org.apache.camel.component.resilience4j.ResilienceProcessor.class::isInstance)
-                .map(org.apache.camel.component.resilience4j.ResilienceProcessor.class::cast)
+        // runs per payment: CamelContext.getRoute copies the list of every route, and the route's steps are walked
+        return breakers.computeIfAbsent(provider, this::findBreakers).stream()
                 .noneMatch(b -> "OPEN".equals(b.getCircuitBreakerState())
                         || "FORCED_OPEN".equals(b.getCircuitBreakerState()));
+    }
+
+    private List<ResilienceProcessor> findBreakers(String provider) {
+        org.apache.camel.Route route = camel.getRoute(provider + "-http");
+        return route == null ? List.of() : route.filter("*").stream()
+                .filter(ResilienceProcessor.class::isInstance).map(ResilienceProcessor.class::cast).toList();
     }
 
     public boolean hasRoute(String routeId) {
