@@ -82,7 +82,9 @@ wait_up "$SANDBOX/monnify/_control/stats"
 
 echo "starting the hub" >&2
 JFR_OPTS=""
-[ -n "${JFR:-}" ] && JFR_OPTS="-XX:StartFlightRecording=filename=$WORK/hub.jfr,settings=profile,dumponexit=true"
+# stacks up to 256 frames: a request's stack through the filters, Spring MVC and Camel is deeper than the default 64,
+# and a cut stack hides which filter or route step a sample belongs to
+[ -n "${JFR:-}" ] && JFR_OPTS="-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=filename=$WORK/hub.jfr,settings=profile,dumponexit=true"
 started=$(date +%s%N)
 # one client sends everything from one address: the per-client and per-address limits would refuse the load
 # shellcheck disable=SC2086
