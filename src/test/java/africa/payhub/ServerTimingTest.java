@@ -35,6 +35,16 @@ class ServerTimingTest extends HubTestSupport {
         hubTime(get("/actuator/health", null));
     }
 
+    @Test
+    void theTimeIsInMillisecondsWithOneDecimalRoundedHalfUp() {
+        assertThat(africa.payhub.web.ServerTiming.duration(0)).isEqualTo("hub;dur=0.0");
+        assertThat(africa.payhub.web.ServerTiming.duration(49_999)).isEqualTo("hub;dur=0.0");
+        assertThat(africa.payhub.web.ServerTiming.duration(50_000)).isEqualTo("hub;dur=0.1");
+        assertThat(africa.payhub.web.ServerTiming.duration(3_249_999)).isEqualTo("hub;dur=3.2");
+        assertThat(africa.payhub.web.ServerTiming.duration(12_350_000)).isEqualTo("hub;dur=12.4");
+        assertThat(africa.payhub.web.ServerTiming.duration(1_234_567_890_123L)).isEqualTo("hub;dur=1234567.9");
+    }
+
     private static double hubTime(Response r) {
         String header = r.header("Server-Timing");
         assertThat(header).as("Server-Timing on a %d answer", r.status()).isNotNull();
