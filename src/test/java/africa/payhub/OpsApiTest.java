@@ -89,6 +89,16 @@ class OpsApiTest extends HubTestSupport {
     }
 
     @Test
+    void eachRouteCountsItsExchangesAndTheContextDoesNotCountThemAgain() {
+        submit(payout(messageId("route-metrics"), "2085886393", "14.00"));
+        assertThat(metric("camel_exchanges_total",
+                "camelContext=\"payment-hub\",eventType=\"route\",kind=\"CamelRoute\",routeId=\"payments-create\""))
+                .isGreaterThan(0);
+        // camel.metrics.route-policy-level=route: no second set of meters over every exchange of every route
+        assertThat(get("/actuator/prometheus", OPERATOR).body()).doesNotContain("eventType=\"context\"");
+    }
+
+    @Test
     void theReviewQueueListsWhatNeedsAPersonAndTheFiguresCountIt() {
         double before = metric("hub_payments_needs_review", "");
         // D07: the provider keeps saying "duplicate" and never has the reference: a person decides
