@@ -8,7 +8,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import africa.payhub.canonical.Json;
+import africa.payhub.payment.Decision;
 import africa.payhub.payment.GroupCommit;
+import africa.payhub.payment.Outcome;
+import africa.payhub.payment.PaymentFlow;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,6 +33,30 @@ class SendGroupsTest extends HubTestSupport {
 
     @Autowired
     PlatformTransactionManager transactions;
+
+    @Test
+    void whatASendCameToIsWrittenWithTheMoveItBroughtOrAloneWhenThePaymentDidNotMoveSo(@Autowired PaymentFlow flow) {
+        // the send's answer moves the payment, and what the send came to goes with the move: SUCCESS at once,
+        // and PENDING (its webhook never comes)
+        String done = submit(payout(messageId("outcome-success"), "2085886393", "31.00")).path("paymentId").asText();
+        awaitStatus(done, "SUCCEEDED");
+        assertThat(lastOutcome(done)).isEqualTo("STATUS");
+        String waiting = submit(payout(messageId("outcome-pending"), "1000000003", "32.00")).path("paymentId").asText();
+        awaitStatus(waiting, "PENDING");
+        assertThat(lastOutcome(waiting)).isEqualTo("STATUS");
+
+        // an answer to a send that says SUCCESS for another amount: the payment goes to review, not to the status
+        // the provider named, and what the send came to is written on its own
+        jdbc.sql("UPDATE payments SET last_outcome = NULL WHERE id = :id").param("id", waiting).update();
+        flow.applyOutcome(waiting, Decision.Phase.SEND, Outcome.from(Json.object().put("outcome", "STATUS")
+                .put("providerStatus", "SUCCESS").set("amount", Json.object().put("value", "99.00").put("currency", "NGN"))));
+        assertThat(payment(waiting).path("status").asText()).isEqualTo("NEEDS_REVIEW");
+        assertThat(lastOutcome(waiting)).isEqualTo("STATUS");
+    }
+
+    private String lastOutcome(String id) {
+        return jdbc.sql("SELECT last_outcome FROM payments WHERE id = :id").param("id", id).query(String.class).single();
+    }
 
     @Test
     void concurrentPayoutsShareClaimAndOutcomeCommitsAndAreSentOnce() throws Exception {

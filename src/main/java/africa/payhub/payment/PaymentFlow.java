@@ -226,13 +226,23 @@ public class PaymentFlow {
         List<Timeline.Entry> events = new java.util.ArrayList<>(callEvents);
         events.add(new Timeline.Entry(phase == Phase.SEND ? "SEND_OUTCOME" : phase == Phase.POLL ? "POLL_OUTCOME" : "WEBHOOK_OUTCOME",
                 actor, null, Json.write(Redactor.redact(outcome.json()))));
-        store.recordOutcome(id, phase == Phase.SEND ? outcome.kind().name() : null, events);
+        String sendOutcome = phase == Phase.SEND ? outcome.kind().name() : null;
+        if (sendOutcome != null && outcome.kind() == Outcome.Kind.STATUS) {
+            // a send answered with a status: what the send came to goes with the status move, in its statement
+            // (one row version of the payment fewer), or in its own when the payment does not move
+            store.recordOutcome(id, null, events);
+            if (!applyStatus(p, outcome, phase, actor, sendOutcome)) {
+                store.recordOutcome(id, sendOutcome);
+            }
+            return Decision.none(id);
+        }
+        store.recordOutcome(id, sendOutcome, events);
         return apply(p, outcome, phase, actor);
     }
 
     private Decision apply(Payment p, Outcome outcome, Phase phase, String actor) {
         switch (outcome.kind()) {
-            case STATUS -> applyStatus(p, outcome, phase, actor);
+            case STATUS -> applyStatus(p, outcome, phase, actor, null);
             case REJECTED -> {
                 if (phase == Phase.SEND) {
                     payments.changeStatus(p, PaymentStatus.FAILED, outcome.reason(), outcome.reasonCode(), actor, outcome.json());
@@ -277,33 +287,40 @@ public class PaymentFlow {
         return Decision.none(p.id());
     }
 
-    private void applyStatus(Payment p, Outcome outcome, Phase phase, String actor) {
+    /**
+     * A status the provider reports, applied. {@code sendOutcome} (null but for a send's answer) is written with
+     * the move to the status the rule names: true when it was, false when the payment did not move so.
+     */
+    private boolean applyStatus(Payment p, Outcome outcome, Phase phase, String actor, String sendOutcome) {
         Carriers.StatusRule rule = carriers.status(p.provider(), outcome.providerStatus());
         PaymentStatus target = rule.status();
         String mismatch = amountMismatch(p, outcome.amount());
         if (mismatch != null && target != PaymentStatus.PENDING) {
             payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, mismatch, "AMOUNT_MISMATCH", actor, outcome.json());
-            return;
+            return false;
         }
         PaymentStore.ProviderDetails details = new PaymentStore.ProviderDetails(outcome.providerTransactionId(),
-                outcome.result() == null || outcome.result().isNull() ? null : Json.write(outcome.result()));
+                outcome.result() == null || outcome.result().isNull() ? null : Json.write(outcome.result()), sendOutcome);
         if (target == PaymentStatus.PENDING) {
             String reason = outcome.reason() != null && rule.reasonCode() != null ? outcome.reason()
                     : rule.reason() != null ? rule.reason() : p.provider() + " reports " + outcome.providerStatus();
             if (rule.keepReason() && p.status() == PaymentStatus.PENDING) {
                 keepProviderDetails(p, details);
                 keepWaiting(p, phase, null);
-                return;
+                return false;
             }
             // the details go with a move to PENDING, in its statement; otherwise in their own
+            boolean moved = false;
             if (rule.notifyClient() && p.status() == PaymentStatus.PENDING && !java.util.Objects.equals(p.reasonCode(), rule.reasonCode())) {
                 keepProviderDetails(p, details);
                 payments.noteReason(p, reason, rule.reasonCode(), actor, outcome.json(), true);
-            } else if (!moveToPending(p, reason, rule.reasonCode(), actor, outcome, details)) {
+            } else if (moveToPending(p, reason, rule.reasonCode(), actor, outcome, details)) {
+                moved = true;
+            } else {
                 keepProviderDetails(p, details);
             }
             keepWaiting(p, phase, null);
-            return;
+            return moved;
         }
         String reason = outcome.reason() != null ? outcome.reason() : rule.reason() != null ? rule.reason()
                 : p.provider() + " reports " + outcome.providerStatus();
@@ -321,6 +338,7 @@ public class PaymentFlow {
                     "reversed by payment " + p.id(), "REVERSED_ON_REQUEST", actor,
                     Json.object().put("reversalPaymentId", p.id())));
         }
+        return changed;
     }
 
     /** A payment that did not move keeps what its provider now says of it, unless it is final or nothing is said. */

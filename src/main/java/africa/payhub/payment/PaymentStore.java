@@ -119,14 +119,18 @@ public class PaymentStore {
 
     /**
      * {@link #updateStatus} and its STATUS_CHANGED event in one statement, with the provider's details when
-     * given (as {@link #updateProviderDetails}; null keeps what is stored): the payment as it is afterwards,
-     * or empty when it was no longer in {@code from}.
+     * given (as {@link #updateProviderDetails}; null keeps what is stored) and what a send came to when the
+     * details carry it (as {@link #recordOutcome(String, String)}): the payment as it is afterwards, or empty
+     * when it was no longer in {@code from}.
      */
     public Optional<Payment> moveStatus(String id, PaymentStatus from, PaymentStatus to, String reason, String reasonCode,
                                         String actor, String detailJson, ProviderDetails details) {
         return jdbc.sql("WITH moved AS (UPDATE payments SET status = :to, status_reason = :reason, reason_code = :code,"
                         + " provider_transaction_id = COALESCE(:txId, provider_transaction_id),"
                         + " result = COALESCE(CAST(:result AS jsonb), result),"
+                        + " last_outcome = COALESCE(CAST(:sendOutcome AS text), last_outcome),"
+                        + " last_sent_at = CASE WHEN CAST(:sendOutcome AS text) IS NULL THEN last_sent_at"
+                        + " ELSE GREATEST(last_sent_at, now()) END,"
                         + " updated_at = now() WHERE id = :id AND status = :from RETURNING " + COLUMNS + "),"
                         + " event AS (INSERT INTO payment_events (payment_id, type, actor, status_from, status_to, detail)"
                         + " SELECT id, 'STATUS_CHANGED', :actor, :from, :to, CAST(:detail AS jsonb) FROM moved)"
@@ -135,6 +139,7 @@ public class PaymentStore {
                 .param("reason", reason).param("code", reasonCode).param("actor", actor).param("detail", detailJson)
                 .param("txId", details == null ? null : details.transactionId())
                 .param("result", details == null ? null : details.resultJson())
+                .param("sendOutcome", details == null ? null : details.sendOutcome())
                 .query(ROW).optional();
     }
 
@@ -232,8 +237,12 @@ public class PaymentStore {
         return out;
     }
 
-    /** What a provider's status answer tells of its side: its transaction id and the result; either may be null. */
-    public record ProviderDetails(String transactionId, String resultJson) {
+    /**
+     * What a provider's status answer tells of its side: its transaction id and the result; and, when it answers
+     * a send, what the send came to ({@link #recordOutcome(String, String)}), which only a status move writes
+     * ({@link #moveStatus}). Any may be null.
+     */
+    public record ProviderDetails(String transactionId, String resultJson, String sendOutcome) {
     }
 
     public void updateProviderDetails(String id, ProviderDetails details) {
