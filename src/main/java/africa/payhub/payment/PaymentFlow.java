@@ -227,22 +227,21 @@ public class PaymentFlow {
         events.add(new Timeline.Entry(phase == Phase.SEND ? "SEND_OUTCOME" : phase == Phase.POLL ? "POLL_OUTCOME" : "WEBHOOK_OUTCOME",
                 actor, null, Json.write(Redactor.redact(outcome.json()))));
         String sendOutcome = phase == Phase.SEND ? outcome.kind().name() : null;
-        if (sendOutcome != null && outcome.kind() == Outcome.Kind.STATUS) {
-            // a send answered with a status: what the send came to goes with the status move, in its statement
-            // (one row version of the payment fewer), or in its own when the payment does not move
-            store.recordOutcome(id, null, events);
-            if (!applyStatus(p, outcome, phase, actor, sendOutcome)) {
-                store.recordOutcome(id, sendOutcome);
-            }
-            return Decision.none(id);
-        }
-        store.recordOutcome(id, sendOutcome, events);
-        return apply(p, outcome, phase, actor);
+        // a send answered with a status: what the send came to goes with the status move, in its statement (one
+        // row version of the payment fewer); any other answer's is written first, as a fallback's resend clears it
+        boolean withMove = outcome.kind() == Outcome.Kind.STATUS;
+        store.recordOutcome(id, withMove ? null : sendOutcome, events);
+        return apply(p, outcome, phase, actor, withMove ? sendOutcome : null);
     }
 
-    private Decision apply(Payment p, Outcome outcome, Phase phase, String actor) {
+    /** {@code sendOutcome}: what a send answered with a status came to, written with the move (or on its own). */
+    private Decision apply(Payment p, Outcome outcome, Phase phase, String actor, String sendOutcome) {
         switch (outcome.kind()) {
-            case STATUS -> applyStatus(p, outcome, phase, actor, null);
+            case STATUS -> {
+                if (!applyStatus(p, outcome, phase, actor, sendOutcome) && sendOutcome != null) {
+                    store.recordOutcome(p.id(), sendOutcome);
+                }
+            }
             case REJECTED -> {
                 if (phase == Phase.SEND) {
                     payments.changeStatus(p, PaymentStatus.FAILED, outcome.reason(), outcome.reasonCode(), actor, outcome.json());
