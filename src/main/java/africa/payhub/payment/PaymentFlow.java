@@ -69,8 +69,8 @@ public class PaymentFlow {
     }
 
     /**
-     * A payment whose hand-over to its provider's work queue found the queue full (sent or resolved by no
-     * one now): noted here, and made due for the poller in {@code hub.dispatch.queue-full-retry} by the next
+     * A payment whose hand-over to its provider's work queue found the queue full while the hub already holds
+     * as many of that provider's payments as it will in memory (see {@code WorkQueues}): noted here, and made due for the poller in {@code hub.dispatch.queue-full-retry} by the next
      * {@link #dueAfterQueueFull}, instead of after the accepted grace (a new payment) or the poller's lease (one
      * the poller brought), so an overload delays it by about the backlog, not by a fixed half minute or two
      * minutes. Nothing is written here: the hand-over threads, shared by every provider, stay quick while

@@ -76,15 +76,6 @@ public class FlowAdapter {
         }
     }
 
-    /**
-     * Body: a payment id whose provider's work queue was full; header {@code hubWork}: SEND (a new payment's
-     * hand-over) or RESOLVE (the poller's). See {@link PaymentFlow#queueFull}.
-     */
-    public void queueFull(Exchange exchange) {
-        rules.queueFull(exchange.getMessage().getBody(String.class),
-                "SEND".equals(exchange.getMessage().getHeader("hubWork", String.class)));
-    }
-
     /** See {@link PaymentFlow#dueAfterQueueFull}. */
     public void dueAfterQueueFull() {
         rules.dueAfterQueueFull();

@@ -1,0 +1,166 @@
+package africa.payhub.provider;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import africa.payhub.payment.PaymentFlow;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.seda.SedaEndpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The payments that found their provider's work queue ({@code seda:<provider>-work}) full, held here in
+ * memory, oldest first, and handed to the queue by {@link #refill} as it drains. A payment handed over while
+ * others of its provider are held waits behind them ({@link #anyHeld}), so an overload delays each payment by
+ * about the backlog and none is passed over for as long as new ones keep coming.
+ * <p>
+ * Nothing is written for a held payment: under overload the database does no extra work for it. It is safe to
+ * lose what is held (a stop, a crash): its row still says what it needs, so the poller finds it after the
+ * accepted grace (a new payment, still ACCEPTED) or its lease (one the poller brought). A payment held and found
+ * by the poller meanwhile is held once; one taken by both paths is still sent once, by the first claim.
+ * <p>
+ * Past {@code hub.dispatch.held-max} payments for one provider, a payment is not held but made due for the
+ * poller in {@code hub.dispatch.queue-full-retry} ({@link PaymentFlow#queueFull}).
+ */
+@Component("workQueues")
+public class WorkQueues {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkQueues.class);
+
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final PaymentFlow rules;
+    private final CamelContext camel;
+    private final MeterRegistry meters;
+    private final int heldMax;
+    private final int queueSize;
+    private final ProducerTemplate template;
+
+    public WorkQueues(PaymentFlow rules, CamelContext camel, ProducerTemplate template, MeterRegistry meters,
+                      @Value("${hub.dispatch.held-max:20000}") int heldMax,
+                      @Value("${hub.dispatch.queue-size:2000}") int queueSize) {
+        this.rules = rules;
+        this.camel = camel;
+        this.template = template;
+        this.meters = meters;
+        this.heldMax = heldMax;
+        this.queueSize = queueSize;
+    }
+
+    /** Property {@code hubProvider}: whether payments of that provider are held, waiting for room. */
+    public boolean anyHeld(Exchange exchange) {
+        Held h = held.get(exchange.getProperty(FlowAdapter.PROVIDER, String.class));
+        return h != null && h.size > 0;
+    }
+
+    /**
+     * Body: a payment id; header {@code hubWork}: SEND or RESOLVE; property {@code hubProvider}. Held behind the
+     * provider's other held payments, or, past {@code hub.dispatch.held-max}, due for the poller soon.
+     */
+    public void hold(Exchange exchange) {
+        String provider = exchange.getProperty(FlowAdapter.PROVIDER, String.class);
+        String id = exchange.getMessage().getBody(String.class);
+        String work = exchange.getMessage().getHeader("hubWork", String.class);
+        if (!held.computeIfAbsent(provider, this::held).add(id, work, heldMax)) {
+            rules.queueFull(id, "SEND".equals(work));
+        }
+    }
+
+    /**
+     * Hands held payments to their providers' work queues while the queues have room, oldest first. Called by
+     * the {@code dispatch-refill} route, often enough that a queue does not run dry between calls.
+     */
+    public void refill() {
+        held.forEach((provider, h) -> {
+            if (h.size > 0) {
+                refill(provider, h);
+            }
+        });
+    }
+
+    private void refill(String provider, Held h) {
+        String uri = "seda:" + provider + "-work?size=" + queueSize;
+        SedaEndpoint endpoint = camel.getEndpoint(uri, SedaEndpoint.class);
+        int room = endpoint.getQueue().remainingCapacity();
+        List<Map.Entry<String, String>> taken = h.take(room);
+        int handed = 0;
+        for (Map.Entry<String, String> next : taken) {
+            Exchange sent = template.send(endpoint, e -> {
+                e.getMessage().setBody(next.getKey());
+                e.getMessage().setHeader("hubWork", next.getValue());
+            });
+            if (sent.getException() != null) {
+                // full again (the poller's hand-over may fill it too): what was not handed waits, first in line
+                h.putBack(taken.subList(handed, taken.size()));
+                break;
+            }
+            handed++;
+        }
+        if (handed > 0) {
+            LOG.debug("{} held payments handed to {}'s work queue; {} still held", handed, provider, h.size);
+        }
+    }
+
+    private Held held(String provider) {
+        Held h = new Held();
+        Gauge.builder("hub.dispatch.held", h, x -> x.size)
+                .description("Payments held in memory until their provider's work queue has room")
+                .tag("provider", provider).register(meters);
+        return h;
+    }
+
+    /** One provider's held payments, oldest first: id and SEND or RESOLVE; each id once. */
+    private static final class Held {
+        private final ArrayDeque<Map.Entry<String, String>> work = new ArrayDeque<>();
+        private final Set<String> ids = new HashSet<>();
+        /** Read without the lock by {@link #anyHeld} and the gauge. */
+        private volatile int size;
+
+        synchronized boolean add(String id, String kind, int max) {
+            if (ids.contains(id)) {
+                return true;
+            }
+            if (ids.size() >= max) {
+                return false;
+            }
+            ids.add(id);
+            work.addLast(Map.entry(id, kind));
+            size = ids.size();
+            return true;
+        }
+
+        /** Up to {@code n} of the oldest, removed. */
+        synchronized List<Map.Entry<String, String>> take(int n) {
+            List<Map.Entry<String, String>> out = new ArrayList<>(Math.min(n, work.size()));
+            while (out.size() < n && !work.isEmpty()) {
+                Map.Entry<String, String> e = work.pollFirst();
+                ids.remove(e.getKey());
+                out.add(e);
+            }
+            size = ids.size();
+            return out;
+        }
+
+        /** Taken but not handed: back at the head, in their order (an id held again meanwhile, once). */
+        synchronized void putBack(List<Map.Entry<String, String>> notHanded) {
+            for (int i = notHanded.size() - 1; i >= 0; i--) {
+                Map.Entry<String, String> e = notHanded.get(i);
+                if (ids.add(e.getKey())) {
+                    work.addFirst(e);
+                }
+            }
+            size = ids.size();
+        }
+    }
+}
