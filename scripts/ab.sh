@@ -6,7 +6,12 @@
 #
 #   scripts/ab.sh A.jar B.jar                      # 2 rounds of RATES="300" DURATION=30 SATURATION=32
 #   ROUNDS=4 RATES="200 300" scripts/ab.sh A.jar B.jar
+#   A_FILES=/tmp/a scripts/ab.sh A.jar B.jar       # A runs the routes and mappings of its own checkout (/tmp/a)
 #   scripts/ab.sh --table target/ab/a-1.md ...     # only the side-by-side table of reports already made
+#
+# The routes and mappings are not in the jar: each build runs A_FILES's or B_FILES's routes/ and mappings/
+# (default: this checkout's), so two builds whose routes differ need the older one's checkout, e.g.
+# mkdir /tmp/a && git archive <commit> routes mappings | tar -x -C /tmp/a.
 #
 # The environment is passed on to scripts/bench.sh (RATES, DURATION, SATURATION, HUB_ARGS, ...); each run's
 # report lands in target/ab/<a|b>-<round>.md. Files under target/ab.
@@ -58,14 +63,15 @@ OUT=$PWD/target/ab
 rm -rf "$OUT" && mkdir -p "$OUT"
 for round in $(seq 1 "$ROUNDS"); do
   for side in a b; do
-    jar=$A; [ "$side" = b ] && jar=$B
-    echo "round $round of $ROUNDS: build $side ($jar)" >&2
-    JAR=$jar SKIP_BUILD=1 scripts/bench.sh >"$OUT/$side-$round.md" 2>"$OUT/$side-$round.log"
+    jar=$A; files=${A_FILES:-.}
+    [ "$side" = b ] && jar=$B && files=${B_FILES:-.}
+    echo "round $round of $ROUNDS: build $side ($jar, routes and mappings from $files)" >&2
+    JAR=$jar HUB_FILES=$files SKIP_BUILD=1 scripts/bench.sh >"$OUT/$side-$round.md" 2>"$OUT/$side-$round.log"
   done
 done
 {
-  echo "A: $A"
-  echo "B: $B"
+  echo "A: $A (routes and mappings from ${A_FILES:-.})"
+  echo "B: $B (routes and mappings from ${B_FILES:-.})"
   echo "RATES=\"$RATES\" DURATION=$DURATION SATURATION=$SATURATION, $ROUNDS rounds, A and B alternating"
   echo
   table "$OUT"/a-*.md "$OUT"/b-*.md

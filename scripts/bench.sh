@@ -13,6 +13,7 @@
 #   JFR=1 scripts/bench.sh                   # a flight recording of the hub: target/bench/hub.jfr
 #   HUB_JAVA_OPTS="-Xmx384m" scripts/bench.sh
 #   HUB_ARGS="--hub.dispatch.concurrency=16" scripts/bench.sh   # the hub's settings, to compare
+#   JAR=/tmp/old.jar HUB_FILES=/tmp/old SKIP_BUILD=1 scripts/bench.sh   # another build, with its routes and mappings
 #   SKIP_BUILD=1 scripts/bench.sh            # reuse target/payment-hub-*.jar (JAR=path: another build, e.g. to compare)
 # Needs a JDK 17+, curl, psql and pgbench. Ports 18180 (hub) and 18190 (simulators). Files under target/bench.
 set -euo pipefail
@@ -32,8 +33,10 @@ export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 WORK=$PWD/target/bench
 HUB=http://localhost:18180
 SANDBOX=http://localhost:18190/sandbox
+# the routes and mappings the hub runs: this checkout's, or another build's (HUB_FILES=<its checkout>)
+HUB_FILES=${HUB_FILES:-.}
 rm -rf "$WORK" && mkdir -p "$WORK/hub" "$WORK/log"
-cp -r routes mappings "$WORK/hub/"
+cp -r "$HUB_FILES/routes" "$HUB_FILES/mappings" "$WORK/hub/"
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   echo "building the jar" >&2
