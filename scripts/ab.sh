@@ -14,7 +14,7 @@
 # mkdir /tmp/a && git archive <commit> routes mappings | tar -x -C /tmp/a.
 #
 # The environment is passed on to scripts/bench.sh (RATES, DURATION, SATURATION, HUB_ARGS, ...); each run's
-# report lands in target/ab/<a|b>-<round>.md. Files under target/ab.
+# report lands in target/ab/<a|b>-<round>.md, its writes per table in <a|b>-<round>-tables.txt. Files under target/ab.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,6 +67,7 @@ for round in $(seq 1 "$ROUNDS"); do
     [ "$side" = b ] && jar=$B && files=${B_FILES:-.}
     echo "round $round of $ROUNDS: build $side ($jar, routes and mappings from $files)" >&2
     JAR=$jar HUB_FILES=$files SKIP_BUILD=1 scripts/bench.sh >"$OUT/$side-$round.md" 2>"$OUT/$side-$round.log"
+    cp target/bench/tables.txt "$OUT/$side-$round-tables.txt"
   done
 done
 {

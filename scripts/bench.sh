@@ -14,6 +14,7 @@
 #   HUB_JAVA_OPTS="-Xmx384m" scripts/bench.sh
 #   HUB_ARGS="--hub.dispatch.concurrency=16" scripts/bench.sh   # the hub's settings, to compare
 #   JAR=/tmp/old.jar HUB_FILES=/tmp/old SKIP_BUILD=1 scripts/bench.sh   # another build, with its routes and mappings
+#   PROVIDER_LATENCY_MS=200 RATES=300 SATURATION=0 scripts/bench.sh   # a slow provider: more offered than it can take
 #   SKIP_BUILD=1 scripts/bench.sh            # reuse target/payment-hub-*.jar (JAR=path: another build, e.g. to compare)
 # Needs a JDK 17+, curl, psql and pgbench. Ports 18180 (hub) and 18190 (simulators). Files under target/bench.
 set -euo pipefail
@@ -26,6 +27,7 @@ WARMUP=${WARMUP:-10}                  # seconds of one warm-up round (JIT, pools
 WARMUP_RATE=${WARMUP_RATE:-150}       # payments/s offered while warming up
 WARMUP_MAX=${WARMUP_MAX:-150}         # seconds of warm-up at most
 JIT_QUIET=${JIT_QUIET:-1}             # warm once a round's JIT compile time (hub + simulators) is under this, s
+PROVIDER_LATENCY_MS=${PROVIDER_LATENCY_MS:-0}   # after the warm-up, Monnify answers this much later (an overload)
 # the JVM settings README's "Throughput" recommends for a hub within 512 MB (MALLOC_ARENA_MAX: glibc's
 # per-thread malloc arenas otherwise add tens of MB of resident memory on a busy many-threaded JVM)
 HUB_JAVA_OPTS=${HUB_JAVA_OPTS-"-Xms256m -Xmx256m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC"}
@@ -226,6 +228,14 @@ while :; do
   [ "$warmed" -ge "$WARMUP_MAX" ] && { echo "  the JIT is still busy after ${warmed}s: measuring anyway" >&2; break; }
 done
 
+# a slow provider, after the warm-up: every Monnify request waits this long, so at a rate above what its threads
+# can send (hub.dispatch.concurrency / latency) acceptance outruns sending and the backlog outgrows its work queue
+if [ "$PROVIDER_LATENCY_MS" -gt 0 ]; then
+  curl -fs -o /dev/null -H 'Content-Type: application/json' "$SANDBOX/monnify/_control/faults" \
+    -d "{\"latencyMs\": $PROVIDER_LATENCY_MS}"
+  echo "Monnify answers after ${PROVIDER_LATENCY_MS} ms from now on" >&2
+fi
+
 for r in $RATES; do
   run "$r/s" "$r" 0
 done
@@ -261,6 +271,7 @@ psql_q "DROP TABLE naive_events; DROP TABLE naive_payments;" >/dev/null
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1); $(java -version 2>&1 | head -1); PostgreSQL $(psql_q 'SHOW server_version') (fsync $(psql_q 'SHOW fsync'), synchronous_commit $(psql_q 'SHOW synchronous_commit'))"
   echo "Hub: start to healthy ${healthy_ms} ms, RSS at start $((rss_start / 1024)) MB; JVM: $HUB_JAVA_OPTS; warmed up ${warmed}s at ${WARMUP_RATE}/s"
   echo "Naive 2-commit limit (pgbench -c4 -j2 -T15, same server): $naive payments/s"
+  [ "$PROVIDER_LATENCY_MS" -gt 0 ] && echo "Monnify answered every request ${PROVIDER_LATENCY_MS} ms late after the warm-up"
   echo
   echo "| offered | accepted/s | settled/s | accept p50 / p95 / p99 | commits per payment | CPU ms per payment: hub (of it JIT) / simulators / PostgreSQL / rest | hub RSS (max) | settled / naive limit |"
   echo "|---|---|---|---|---|---|---|---|"
