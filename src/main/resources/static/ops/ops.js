@@ -105,11 +105,12 @@ async function refreshFigures() {
   const rows = s.providers.map((p) => el('tr', {},
     el('td', {}, p.provider), el('td', {}, status(p.circuit)),
     el('td', {}, p.failureRate === null ? 'not enough calls' : p.failureRate.toFixed(1) + ' %'),
-    el('td', {}, p.recentFailures + ' of ' + p.recentCalls), el('td', {}, p.notPermittedCalls)));
+    el('td', {}, p.recentFailures + ' of ' + p.recentCalls), el('td', {}, p.notPermittedCalls),
+    el('td', {}, p.queued + (p.held > 0 ? ' (and ' + p.held + ' held)' : ''))));
   $('providers').replaceChildren(el('h2', {}, 'Providers'),
     el('table', { class: 'list', id: 'providers-table' },
       el('tr', {}, el('th', {}, 'provider'), el('th', {}, 'circuit'), el('th', {}, 'recent failure rate'),
-        el('th', {}, 'recent failures'), el('th', {}, 'calls refused while open')), rows));
+        el('th', {}, 'recent failures'), el('th', {}, 'calls refused while open'), el('th', {}, 'waiting on this hub')), rows));
 }
 
 // ------------------------------------------------------------------ payment lists

@@ -79,7 +79,8 @@ class OpsConsoleTest extends HubTestSupport {
                 By.cssSelector("#review-table tr[data-payment-id='" + review + "']")));
         assertThat(row.getText()).contains("NEEDS_REVIEW").contains("NOT_FOUND_AT_PROVIDER");
         assertThat(Integer.parseInt(browser.findElement(By.cssSelector("#figure-needs-review b")).getText())).isGreaterThanOrEqualTo(1);
-        assertThat(browser.findElement(By.id("providers-table")).getText()).contains("monnify").contains("CLOSED");
+        assertThat(browser.findElement(By.id("providers-table")).getText()).contains("monnify").contains("CLOSED")
+                .contains("waiting on this hub");
         shot("review-queue");
 
         // search finds the other by its message id, and opens it with its timeline

@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
  * A payment whose provider's work queue is full when it is accepted is neither lost nor left for the accepted
  * grace: it is held in memory, with nothing written, and handed to the queue, oldest first, when the queue has
  * room; past hub.dispatch.held-max (2 here) it is due for the poller in hub.dispatch.queue-full-retry. Each is
- * sent once.
+ * sent once, and the operators' summary shows what waits.
  */
 class QueueFullTest extends HubTestSupport {
 
@@ -61,6 +61,10 @@ class QueueFullTest extends HubTestSupport {
             await().untilAsserted(() -> assertThat(dueAfterMs(late)).isLessThan(1000));
             assertThat(queue).isEmpty();
             assertThat(held()).isEqualTo(2);
+            // an operator sees them waiting
+            JsonNode monnify = waiting();
+            assertThat(monnify.path("held").asInt()).isEqualTo(2);
+            assertThat(monnify.path("queued").asInt()).isZero();
             // nothing was written for the held ones: still ACCEPTED, due after the accepted grace (2 s here)
             for (String id : List.of(first, second)) {
                 assertThat(status(id)).isEqualTo("ACCEPTED");
@@ -71,6 +75,8 @@ class QueueFullTest extends HubTestSupport {
             await().until(() -> queue.size() == 2);
             assertThat(queue.stream().map(e -> e.getMessage().getBody(String.class))).containsExactly(first, second);
             assertThat(held()).isZero();
+            assertThat(waiting().path("queued").asInt()).isEqualTo(2);
+            assertThat(waiting().path("held").asInt()).isZero();
         } finally {
             queue.removeIf(e -> "no-such-payment".equals(e.getMessage().getBody(String.class)));
             routes.startRoute("dispatch-refill");
@@ -81,6 +87,16 @@ class QueueFullTest extends HubTestSupport {
             JsonNode done = awaitStatus(id, "SUCCEEDED");
             assertThat(monnify(done.path("providerReference").asText()).path("executions").asInt()).isEqualTo(1);
         }
+    }
+
+    /** Monnify's entry in the operators' summary. */
+    private JsonNode waiting() {
+        for (JsonNode p : get("/api/v1/ops/summary", OPERATOR).json().path("providers")) {
+            if (p.path("provider").asText().equals("monnify")) {
+                return p;
+            }
+        }
+        throw new AssertionError("monnify is not in the summary");
     }
 
     private double held() {

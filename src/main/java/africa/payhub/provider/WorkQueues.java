@@ -64,6 +64,16 @@ public class WorkQueues {
         return h != null && h.size > 0;
     }
 
+    /** On this instance: payments in the provider's work queue, and payments held until it has room. */
+    public record Waiting(int queued, int held) {
+    }
+
+    /** What waits for the provider's threads on this instance (the operators' summary shows it). */
+    public Waiting waiting(String provider) {
+        Held h = held.get(provider);
+        return new Waiting(endpoint(provider).getQueue().size(), h == null ? 0 : h.size);
+    }
+
     /**
      * Body: a payment id; header {@code hubWork}: SEND or RESOLVE; property {@code hubProvider}. Held behind the
      * provider's other held payments, or, past {@code hub.dispatch.held-max}, due for the poller soon.
@@ -90,8 +100,7 @@ public class WorkQueues {
     }
 
     private void refill(String provider, Held h) {
-        String uri = "seda:" + provider + "-work?size=" + queueSize;
-        SedaEndpoint endpoint = camel.getEndpoint(uri, SedaEndpoint.class);
+        SedaEndpoint endpoint = endpoint(provider);
         int room = endpoint.getQueue().remainingCapacity();
         List<Map.Entry<String, String>> taken = h.take(room);
         int handed = 0;
@@ -110,6 +119,11 @@ public class WorkQueues {
         if (handed > 0) {
             LOG.debug("{} held payments handed to {}'s work queue; {} still held", handed, provider, h.size);
         }
+    }
+
+    /** The provider's work queue, as the hand-over names it. */
+    private SedaEndpoint endpoint(String provider) {
+        return camel.getEndpoint("seda:" + provider + "-work?size=" + queueSize, SedaEndpoint.class);
     }
 
     private Held held(String provider) {

@@ -21,6 +21,7 @@ import africa.payhub.payment.PaymentSearch;
 import africa.payhub.payment.PaymentService;
 import africa.payhub.payment.PaymentStatus;
 import africa.payhub.provider.ProviderHealth;
+import africa.payhub.provider.WorkQueues;
 import africa.payhub.security.Caller;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -38,12 +39,15 @@ public class OpsApi {
     private final PaymentService payments;
     private final NotificationStore notifications;
     private final ProviderHealth health;
+    private final WorkQueues workQueues;
 
-    public OpsApi(PaymentSearch search, PaymentService payments, NotificationStore notifications, ProviderHealth health) {
+    public OpsApi(PaymentSearch search, PaymentService payments, NotificationStore notifications, ProviderHealth health,
+                  WorkQueues workQueues) {
         this.search = search;
         this.payments = payments;
         this.notifications = notifications;
         this.health = health;
+        this.workQueues = workQueues;
     }
 
     /**
@@ -137,7 +141,10 @@ public class OpsApi {
         PaymentApi.respond(exchange, 200, out);
     }
 
-    /** GET /api/v1/ops/summary (operators): payments per status and provider, callbacks, circuit breakers. */
+    /**
+     * GET /api/v1/ops/summary (operators): payments per status and provider, callbacks, circuit breakers, and
+     * what waits for each provider's threads on this instance.
+     */
     public void summary(Exchange exchange) {
         if (!PaymentApi.caller(exchange).operator()) {
             throw Refusal.forbidden("only operators see the hub's summary");
@@ -175,6 +182,9 @@ public class OpsApi {
             n.put("recentCalls", c.bufferedCalls());
             n.put("recentFailures", c.failedCalls());
             n.put("notPermittedCalls", c.notPermittedCalls());
+            WorkQueues.Waiting waiting = workQueues.waiting(c.provider());
+            n.put("queued", waiting.queued());
+            n.put("held", waiting.held());
         }
         PaymentApi.respond(exchange, 200, out);
     }
