@@ -52,20 +52,4 @@ public final class Redactor {
     static String maskUrlSignatures(String text) {
         return text.indexOf('=') < 0 ? text : URL_SIGNATURE.matcher(text).replaceAll("$1" + MASK);
     }
-
-    /** Redacts a body that may or may not be JSON; non-JSON text is kept short and card-masked. */
-    public static JsonNode redactBody(Object body) {
-        if (body == null) {
-            return null;
-        }
-        try {
-            return redact(Json.toNode(body));
-        } catch (RuntimeException notJson) {
-            String text = body instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : body.toString();
-            if (text.length() > 500) {
-                text = text.substring(0, 500) + "...";
-            }
-            return Json.NODES.textNode(Sensitive.maskPans(text));
-        }
-    }
 }

@@ -55,7 +55,24 @@ public class ProviderHttp {
         this.tokens = tokens;
     }
 
-    /** Records in the timeline of the payment or data request the call is for, if any. */
+    /**
+     * A body as a timeline detail shows it: its JSON, or, when it is not JSON, its first 500 characters as text.
+     * Not redacted here: every timeline (the call's pending events, a payment's, a data request's) redacts what it
+     * stores, once ({@link Redactor#redact}).
+     */
+    private static JsonNode bodyNode(Object body) {
+        if (body == null) {
+            return null;
+        }
+        try {
+            return Json.toNode(body);
+        } catch (RuntimeException notJson) {
+            String text = body instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : body.toString();
+            return Json.NODES.textNode(text.length() > 500 ? text.substring(0, 500) + "..." : text);
+        }
+    }
+
+    /** Records in the timeline of the payment or data request the call is for, if any (which redacts it). */
     private void record(Exchange exchange, String type, String actor, ObjectNode detail) {
         String paymentId = exchange.getProperty(FlowAdapter.PAYMENT_ID, String.class);
         String dataRequestId = exchange.getProperty(DataAdapter.DATA_REQUEST_ID, String.class);
@@ -91,7 +108,7 @@ public class ProviderHttp {
         ObjectNode request = Json.object().put("provider", provider).put("method", saved.method)
                 .put("path", saved.path + (saved.query == null ? "" : "?" + saved.query));
         if (saved.body != null) {
-            request.set("body", Redactor.redactBody(saved.body));
+            request.set("body", bodyNode(saved.body));
         }
         record(exchange, "PROVIDER_REQUEST", "hub", request);
     }
@@ -158,7 +175,7 @@ public class ProviderHttp {
         if (started != null) {
             detail.put("durationMs", (System.nanoTime() - started) / 1_000_000);
         }
-        detail.set("body", Redactor.redactBody(body));
+        detail.set("body", bodyNode(body));
         record(exchange, "PROVIDER_RESPONSE", provider, detail);
         if (status >= 200 && status < 300) {
             exchange.removeProperty(SAVED_REQUEST);
