@@ -8,6 +8,7 @@ import africa.payhub.payment.NotificationStore;
 import africa.payhub.payment.PaymentSearch;
 import africa.payhub.payment.PaymentStatus;
 import africa.payhub.provider.ProviderHealth;
+import africa.payhub.provider.WorkQueues;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -22,7 +23,9 @@ import org.springframework.stereotype.Component;
  *   <li>{@code hub.payments.needs.review}: payments waiting for a person;</li>
  *   <li>{@code hub.callbacks.backlog} and {@code hub.callbacks.dead}: callbacks waiting to be sent, and given up;</li>
  *   <li>{@code hub.provider.circuit.state} {provider, state}: 1 for the breaker's current state, 0 for the others;</li>
- *   <li>{@code hub.provider.failure.rate} {provider}: the breaker's recent failure rate in percent (NaN until known).</li>
+ *   <li>{@code hub.provider.failure.rate} {provider}: the breaker's recent failure rate in percent (NaN until known);</li>
+ *   <li>{@code hub.dispatch.held} {provider}: payments held in memory on this instance until the provider's work
+ *   queue has room ({@link WorkQueues}).</li>
  * </ul>
  * Counters and timers are recorded where things happen: {@code hub.payment.transitions} {provider, operation,
  * status} (PaymentService) and {@code hub.provider.calls} {provider, flow, outcome} (FlowAdapter). Every tag
@@ -36,15 +39,17 @@ public class BusinessMetrics implements MeterBinder {
     private final PaymentSearch search;
     private final NotificationStore notifications;
     private final ProviderHealth health;
+    private final WorkQueues workQueues;
     private final long refreshNanos;
 
     private volatile Snapshot snapshot;
 
     public BusinessMetrics(PaymentSearch search, NotificationStore notifications, ProviderHealth health,
-                           @Value("${hub.metrics.refresh:5s}") Duration refresh) {
+                           WorkQueues workQueues, @Value("${hub.metrics.refresh:5s}") Duration refresh) {
         this.search = search;
         this.notifications = notifications;
         this.health = health;
+        this.workQueues = workQueues;
         this.refreshNanos = refresh.toNanos();
     }
 
@@ -65,6 +70,9 @@ public class BusinessMetrics implements MeterBinder {
                         .description("1 for the provider circuit breaker's current state").tag("provider", provider)
                         .tag("state", state).register(registry);
             }
+            Gauge.builder("hub.dispatch.held", workQueues, w -> w.held(provider))
+                    .description("Payments held in memory until the provider's work queue has room").tag("provider", provider)
+                    .register(registry);
             Gauge.builder("hub.provider.failure.rate", health,
                             h -> h.circuit(provider).map(x -> x.failureRate() == null ? Double.NaN : x.failureRate()).orElse(Double.NaN))
                     .description("The provider circuit breaker's recent failure rate (percent)").tag("provider", provider)

@@ -73,9 +73,10 @@ public class PaymentFlow {
      * as many of that provider's payments as it will in memory (see {@code WorkQueues}): noted here, and made
      * due for the poller in {@code hub.dispatch.queue-full-retry} by the next {@link #dueAfterQueueFull},
      * instead of after the accepted grace (a new payment) or the poller's lease (one the poller brought), so an
-     * overload delays it by about the backlog, not by a fixed half minute or two minutes. Nothing is written here: the hand-over threads, shared by every provider, stay quick while
-     * queues overflow. A new payment's ({@code send}) only while it is still ACCEPTED: one that something else
-     * sent meanwhile keeps its first status query's time. Lost in a crash, the grace or the lease still holds.
+     * overload delays it by about the backlog, not by a fixed half minute or two minutes. Nothing is written
+     * here: the hand-over threads, shared by every provider, stay quick while queues overflow. A new payment's
+     * ({@code send}) only while it is still ACCEPTED: one that something else sent meanwhile keeps its first
+     * status query's time. Lost in a crash, the grace or the lease still holds.
      */
     public void queueFull(String id, boolean send) {
         (send ? sendsQueueFull : resolvesQueueFull).add(id);

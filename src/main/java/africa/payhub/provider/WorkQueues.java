@@ -1,16 +1,12 @@
 package africa.payhub.provider;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import africa.payhub.payment.PaymentFlow;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -42,18 +38,16 @@ public class WorkQueues {
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final PaymentFlow rules;
     private final CamelContext camel;
-    private final MeterRegistry meters;
     private final int heldMax;
     private final int queueSize;
     private final ProducerTemplate template;
 
-    public WorkQueues(PaymentFlow rules, CamelContext camel, ProducerTemplate template, MeterRegistry meters,
+    public WorkQueues(PaymentFlow rules, CamelContext camel, ProducerTemplate template,
                       @Value("${hub.dispatch.held-max:20000}") int heldMax,
                       @Value("${hub.dispatch.queue-size:2000}") int queueSize) {
         this.rules = rules;
         this.camel = camel;
         this.template = template;
-        this.meters = meters;
         this.heldMax = heldMax;
         this.queueSize = queueSize;
     }
@@ -70,8 +64,13 @@ public class WorkQueues {
 
     /** What waits for the provider's threads on this instance (the operators' summary shows it). */
     public Waiting waiting(String provider) {
+        return new Waiting(endpoint(provider).getQueue().size(), held(provider));
+    }
+
+    /** The provider's payments held on this instance (the gauge {@code hub.dispatch.held}). */
+    public int held(String provider) {
         Held h = held.get(provider);
-        return new Waiting(endpoint(provider).getQueue().size(), h == null ? 0 : h.size);
+        return h == null ? 0 : h.size;
     }
 
     /**
@@ -82,7 +81,7 @@ public class WorkQueues {
         String provider = exchange.getProperty(FlowAdapter.PROVIDER, String.class);
         String id = exchange.getMessage().getBody(String.class);
         String work = exchange.getMessage().getHeader("hubWork", String.class);
-        if (!held.computeIfAbsent(provider, this::held).add(id, work, heldMax)) {
+        if (!held.computeIfAbsent(provider, p -> new Held()).add(id, work, heldMax)) {
             rules.queueFull(id, "SEND".equals(work));
         }
     }
@@ -101,19 +100,21 @@ public class WorkQueues {
 
     private void refill(String provider, Held h) {
         SedaEndpoint endpoint = endpoint(provider);
-        int room = endpoint.getQueue().remainingCapacity();
-        List<Map.Entry<String, String>> taken = h.take(room);
         int handed = 0;
-        for (Map.Entry<String, String> next : taken) {
-            Exchange sent = template.send(endpoint, e -> {
-                e.getMessage().setBody(next.getKey());
-                e.getMessage().setHeader("hubWork", next.getValue());
-            });
-            if (sent.getException() != null) {
-                // full again (the poller's hand-over may fill it too): what was not handed waits, first in line
-                h.putBack(taken.subList(handed, taken.size()));
+        // the oldest stays held until the queue took it, so meanwhile a new payment still waits behind it
+        while (endpoint.getQueue().remainingCapacity() > 0) {
+            Map.Entry<String, String> work = h.oldest();
+            if (work == null) {
                 break;
             }
+            Exchange sent = template.send(endpoint, e -> {
+                e.getMessage().setBody(work.getKey());
+                e.getMessage().setHeader("hubWork", work.getValue());
+            });
+            if (sent.getException() != null) {
+                break; // full again (a hand-over that found none held got in first): it waits, first in line
+            }
+            h.handed();
             handed++;
         }
         if (handed > 0) {
@@ -124,14 +125,6 @@ public class WorkQueues {
     /** The provider's work queue, as the hand-over names it. */
     private SedaEndpoint endpoint(String provider) {
         return camel.getEndpoint("seda:" + provider + "-work?size=" + queueSize, SedaEndpoint.class);
-    }
-
-    private Held held(String provider) {
-        Held h = new Held();
-        Gauge.builder("hub.dispatch.held", h, x -> x.size)
-                .description("Payments held in memory until their provider's work queue has room")
-                .tag("provider", provider).register(meters);
-        return h;
     }
 
     /** One provider's held payments, oldest first: id and SEND or RESOLVE; each id once. */
@@ -154,26 +147,14 @@ public class WorkQueues {
             return true;
         }
 
-        /** Up to {@code n} of the oldest, removed. */
-        synchronized List<Map.Entry<String, String>> take(int n) {
-            List<Map.Entry<String, String>> out = new ArrayList<>(Math.min(n, work.size()));
-            while (out.size() < n && !work.isEmpty()) {
-                Map.Entry<String, String> e = work.pollFirst();
-                ids.remove(e.getKey());
-                out.add(e);
-            }
-            size = ids.size();
-            return out;
+        /** The oldest, still held; null when none is. */
+        synchronized Map.Entry<String, String> oldest() {
+            return work.peekFirst();
         }
 
-        /** Taken but not handed: back at the head, in their order (an id held again meanwhile, once). */
-        synchronized void putBack(List<Map.Entry<String, String>> notHanded) {
-            for (int i = notHanded.size() - 1; i >= 0; i--) {
-                Map.Entry<String, String> e = notHanded.get(i);
-                if (ids.add(e.getKey())) {
-                    work.addFirst(e);
-                }
-            }
+        /** The oldest is in its work queue now. */
+        synchronized void handed() {
+            ids.remove(work.pollFirst().getKey());
             size = ids.size();
         }
     }
