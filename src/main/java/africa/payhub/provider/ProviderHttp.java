@@ -108,7 +108,7 @@ public class ProviderHttp {
         ObjectNode request = Json.object().put("provider", provider).put("method", saved.method)
                 .put("path", saved.path + (saved.query == null ? "" : "?" + saved.query));
         if (saved.body != null) {
-            request.set("body", bodyNode(saved.body));
+            request.set("body", saved.json); // not read back from the text just written
         }
         record(exchange, "PROVIDER_REQUEST", "hub", request);
     }
@@ -160,7 +160,8 @@ public class ProviderHttp {
             }
             query = q.toString();
         }
-        return new Saved(body == null || body.isNull() || body.isMissingNode() ? null : Json.write(body), method, path, query);
+        boolean none = body == null || body.isNull() || body.isMissingNode();
+        return new Saved(none ? null : Json.write(body), none ? null : body, method, path, query);
     }
 
     public void check(String provider, Exchange exchange) {
@@ -291,6 +292,7 @@ public class ProviderHttp {
         }
     }
 
-    private record Saved(String body, String method, String path, String query) {
+    /** A request as sent: its body as text and as the JSON it was written from (for the timeline), method, path, query. */
+    private record Saved(String body, JsonNode json, String method, String path, String query) {
     }
 }
