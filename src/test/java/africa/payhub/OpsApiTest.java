@@ -99,6 +99,13 @@ class OpsApiTest extends HubTestSupport {
     }
 
     @Test
+    void everyProvidersHeldPaymentsAreAGaugeBeforeAnyIsHeld() {
+        // no test fills WaaS's work queue: the series is there, at 0, all the same
+        assertThat(get("/actuator/prometheus", OPERATOR).body())
+                .containsPattern("(?m)^hub_dispatch_held\\{[^}]*provider=\"waas\"[^}]*\\} 0\\.0$");
+    }
+
+    @Test
     void theReviewQueueListsWhatNeedsAPersonAndTheFiguresCountIt() {
         double before = metric("hub_payments_needs_review", "");
         // D07: the provider keeps saying "duplicate" and never has the reference: a person decides
