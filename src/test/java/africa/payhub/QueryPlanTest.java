@@ -12,8 +12,16 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import africa.payhub.data.DataRequestStatus;
+import africa.payhub.data.DataRequestStore;
+import africa.payhub.payment.NotificationStore;
+import africa.payhub.payment.PaymentStatus;
+import africa.payhub.payment.PaymentStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,6 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * an index, never by reading the whole table: the poller's due-work claim (as routes/core/polling.camel.yaml
  * has it), acceptance's look-up by message id, a payment's row and the callback sender's claim. A plan, not a
  * timing. The rows are made inside a transaction that is rolled back, so no other test ever sees them.
+ *
+ * <p>And a move of one payment (callback, data request) from a given status reads that one row, however many are
+ * open: the statistics of a busy hub's table say open payments are few, so a status beside the key used to send
+ * PostgreSQL through an index on status, reading every open payment to move one.
  */
 class QueryPlanTest extends HubTestSupport {
 
@@ -64,6 +76,125 @@ class QueryPlanTest extends HubTestSupport {
                 c.rollback();
             }
         }
+    }
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    PlatformTransactionManager transactions;
+
+    @Test
+    void aMoveFromAStatusReadsItsOwnRowHoweverManyAreOpen(@Autowired PaymentStore payments,
+                                                         @Autowired NotificationStore notifications,
+                                                         @Autowired DataRequestStore dataRequests) {
+        TransactionTemplate tx = new TransactionTemplate(transactions);
+        tx.executeWithoutResult(status -> {
+            status.setRollbackOnly();
+            // what the statistics of a busy hub say: 100,000 payments, all settled ...
+            jdbc.sql("""
+                    INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
+                        amount_value, amount_currency, provider_reference, message)
+                    SELECT 'plan-' || n, 'plan-erp', 'plan-' || n, 'h', 'PAYOUT', 'monnify', 'SUCCEEDED', 10.00, 'NGN',
+                        'PLAN' || n, '{}'
+                    FROM generate_series(1, 100000) n""").update();
+            jdbc.sql("""
+                    INSERT INTO notifications (event_id, payment_id, client_id, url, payload, status)
+                    SELECT gen_random_uuid(), 'plan-' || n, 'plan-erp', 'https://erp.example/cb', '{}', 'DELIVERED'
+                    FROM generate_series(1, 100000) n""").update();
+            jdbc.sql("""
+                    INSERT INTO data_requests (id, client_id, request_id, content_hash, kind, provider, status, request)
+                    SELECT 'plan-dr-' || n, 'plan-erp', 'plan-dr-' || n, 'h', 'STATEMENT', 'stub', 'COMPLETED', '{}'
+                    FROM generate_series(1, 20000) n""").update();
+            jdbc.sql("ANALYZE payments").update();
+            jdbc.sql("ANALYZE notifications").update();
+            jdbc.sql("ANALYZE data_requests").update();
+            // ... and then a backlog the statistics do not know of yet: 60,000 open payments (20,000 in each open
+            // status), 20,000 callbacks and 20,000 data requests waiting
+            jdbc.sql("""
+                    INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
+                        amount_value, amount_currency, provider_reference, message, next_poll_at)
+                    SELECT 'open-' || n, 'plan-erp', 'open-' || n, 'h', 'PAYOUT', 'monnify',
+                        (ARRAY['ACCEPTED', 'SUBMITTED', 'PENDING'])[n % 3 + 1], 10.00, 'NGN', 'OPEN' || n, '{}',
+                        now() + interval '1 minute'
+                    FROM generate_series(1, 60000) n""").update();
+            jdbc.sql("""
+                    INSERT INTO notifications (event_id, payment_id, client_id, url, payload, status)
+                    SELECT gen_random_uuid(), 'open-' || n, 'plan-erp', 'https://erp.example/cb', '{}', 'PENDING'
+                    FROM generate_series(1, 20000) n""").update();
+            jdbc.sql("""
+                    INSERT INTO data_requests (id, client_id, request_id, content_hash, kind, provider, status, request)
+                    SELECT 'open-dr-' || n, 'plan-erp', 'open-dr-' || n, 'h', 'STATEMENT', 'stub',
+                        (ARRAY['ACCEPTED', 'REQUESTED'])[n % 2 + 1], '{}'
+                    FROM generate_series(1, 20000) n""").update();
+            java.util.function.Function<String, java.util.UUID> pendingCallback = payment -> jdbc.sql(
+                    "SELECT event_id FROM notifications WHERE payment_id = :p").param("p", payment).query(java.util.UUID.class).single();
+
+            // n % 3 + 1: open-3 is ACCEPTED, open-1 SUBMITTED, open-2 PENDING
+            assertThat(blocksRead("payments", () -> payments.moveStatus("open-1", PaymentStatus.SUBMITTED, PaymentStatus.SUCCEEDED,
+                    "paid", null, "hub", "{}", null).orElseThrow()))
+                    .as("a payment's status move").isLessThan(100);
+            assertThat(blocksRead("payments", () -> payments.updateStatus("open-2", PaymentStatus.PENDING, PaymentStatus.FAILED,
+                    "refused", "PROVIDER_REJECTED")))
+                    .as("a payment's status change").isLessThan(100);
+            assertThat(blocksRead("payments", () -> payments.submitAll(List.of("open-3", "open-6"), List.of("sent", "sent"),
+                    List.of("{}", "{}"), "hub", java.time.Instant.now())))
+                    .as("a group's claim").isLessThan(200);
+            assertThat(blocksRead("payments", () -> {
+                payments.dueAgain(List.of("open-9", "open-4"), false, java.time.Instant.now());
+                return null;
+            })).as("payments due again").isLessThan(200);
+            java.util.UUID callback = pendingCallback.apply("open-5");
+            assertThat(blocksRead("notifications", () -> {
+                notifications.delivered(callback, 200);
+                return null;
+            })).as("a delivered callback").isLessThan(100);
+            java.util.UUID failing = pendingCallback.apply("open-7");
+            assertThat(blocksRead("notifications", () -> {
+                notifications.failed(failing, 500, "refused", java.time.Instant.now().plusSeconds(10));
+                return null;
+            })).as("a failed callback").isLessThan(100);
+            assertThat(blocksRead("notifications", () -> {
+                notifications.release(failing);
+                return null;
+            })).as("a released callback").isLessThan(100);
+            assertThat(blocksRead("data_requests", () -> dataRequests.updateStatus("open-dr-1", DataRequestStatus.REQUESTED,
+                    DataRequestStatus.COMPLETED, "answered", null, null)))
+                    .as("a data request's status move").isLessThan(100);
+
+            // and each still moves only from the status it names
+            assertThat(payments.moveStatus("open-1", PaymentStatus.SUBMITTED, PaymentStatus.FAILED, "late", null, "hub", "{}", null))
+                    .as("a payment no longer SUBMITTED").isEmpty();
+            assertThat(payments.updateStatus("open-2", PaymentStatus.PENDING, PaymentStatus.SUCCEEDED, "late", null)).isFalse();
+            assertThat(payments.submitAll(List.of("open-3"), List.of("again"), List.of("{}"), "hub", java.time.Instant.now()))
+                    .as("a payment claimed already").isEmpty();
+            assertThat(dataRequests.updateStatus("open-dr-1", DataRequestStatus.REQUESTED, DataRequestStatus.EXPIRED, "late",
+                    null, null)).isFalse();
+            notifications.failed(callback, 500, "late", null);
+            assertThat(jdbc.sql("SELECT status FROM notifications WHERE event_id = :id").param("id", callback)
+                    .query(String.class).single()).as("a delivered callback stays delivered").isEqualTo("DELIVERED");
+            assertThat(jdbc.sql("SELECT status FROM payments WHERE id = 'open-1'").query(String.class).single())
+                    .isEqualTo("SUCCEEDED");
+        });
+    }
+
+    /**
+     * The blocks of {@code table} and its indexes that {@code work} read or wrote, in this transaction
+     * ({@code pg_stat_get_xact_blocks_fetched}). Moving one row by its key costs a few dozen (the row, the key's
+     * index, an entry in each index for the new version, the timeline); finding it through an index on status
+     * costs every open row's entry as well, hundreds with these backlogs.
+     */
+    private long blocksRead(String table, java.util.function.Supplier<?> work) {
+        long before = blocks(table);
+        work.get();
+        return blocks(table) - before;
+    }
+
+    private long blocks(String table) {
+        return jdbc.sql("""
+                SELECT sum(pg_stat_get_xact_blocks_fetched(oid)) FROM pg_class
+                WHERE oid = CAST(:t AS regclass) OR oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = CAST(:t AS regclass))""")
+                .param("t", table).query(Long.class).single();
     }
 
     private static List<String> plan(Statement s, String sql) throws Exception {

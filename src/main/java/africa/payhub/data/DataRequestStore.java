@@ -11,7 +11,10 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Data requests, their timeline and their callbacks in the shared outbox; SQL with named parameters only. */
+/**
+ * Data requests, their timeline and their callbacks in the shared outbox; SQL with named parameters only. A move
+ * from a given status reads it from the row it locks by key (see {@link africa.payhub.payment.PaymentStore}).
+ */
 @Repository
 public class DataRequestStore {
 
@@ -70,10 +73,11 @@ public class DataRequestStore {
     public boolean updateStatus(String id, DataRequestStatus from, DataRequestStatus to, String reason, String reasonCode,
                                 Instant due) {
         return jdbc.sql("""
+                        WITH locked AS MATERIALIZED (SELECT status AS was FROM data_requests WHERE id = :id FOR UPDATE)
                         UPDATE data_requests SET status = :to, status_reason = :reason, reason_code = :code,
                             due_at = :due, updated_at = now(),
                             requested_at = CASE WHEN :to = 'REQUESTED' THEN now() ELSE requested_at END
-                        WHERE id = :id AND status = :from""")
+                        FROM locked WHERE id = :id AND was = :from""")
                 .param("id", id).param("from", from.name()).param("to", to.name()).param("reason", reason)
                 .param("code", reasonCode).param("due", ts(due)).update() == 1;
     }

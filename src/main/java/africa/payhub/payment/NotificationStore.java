@@ -9,7 +9,11 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The callback outbox: one row per status change to tell an enterprise system about. */
+/**
+ * The callback outbox: one row per status change to tell an enterprise system about. An update of one callback
+ * in a given status reads that status from the row it locks by key, not with {@code status = ...} beside the key
+ * (PostgreSQL would read the whole backlog through {@code notifications_due}: see {@link PaymentStore}).
+ */
 @Repository
 public class NotificationStore {
 
@@ -40,25 +44,28 @@ public class NotificationStore {
 
     public void delivered(UUID eventId, int statusCode) {
         jdbc.sql("""
+                        WITH locked AS MATERIALIZED (SELECT status AS was FROM notifications WHERE event_id = :id FOR UPDATE)
                         UPDATE notifications SET status = 'DELIVERED', attempts = attempts + 1, delivered_at = now(),
                             last_status_code = :code, last_error = NULL
-                        WHERE event_id = :id AND status = 'PENDING'""")
+                        FROM locked WHERE event_id = :id AND was = 'PENDING'""")
                 .param("id", eventId).param("code", statusCode).update();
     }
 
     /** Gives a claimed callback back, to be claimed again at the next round (its client was busy). */
     public void release(UUID eventId) {
-        jdbc.sql("UPDATE notifications SET next_attempt_at = now() WHERE event_id = :id AND status = 'PENDING'")
+        jdbc.sql("WITH locked AS MATERIALIZED (SELECT status AS was FROM notifications WHERE event_id = :id FOR UPDATE)"
+                        + " UPDATE notifications SET next_attempt_at = now() FROM locked WHERE event_id = :id AND was = 'PENDING'")
                 .param("id", eventId).update();
     }
 
     /** A failed attempt: try again at {@code next}, or give up (DEAD) when {@code next} is null. */
     public void failed(UUID eventId, Integer statusCode, String error, Instant next) {
         jdbc.sql("""
+                        WITH locked AS MATERIALIZED (SELECT status AS was FROM notifications WHERE event_id = :id FOR UPDATE)
                         UPDATE notifications SET attempts = attempts + 1, last_status_code = :code, last_error = :error,
                             status = CASE WHEN CAST(:next AS timestamptz) IS NULL THEN 'DEAD' ELSE 'PENDING' END,
                             next_attempt_at = COALESCE(CAST(:next AS timestamptz), next_attempt_at)
-                        WHERE event_id = :id AND status = 'PENDING'""")
+                        FROM locked WHERE event_id = :id AND was = 'PENDING'""")
                 .param("id", eventId).param("code", statusCode).param("error", error)
                 .param("next", next == null ? null : Timestamp.from(next))
                 .update();
