@@ -13,6 +13,7 @@ import africa.payhub.payment.Decision;
 import africa.payhub.payment.GroupCommit;
 import africa.payhub.payment.Outcome;
 import africa.payhub.payment.PaymentFlow;
+import africa.payhub.payment.Timeline;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -52,6 +53,43 @@ class SendGroupsTest extends HubTestSupport {
                 .put("providerStatus", "SUCCESS").set("amount", Json.object().put("value", "99.00").put("currency", "NGN"))));
         assertThat(payment(waiting).path("status").asText()).isEqualTo("NEEDS_REVIEW");
         assertThat(lastOutcome(waiting)).isEqualTo("STATUS");
+    }
+
+    @Test
+    void aGroupOfOutcomesWritesEachCallBeforeItsMoveAndAPaymentNamedAgainAfterItsFirst(@Autowired PaymentFlow flow) {
+        // two payments waiting for their provider (its webhook never comes)
+        String first = submit(payout(messageId("group-calls-a"), "1000000003", "33.00")).path("paymentId").asText();
+        String second = submit(payout(messageId("group-calls-b"), "1000000003", "34.00")).path("paymentId").asText();
+        awaitStatus(first, "PENDING");
+        awaitStatus(second, "PENDING");
+        long before = jdbc.sql("SELECT max(id) FROM payment_events").query(Long.class).single();
+
+        // one outcome group: a status query that settles the first, one that leaves the second waiting, and a
+        // webhook for the first again, late: the calls' events go in one statement before the moves
+        Outcome succeeded = Outcome.from(Json.object().put("outcome", "STATUS").put("providerStatus", "SUCCESS"));
+        Outcome pending = Outcome.from(Json.object().put("outcome", "STATUS").put("providerStatus", "PENDING"));
+        List<Timeline.Entry> call = List.of(new Timeline.Entry("PROVIDER_REQUEST", "hub", null, "{}"),
+                new Timeline.Entry("PROVIDER_RESPONSE", "monnify", null, "{}"));
+        List<Decision> decisions = new org.springframework.transaction.support.TransactionTemplate(transactions).execute(tx ->
+                flow.applyAll(List.of(
+                        new GroupCommit.Piece<>(new PaymentFlow.Applied(first, Decision.Phase.POLL, succeeded, call), null),
+                        new GroupCommit.Piece<>(new PaymentFlow.Applied(second, Decision.Phase.POLL, pending, call), null),
+                        new GroupCommit.Piece<>(new PaymentFlow.Applied(first, Decision.Phase.WEBHOOK, succeeded, List.of()), null))));
+        assertThat(decisions).hasSize(3);
+
+        // each payment's timeline in the order it happened: its call, the outcome, the move; the late webhook after
+        assertThat(eventsSince(first, before)).containsExactly("PROVIDER_REQUEST", "PROVIDER_RESPONSE", "POLL_OUTCOME",
+                "STATUS_CHANGED PENDING->SUCCEEDED", "WEBHOOK_OUTCOME");
+        assertThat(eventsSince(second, before)).containsExactly("PROVIDER_REQUEST", "PROVIDER_RESPONSE", "POLL_OUTCOME");
+        assertThat(payment(first).path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(payment(second).path("status").asText()).isEqualTo("PENDING");
+    }
+
+    private List<String> eventsSince(String paymentId, long afterEvent) {
+        return jdbc.sql("""
+                        SELECT type || COALESCE(' ' || status_from || '->' || status_to, '') FROM payment_events
+                        WHERE payment_id = :id AND id > :after ORDER BY id""")
+                .param("id", paymentId).param("after", afterEvent).query(String.class).list();
     }
 
     private String lastOutcome(String id) {
