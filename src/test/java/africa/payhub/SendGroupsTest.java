@@ -65,7 +65,7 @@ class SendGroupsTest extends HubTestSupport {
         long before = jdbc.sql("SELECT max(id) FROM payment_events").query(Long.class).single();
 
         // one outcome group: a status query that settles the first, one that leaves the second waiting, and a
-        // webhook for the first again, late: the calls' events go in one statement before the moves
+        // webhook for the first again, late, which must see the first's move
         Outcome succeeded = Outcome.from(Json.object().put("outcome", "STATUS").put("providerStatus", "SUCCESS"));
         Outcome pending = Outcome.from(Json.object().put("outcome", "STATUS").put("providerStatus", "PENDING"));
         List<Timeline.Entry> call = List.of(new Timeline.Entry("PROVIDER_REQUEST", "hub", null, "{}"),

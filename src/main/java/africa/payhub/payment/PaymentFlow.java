@@ -207,69 +207,32 @@ public class PaymentFlow {
 
     /**
      * {@link #applyOutcome(String, Phase, Outcome, List)} for many outcomes in the caller's transaction, their
-     * payments locked in one statement and their calls' events written in one more, before the moves: for each,
-     * in order, its decision (see {@link SendGroups}). A payment named again in the group is read and written
-     * again on its own, after its first outcome, which may have moved it.
+     * payments locked in one statement: for each, in order, its decision (see {@link SendGroups}).
      */
     public List<Decision> applyAll(List<GroupCommit.Piece<Applied>> pieces) {
         java.util.Map<String, Payment> locked = store.lockAll(pieces.stream().map(piece -> piece.item().paymentId()).toList());
         java.util.Set<String> seen = new java.util.HashSet<>();
-        List<Boolean> first = pieces.stream().map(piece -> seen.add(piece.item().paymentId())).toList();
-        List<PaymentStore.CallRecord> calls = new java.util.ArrayList<>();
-        for (int i = 0; i < pieces.size(); i++) {
-            if (first.get(i)) {
-                Applied a = pieces.get(i).item();
-                calls.add(callRecord(lockedOne(locked, a.paymentId()), a.phase(), a.outcome(), a.callEvents()));
-            }
-        }
-        store.recordCalls(calls);
-        return java.util.stream.IntStream.range(0, pieces.size()).mapToObj(i -> pieces.get(i).within(() -> {
-            Applied a = pieces.get(i).item();
-            if (first.get(i)) {
-                Payment p = lockedOne(locked, a.paymentId());
-                return apply(p, a.outcome(), a.phase(), actor(p, a.phase()), sendOutcomeWithMove(a.phase(), a.outcome()));
-            }
-            return applyOutcome(store.lock(a.paymentId()).orElseThrow(() -> new IllegalStateException("no payment " + a.paymentId())),
-                    a.phase(), a.outcome(), a.callEvents());
+        return pieces.stream().map(piece -> piece.within(() -> {
+            Applied a = piece.item();
+            // a payment named twice is read again the second time: the first outcome may have moved it
+            Payment p = (seen.add(a.paymentId()) ? Optional.ofNullable(locked.get(a.paymentId())) : store.lock(a.paymentId()))
+                    .orElseThrow(() -> new IllegalStateException("no payment " + a.paymentId()));
+            return applyOutcome(p, a.phase(), a.outcome(), a.callEvents());
         })).toList();
     }
 
-    private static Payment lockedOne(java.util.Map<String, Payment> locked, String id) {
-        Payment p = locked.get(id);
-        if (p == null) {
-            throw new IllegalStateException("no payment " + id);
-        }
-        return p;
-    }
-
     private Decision applyOutcome(Payment p, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents) {
-        store.recordCalls(List.of(callRecord(p, phase, outcome, callEvents)));
-        return apply(p, outcome, phase, actor(p, phase), sendOutcomeWithMove(phase, outcome));
-    }
-
-    private static String actor(Payment p, Phase phase) {
-        return phase == Phase.WEBHOOK ? p.provider() + ":webhook" : phase == Phase.POLL ? "hub:poller" : "hub";
-    }
-
-    /**
-     * What an outcome writes before it is applied: the call's events and the outcome itself in the timeline, and
-     * what a send came to unless it goes with the status move ({@link #sendOutcomeWithMove}).
-     */
-    private PaymentStore.CallRecord callRecord(Payment p, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents) {
+        String id = p.id();
+        String actor = phase == Phase.WEBHOOK ? p.provider() + ":webhook" : phase == Phase.POLL ? "hub:poller" : "hub";
         List<Timeline.Entry> events = new java.util.ArrayList<>(callEvents);
         events.add(new Timeline.Entry(phase == Phase.SEND ? "SEND_OUTCOME" : phase == Phase.POLL ? "POLL_OUTCOME" : "WEBHOOK_OUTCOME",
-                actor(p, phase), null, Json.write(Redactor.redact(outcome.json()))));
+                actor, null, Json.write(Redactor.redact(outcome.json()))));
         String sendOutcome = phase == Phase.SEND ? outcome.kind().name() : null;
-        return new PaymentStore.CallRecord(p.id(), sendOutcomeWithMove(phase, outcome) == null ? sendOutcome : null, events);
-    }
-
-    /**
-     * What a send answered with a status came to: it goes with the status move, in its statement (one row version
-     * of the payment fewer); null for any other answer, whose outcome {@link #callRecord} writes first, as a
-     * fallback's resend clears it.
-     */
-    private static String sendOutcomeWithMove(Phase phase, Outcome outcome) {
-        return phase == Phase.SEND && outcome.kind() == Outcome.Kind.STATUS ? outcome.kind().name() : null;
+        // a send answered with a status: what the send came to goes with the status move, in its statement (one
+        // row version of the payment fewer); any other answer's is written first, as a fallback's resend clears it
+        boolean withMove = outcome.kind() == Outcome.Kind.STATUS;
+        store.recordOutcome(id, withMove ? null : sendOutcome, events);
+        return apply(p, outcome, phase, actor, withMove ? sendOutcome : null);
     }
 
     /** {@code sendOutcome}: what a send answered with a status came to, written with the move (or on its own). */

@@ -295,58 +295,34 @@ public class PaymentStore {
     }
 
     /**
-     * What a provider call came to for one payment: the events to append to its timeline, in order (an entry
-     * without a time happened when written), and what the send came to when that is to be written now (see
-     * {@link #recordOutcome(String, String)}), or null.
+     * Appends events to a payment's timeline in one statement, in the order given (an entry without a time
+     * happened now), and, when {@code sendOutcome} is given, records what the last send came to (see
+     * {@link #recordOutcome(String, String)}).
      */
-    public record CallRecord(String paymentId, String sendOutcome, List<Timeline.Entry> events) {
-    }
-
-    /**
-     * Appends the events of many calls to their payments' timelines in one statement, each payment's in the order
-     * given and the calls in the order given, and records what each send came to where the record names it (see
-     * {@link #recordOutcome(String, String)}): a group of outcomes writes its calls so, before its moves.
-     */
-    public void recordCalls(List<CallRecord> calls) {
-        int n = calls.stream().mapToInt(c -> c.events().size()).sum();
-        if (n == 0 && calls.stream().allMatch(c -> c.sendOutcome() == null)) {
-            return;
-        }
-        String[] ids = new String[n];
+    public void recordOutcome(String id, String sendOutcome, List<Timeline.Entry> events) {
+        int n = events.size();
         String[] types = new String[n];
         String[] actors = new String[n];
         String[] at = new String[n];
         String[] details = new String[n];
-        List<String> sentIds = new java.util.ArrayList<>();
-        List<String> sendOutcomes = new java.util.ArrayList<>();
-        int i = 0;
-        for (CallRecord c : calls) {
-            for (Timeline.Entry e : c.events()) {
-                ids[i] = c.paymentId();
-                types[i] = e.type();
-                actors[i] = e.actor();
-                at[i] = e.at() == null ? null : e.at().toString();
-                details[i] = e.detailJson();
-                i++;
-            }
-            if (c.sendOutcome() != null) {
-                sentIds.add(c.paymentId());
-                sendOutcomes.add(c.sendOutcome());
-            }
+        for (int i = 0; i < n; i++) {
+            Timeline.Entry e = events.get(i);
+            types[i] = e.type();
+            actors[i] = e.actor();
+            at[i] = e.at() == null ? null : e.at().toString();
+            details[i] = e.detailJson();
         }
         jdbc.sql("""
                         WITH outcome AS (
-                            UPDATE payments SET last_outcome = sent.outcome, last_sent_at = GREATEST(last_sent_at, now())
-                            FROM unnest(CAST(:sentIds AS text[]), CAST(:sendOutcomes AS text[])) AS sent(sent_id, outcome)
-                            WHERE id = ANY(CAST(:sentIds AS text[])) AND id = sent_id)
+                            UPDATE payments SET last_outcome = :outcome, last_sent_at = GREATEST(last_sent_at, now())
+                            WHERE id = :id AND CAST(:outcome AS text) IS NOT NULL)
                         INSERT INTO payment_events (payment_id, type, actor, occurred_at, detail)
-                        SELECT e.payment_id, e.type, e.actor, COALESCE(e.at, clock_timestamp()), CAST(e.detail AS jsonb)
-                        FROM unnest(CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:actors AS text[]),
-                                    CAST(:at AS timestamptz[]), CAST(:details AS text[]))
-                            WITH ORDINALITY AS e(payment_id, type, actor, at, detail, n)
+                        SELECT :id, e.type, e.actor, COALESCE(e.at, clock_timestamp()), CAST(e.detail AS jsonb)
+                        FROM unnest(CAST(:types AS text[]), CAST(:actors AS text[]), CAST(:at AS timestamptz[]),
+                                    CAST(:details AS text[])) WITH ORDINALITY AS e(type, actor, at, detail, n)
                         ORDER BY e.n""")
-                .param("sentIds", sentIds.toArray(String[]::new)).param("sendOutcomes", sendOutcomes.toArray(String[]::new))
-                .param("ids", ids).param("types", types).param("actors", actors).param("at", at).param("details", details)
+                .param("id", id).param("outcome", sendOutcome)
+                .param("types", types).param("actors", actors).param("at", at).param("details", details)
                 .update();
     }
 
