@@ -22,6 +22,7 @@ cd "$(dirname "$0")/.."
 figures() {
   awk -F'|' '
     /^Naive 2-commit limit/ { for (i = 1; i <= NF; i++) if (match($i, /: [0-9]+ payments/)) { v = substr($i, RSTART + 2, RLENGTH - 11); print "all naive-limit/s " v } }
+    /^The hub.s writes alone/ { if (match($0, /: [0-9]+ payments/)) { v = substr($0, RSTART + 2, RLENGTH - 11); print "all hub-writes-alone/s " v } }
     /^\| [0-9a-z]+(\/s)? \|/ && $2 !~ /offered/ {
       gsub(/^ +| +$/, "", $2); row = $2
       split($4, s, " "); print row " settled/s " s[1]

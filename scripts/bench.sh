@@ -262,15 +262,35 @@ UPDATE naive_payments SET status = 'SUCCEEDED', updated_at = now() WHERE id = :i
 INSERT INTO naive_events (payment_id, status) VALUES (:id, 'SUCCEEDED');
 COMMIT;
 SQL
-naive=$(pgbench -n -c4 -j2 -T15 -h localhost -p "$PGPORT" -U postgres -f "$WORK/naive.sql" postgres 2>&1 \
-          | sed -nE 's/^tps = ([0-9.]+).*/\1/p' | head -1)
-naive=$(printf '%.0f' "$naive")
+# pgbench <script> <payments a transaction>: "payments/s PostgreSQL-CPU-ms-a-payment machine-CPU-ms-a-payment"
+pgbench_run() {
+  local before after out tps done
+  before=$(cpu_now)
+  out=$(pgbench -n -c4 -j2 -T15 -h localhost -p "$PGPORT" -U postgres -f "$1" postgres 2>&1)
+  sleep 1   # pgbench's backends have ended; their CPU counts once the postmaster has reaped them
+  after=$(cpu_now)
+  tps=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' <<<"$out" | head -1)
+  done=$(sed -nE 's/^number of transactions actually processed: ([0-9]+).*/\1/p' <<<"$out" | head -1)
+  awk -v a="$before" -v b="$after" -v t="${tps:-0}" -v d="${done:-0}" -v k="$2" 'BEGIN {
+        split(a, x, " "); split(b, y, " "); n = d * k; if (!n) n = 1
+        printf "%.0f %.2f %.2f\n", t * k, (y[3] - x[3]) / n, (y[4] - x[4]) / n }'
+}
+read -r naive naive_pg naive_all < <(pgbench_run "$WORK/naive.sql" 1)
 psql_q "DROP TABLE naive_events; DROP TABLE naive_payments;" >/dev/null
+# the hub's own writes for a payout, grouped as its group commits write them at best, on its own tables: what
+# PostgreSQL alone could settle on this machine with no hub, no HTTP and no provider (scripts/hub-writes.sql)
+echo "the hub's writes alone: scripts/hub-writes.sql, pgbench -c4 -j2 -T15 on the same server" >&2
+# (its rows, the client 'hub-writes', stay in this benchmark's database, which the next run makes anew)
+read -r writes writes_pg writes_all < <(pgbench_run scripts/hub-writes.sql 32)
 
 {
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(sed -nE 's/^model name\s*: (.*)/\1/p' /proc/cpuinfo | head -1); $(java -version 2>&1 | head -1); PostgreSQL $(psql_q 'SHOW server_version') (fsync $(psql_q 'SHOW fsync'), synchronous_commit $(psql_q 'SHOW synchronous_commit'))"
   echo "Hub: start to healthy ${healthy_ms} ms, RSS at start $((rss_start / 1024)) MB; JVM: $HUB_JAVA_OPTS; warmed up ${warmed}s at ${WARMUP_RATE}/s"
-  echo "Naive 2-commit limit (pgbench -c4 -j2 -T15, same server): $naive payments/s"
+  echo "Naive 2-commit limit (pgbench -c4 -j2 -T15, same server): $naive payments/s (CPU ms a payment: PostgreSQL $naive_pg, machine $naive_all)"
+  echo "The hub's writes alone (scripts/hub-writes.sql: its tables, 32 payouts a group, no hub, no HTTP): $writes payments/s (CPU ms a payment: PostgreSQL $writes_pg, machine $writes_all)"
+  # at the naive limit the machine has 2 cores' time / that rate for a payment; PostgreSQL needs writes_pg of it
+  # at best, the rest is what the hub, the simulators and the load generator could spend
+  echo "At the naive limit a payment has $(awk -v c="$(nproc)" -v n="$naive" 'BEGIN {printf "%.2f", n ? c * 1000 / n : 0}') CPU ms on this machine; less the hub's writes at best, $(awk -v c="$(nproc)" -v n="$naive" -v w="$writes_pg" 'BEGIN {printf "%.2f", n ? c * 1000 / n - w : 0}') ms are left for the hub, the simulators and the load generator (the table: what they spent)"
   [ "$PROVIDER_LATENCY_MS" -gt 0 ] && echo "Monnify answered every request ${PROVIDER_LATENCY_MS} ms late after the warm-up"
   echo
   echo "| offered | accepted/s | settled/s | accept p50 / p95 / p99 | commits per payment | CPU ms per payment: hub (of it JIT) / simulators / PostgreSQL / rest | hub RSS (max) | settled / naive limit |"
