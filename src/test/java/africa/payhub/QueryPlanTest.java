@@ -5,8 +5,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -92,43 +96,16 @@ class QueryPlanTest extends HubTestSupport {
         tx.executeWithoutResult(status -> {
             status.setRollbackOnly();
             // what the statistics of a busy hub say: 100,000 payments, all settled ...
-            jdbc.sql("""
-                    INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
-                        amount_value, amount_currency, provider_reference, message)
-                    SELECT 'plan-' || n, 'plan-erp', 'plan-' || n, 'h', 'PAYOUT', 'monnify', 'SUCCEEDED', 10.00, 'NGN',
-                        'PLAN' || n, '{}'
-                    FROM generate_series(1, 100000) n""").update();
-            jdbc.sql("""
-                    INSERT INTO notifications (event_id, payment_id, client_id, url, payload, status)
-                    SELECT gen_random_uuid(), 'plan-' || n, 'plan-erp', 'https://erp.example/cb', '{}', 'DELIVERED'
-                    FROM generate_series(1, 100000) n""").update();
-            jdbc.sql("""
-                    INSERT INTO data_requests (id, client_id, request_id, content_hash, kind, provider, status, request)
-                    SELECT 'plan-dr-' || n, 'plan-erp', 'plan-dr-' || n, 'h', 'STATEMENT', 'stub', 'COMPLETED', '{}'
-                    FROM generate_series(1, 20000) n""").update();
+            rows("plan", 100000, new String[] {"SUCCEEDED"}, 100000, "DELIVERED", 20000, new String[] {"COMPLETED"});
             jdbc.sql("ANALYZE payments").update();
             jdbc.sql("ANALYZE notifications").update();
             jdbc.sql("ANALYZE data_requests").update();
             // ... and then a backlog the statistics do not know of yet: 60,000 open payments (20,000 in each open
             // status), 20,000 callbacks and 20,000 data requests waiting
-            jdbc.sql("""
-                    INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
-                        amount_value, amount_currency, provider_reference, message, next_poll_at)
-                    SELECT 'open-' || n, 'plan-erp', 'open-' || n, 'h', 'PAYOUT', 'monnify',
-                        (ARRAY['ACCEPTED', 'SUBMITTED', 'PENDING'])[n % 3 + 1], 10.00, 'NGN', 'OPEN' || n, '{}',
-                        now() + interval '1 minute'
-                    FROM generate_series(1, 60000) n""").update();
-            jdbc.sql("""
-                    INSERT INTO notifications (event_id, payment_id, client_id, url, payload, status)
-                    SELECT gen_random_uuid(), 'open-' || n, 'plan-erp', 'https://erp.example/cb', '{}', 'PENDING'
-                    FROM generate_series(1, 20000) n""").update();
-            jdbc.sql("""
-                    INSERT INTO data_requests (id, client_id, request_id, content_hash, kind, provider, status, request)
-                    SELECT 'open-dr-' || n, 'plan-erp', 'open-dr-' || n, 'h', 'STATEMENT', 'stub',
-                        (ARRAY['ACCEPTED', 'REQUESTED'])[n % 2 + 1], '{}'
-                    FROM generate_series(1, 20000) n""").update();
-            java.util.function.Function<String, java.util.UUID> pendingCallback = payment -> jdbc.sql(
-                    "SELECT event_id FROM notifications WHERE payment_id = :p").param("p", payment).query(java.util.UUID.class).single();
+            rows("open", 60000, new String[] {"ACCEPTED", "SUBMITTED", "PENDING"}, 20000, "PENDING",
+                    20000, new String[] {"ACCEPTED", "REQUESTED"});
+            Function<String, UUID> pendingCallback = payment -> jdbc.sql(
+                    "SELECT event_id FROM notifications WHERE payment_id = :p").param("p", payment).query(UUID.class).single();
 
             // n % 3 + 1: open-3 is ACCEPTED, open-1 SUBMITTED, open-2 PENDING
             assertThat(blocksRead("payments", () -> payments.moveStatus("open-1", PaymentStatus.SUBMITTED, PaymentStatus.SUCCEEDED,
@@ -138,20 +115,20 @@ class QueryPlanTest extends HubTestSupport {
                     "refused", "PROVIDER_REJECTED")))
                     .as("a payment's status change").isLessThan(100);
             assertThat(blocksRead("payments", () -> payments.submitAll(List.of("open-3", "open-6"), List.of("sent", "sent"),
-                    List.of("{}", "{}"), "hub", java.time.Instant.now())))
+                    List.of("{}", "{}"), "hub", Instant.now())))
                     .as("a group's claim").isLessThan(200);
             assertThat(blocksRead("payments", () -> {
-                payments.dueAgain(List.of("open-9", "open-4"), false, java.time.Instant.now());
+                payments.dueAgain(List.of("open-9", "open-4"), false, Instant.now());
                 return null;
             })).as("payments due again").isLessThan(200);
-            java.util.UUID callback = pendingCallback.apply("open-5");
+            UUID callback = pendingCallback.apply("open-5");
             assertThat(blocksRead("notifications", () -> {
                 notifications.delivered(callback, 200);
                 return null;
             })).as("a delivered callback").isLessThan(100);
-            java.util.UUID failing = pendingCallback.apply("open-7");
+            UUID failing = pendingCallback.apply("open-7");
             assertThat(blocksRead("notifications", () -> {
-                notifications.failed(failing, 500, "refused", java.time.Instant.now().plusSeconds(10));
+                notifications.failed(failing, 500, "refused", Instant.now().plusSeconds(10));
                 return null;
             })).as("a failed callback").isLessThan(100);
             assertThat(blocksRead("notifications", () -> {
@@ -166,7 +143,7 @@ class QueryPlanTest extends HubTestSupport {
             assertThat(payments.moveStatus("open-1", PaymentStatus.SUBMITTED, PaymentStatus.FAILED, "late", null, "hub", "{}", null))
                     .as("a payment no longer SUBMITTED").isEmpty();
             assertThat(payments.updateStatus("open-2", PaymentStatus.PENDING, PaymentStatus.SUCCEEDED, "late", null)).isFalse();
-            assertThat(payments.submitAll(List.of("open-3"), List.of("again"), List.of("{}"), "hub", java.time.Instant.now()))
+            assertThat(payments.submitAll(List.of("open-3"), List.of("again"), List.of("{}"), "hub", Instant.now()))
                     .as("a payment claimed already").isEmpty();
             assertThat(dataRequests.updateStatus("open-dr-1", DataRequestStatus.REQUESTED, DataRequestStatus.EXPIRED, "late",
                     null, null)).isFalse();
@@ -179,12 +156,40 @@ class QueryPlanTest extends HubTestSupport {
     }
 
     /**
+     * {@code payments} payments named {@code <prefix>-<n>}, in {@code paymentStatuses} in turn (open ones due in a
+     * minute), the first {@code callbacks} of them with a callback in {@code callbackStatus}, and {@code requests}
+     * data requests in {@code requestStatuses} in turn.
+     */
+    private void rows(String prefix, int payments, String[] paymentStatuses, int callbacks, String callbackStatus,
+                      int requests, String[] requestStatuses) {
+        jdbc.sql("""
+                INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
+                    amount_value, amount_currency, provider_reference, message, next_poll_at)
+                SELECT :prefix || '-' || n, 'plan-erp', :prefix || '-' || n, 'h', 'PAYOUT', 'monnify', s, 10.00, 'NGN',
+                    upper(:prefix) || n, '{}', CASE WHEN s IN ('ACCEPTED', 'SUBMITTED', 'PENDING') THEN now() + interval '1 minute' END
+                FROM generate_series(1, :count) n,
+                    LATERAL (SELECT (CAST(:statuses AS text[]))[n % cardinality(CAST(:statuses AS text[])) + 1] AS s) status""")
+                .param("prefix", prefix).param("count", payments).param("statuses", paymentStatuses).update();
+        jdbc.sql("""
+                INSERT INTO notifications (event_id, payment_id, client_id, url, payload, status)
+                SELECT gen_random_uuid(), :prefix || '-' || n, 'plan-erp', 'https://erp.example/cb', '{}', :status
+                FROM generate_series(1, :count) n""")
+                .param("prefix", prefix).param("count", callbacks).param("status", callbackStatus).update();
+        jdbc.sql("""
+                INSERT INTO data_requests (id, client_id, request_id, content_hash, kind, provider, status, request)
+                SELECT :prefix || '-dr-' || n, 'plan-erp', :prefix || '-dr-' || n, 'h', 'STATEMENT', 'stub',
+                    (CAST(:statuses AS text[]))[n % cardinality(CAST(:statuses AS text[])) + 1], '{}'
+                FROM generate_series(1, :count) n""")
+                .param("prefix", prefix).param("count", requests).param("statuses", requestStatuses).update();
+    }
+
+    /**
      * The blocks of {@code table} and its indexes that {@code work} read or wrote, in this transaction
      * ({@code pg_stat_get_xact_blocks_fetched}). Moving one row by its key costs a few dozen (the row, the key's
      * index, an entry in each index for the new version, the timeline); finding it through an index on status
      * costs every open row's entry as well, hundreds with these backlogs.
      */
-    private long blocksRead(String table, java.util.function.Supplier<?> work) {
+    private long blocksRead(String table, Supplier<?> work) {
         long before = blocks(table);
         work.get();
         return blocks(table) - before;

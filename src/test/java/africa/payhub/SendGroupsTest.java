@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -70,7 +71,7 @@ class SendGroupsTest extends HubTestSupport {
         Outcome pending = Outcome.from(Json.object().put("outcome", "STATUS").put("providerStatus", "PENDING"));
         List<Timeline.Entry> call = List.of(new Timeline.Entry("PROVIDER_REQUEST", "hub", null, "{}"),
                 new Timeline.Entry("PROVIDER_RESPONSE", "monnify", null, "{}"));
-        List<Decision> decisions = new org.springframework.transaction.support.TransactionTemplate(transactions).execute(tx ->
+        List<Decision> decisions = new TransactionTemplate(transactions).execute(tx ->
                 flow.applyAll(List.of(
                         new GroupCommit.Piece<>(new PaymentFlow.Applied(first, Decision.Phase.POLL, succeeded, call), null),
                         new GroupCommit.Piece<>(new PaymentFlow.Applied(second, Decision.Phase.POLL, pending, call), null),
