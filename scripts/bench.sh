@@ -28,7 +28,7 @@ WARMUP_RATE=${WARMUP_RATE:-150}       # payments/s offered while warming up
 WARMUP_MAX=${WARMUP_MAX:-150}         # seconds of warm-up at most
 JIT_QUIET=${JIT_QUIET:-1}             # warm once a round's JIT compile time (hub + simulators) is under this, s
 PROVIDER_LATENCY_MS=${PROVIDER_LATENCY_MS:-0}   # after the warm-up, Monnify answers this much later (an overload)
-# the JVM settings README's "Throughput" recommends for a hub within 512 MB (MALLOC_ARENA_MAX: glibc's
+# the JVM settings docs/benchmarks/README.md recommends for a hub within 512 MB (MALLOC_ARENA_MAX: glibc's
 # per-thread malloc arenas otherwise add tens of MB of resident memory on a busy many-threaded JVM)
 HUB_JAVA_OPTS=${HUB_JAVA_OPTS-"-Xms256m -Xmx256m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC"}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}

@@ -13,7 +13,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Canonical PAYOUTs carried by Monnify (the sandbox, over real HTTP) through every answer Monnify can
- * give: each scenario is picked by the destination account number, as documented in the README.
+ * give: each scenario is picked by the destination account number, as documented in docs/providers/monnify.md.
  */
 class MonnifyPayoutTest extends HubTestSupport {
 

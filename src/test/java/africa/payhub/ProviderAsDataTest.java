@@ -16,7 +16,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A newcomer adds a provider as the README's recipe says, with data only: a declaration and a mappings
+ * A newcomer adds a provider as docs/add-a-provider.md says, with data only: a declaration and a mappings
  * folder, no Java. Here "acme" is a second account on a Monnify-shaped API (the Monnify simulator plays
  * it); the hub makes its transport, payout, status and webhook routes from the shared templates, reads its
  * settings under hub.providers.acme.*, logs in as it declares and verifies its webhooks with its own key.

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The README's wallet demo, pasted as a newcomer would: its bash block run as it is (curl and jq) against
+ * The wallet demo of docs/providers/waas.md, pasted as a newcomer would: its bash block run as it is (curl and jq) against
  * the hub. Skipped where bash, curl or jq are missing.
  */
 class ReadmeDemoTest extends HubTestSupport {
@@ -28,7 +28,7 @@ class ReadmeDemoTest extends HubTestSupport {
         open.set("customer", africa.payhub.canonical.Json.object().put("name", "Warm Up").put("email", "warm@example.com")
                 .put("phone", "254700000001"));
         awaitStatus(submit(open).path("paymentId").asText(), "SUCCEEDED");
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("docs/providers/waas.md"));
         int start = readme.indexOf("HUB=http://localhost:8080; AUTH=demo-erp:demo-erp-secret");
         assertThat(start).as("the wallet demo's first line").isPositive();
         String script = readme.substring(start, readme.indexOf("```", start)).replace("http://localhost:8080", BASE);
