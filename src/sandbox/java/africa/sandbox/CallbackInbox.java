@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -35,6 +36,8 @@ public class CallbackInbox {
     static final String EVENT_ID_HEADER = "X-Hub-Event-Id";
 
     private final Map<String, List<ObjectNode>> inboxes = new ConcurrentHashMap<>();
+    /** The HTTP status an inbox answers with, when it is not 200: a receiver that is down, for a demo of retries. */
+    private final Map<String, Integer> answers = new ConcurrentHashMap<>();
     private final List<String> secrets;
 
     public CallbackInbox(SandboxProperties sandbox) {
@@ -42,7 +45,7 @@ public class CallbackInbox {
     }
 
     @PostMapping(path = "/{inbox}", consumes = MediaType.ALL_VALUE)
-    public Map<String, Object> receive(@PathVariable String inbox, @RequestBody(required = false) byte[] body,
+    public ResponseEntity<Map<String, Object>> receive(@PathVariable String inbox, @RequestBody(required = false) byte[] body,
                                        @RequestHeader(value = SIGNATURE_HEADER, required = false) String signature,
                                        @RequestHeader(value = EVENT_ID_HEADER, required = false) String eventId) {
         byte[] bytes = body == null ? new byte[0] : body;
@@ -57,8 +60,25 @@ public class CallbackInbox {
         } else {
             entry.put("body", text);
         }
+        int answer = answers.getOrDefault(inbox, 200);
+        entry.put("answered", answer);
         inboxes.computeIfAbsent(inbox, k -> new CopyOnWriteArrayList<>()).add(entry);
-        return Map.of("received", true);
+        return ResponseEntity.status(answer).body(Map.of("received", answer == 200));
+    }
+
+    /** {@code {"status": 503}}: the inbox answers every callback with that status from now on (200 again to recover). */
+    @PostMapping(path = "/{inbox}/_control", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<Map<String, Object>> answerWith(@PathVariable String inbox, @RequestBody Map<String, Object> body) {
+        Object status = body.get("status");
+        if (!(status instanceof Integer code) || code < 200 || code > 599) {
+            return ResponseEntity.badRequest().body(Map.of("error", "status must be an HTTP status code"));
+        }
+        if (code == 200) {
+            answers.remove(inbox);
+        } else {
+            answers.put(inbox, code);
+        }
+        return ResponseEntity.ok(Map.of("inbox", inbox, "answers", code));
     }
 
     @GetMapping("/{inbox}")
