@@ -233,13 +233,21 @@ class CanonicalApiTest extends HubTestSupport {
     }
 
     @Test
-    void everyOperationIsAnEntryOfTheSchemaAndNoneIsNamedInTheValidator() throws Exception {
+    void everyOperationHasASchemaOfItsOwnAndNoneIsNamedInTheValidator() throws Exception {
         JsonNode schema = Json.parse(Files.readAllBytes(Path.of(SCHEMA)));
         List<String> operations = schemaOperations();
-        List<String> entries = new ArrayList<>();
-        schema.path("allOf").forEach(e -> entries.add(e.at("/if/properties/operation/const").asText()));
-        assertThat(entries).containsExactlyInAnyOrderElementsOf(operations);
-        schema.path("allOf").forEach(e -> assertThat(e.at("/then/required")).as(e.toString()).isNotEmpty());
+        List<String> oneOf = new ArrayList<>();
+        schema.path("oneOf").forEach(e -> oneOf.add(e.path("$ref").asText()));
+        List<String> mapped = new ArrayList<>();
+        schema.at("/discriminator/mapping").forEach(ref -> mapped.add(ref.asText()));
+        assertThat(schema.at("/discriminator/propertyName").asText()).isEqualTo("operation");
+        assertThat(mapped).containsExactlyElementsOf(oneOf).hasSameSizeAs(operations);
+        schema.at("/discriminator/mapping").fields().forEachRemaining(e -> {
+            JsonNode own = schema.at(e.getValue().asText().substring(1));
+            assertThat(own.at("/properties/operation/const").asText()).isEqualTo(e.getKey());
+            assertThat(own.path("required")).as(e.getKey()).extracting(JsonNode::asText).contains("messageId", "operation");
+            assertThat(own.path("additionalProperties").asBoolean(true)).as(e.getKey()).isFalse();
+        });
         String validator = Files.readString(Path.of("src/main/java/africa/payhub/canonical/CanonicalValidator.java"));
         operations.forEach(o -> assertThat(validator).doesNotContain("\"" + o + "\""));
     }
@@ -289,10 +297,10 @@ class CanonicalApiTest extends HubTestSupport {
 
     private static final String SCHEMA = "src/main/resources/schema/payment-message.json";
 
-    /** The operations the schema's enum lists. */
+    /** The operations the schema's Operation enum lists. */
     private static List<String> schemaOperations() throws Exception {
         List<String> operations = new ArrayList<>();
-        Json.parse(Files.readAllBytes(Path.of(SCHEMA))).at("/properties/operation/enum").forEach(o -> operations.add(o.asText()));
+        Json.parse(Files.readAllBytes(Path.of(SCHEMA))).at("/$defs/Operation/enum").forEach(o -> operations.add(o.asText()));
         return operations;
     }
 

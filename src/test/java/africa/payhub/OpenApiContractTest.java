@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -30,8 +32,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OpenApiContractTest {
 
     static final Path DOCUMENT = Path.of("src/main/resources/openapi/payment-hub.yaml");
-    static final Path SCHEMA = Path.of("src/main/resources/schema/payment-message.json");
-    static final String MARKER = "    PaymentMessage:";
+    /** The JSON Schemas the hub validates with, by the name of the component each becomes. */
+    static final Map<String, Path> SCHEMAS = new LinkedHashMap<>();
+
+    static {
+        SCHEMAS.put("PaymentMessage", Path.of("src/main/resources/schema/payment-message.json"));
+        SCHEMAS.put("DataRequestMessage", Path.of("src/main/resources/schema/data-request.json"));
+    }
+    static final String MARKER = "    # ---- generated from src/main/resources/schema/*.json by OpenApiContractTest: do not edit below";
 
     @Test
     void theDocumentIsValidOpenApi31() {
@@ -55,46 +63,71 @@ class OpenApiContractTest {
     }
 
     @Test
-    void theBundledMessageSchemaIsTheSchemaFile() throws Exception {
+    void theBundledSchemasAreTheSchemaFiles() throws Exception {
         String document = Files.readString(DOCUMENT);
         String expected = bundled();
         int at = document.indexOf(MARKER);
-        assertThat(at).as("the document ends with the PaymentMessage component").isPositive();
+        assertThat(at).as("the document ends with the components generated from the schema files").isPositive();
         if (Boolean.getBoolean("openapi.update")) {
             Files.writeString(DOCUMENT, document.substring(0, at) + MARKER + "\n" + expected);
             document = Files.readString(DOCUMENT);
         }
         assertThat(document.substring(at + MARKER.length() + 1))
-                .as("components/schemas/PaymentMessage differs from " + SCHEMA
+                .as("the components generated from " + SCHEMAS.values() + " differ from the schema files"
                         + ": run ./mvnw test -Dtest=OpenApiContractTest -Dopenapi.update=true")
                 .isEqualTo(expected);
     }
 
     /**
-     * The schema file as a component: no $id or $schema, its $defs references rooted at the component, and
-     * the hub's {@code errorMessage} keyword (wording for an anyOf) as the extension {@code x-errorMessage},
-     * which OpenAPI tools accept.
+     * The schema files as components: each file's root under its name ({@code PaymentMessage}), and each of its
+     * {@code $defs} as a component of its own (so that generators name the types PayoutMessage, Money, ... and
+     * nothing named {@code $defs} reaches them), every reference to a {@code $defs} entry pointed at that
+     * component; no $id or $schema; the hub's {@code errorMessage} keyword (wording for an anyOf) as the extension
+     * {@code x-errorMessage}, which OpenAPI tools accept.
      */
     static String bundled() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        ObjectNode schema = (ObjectNode) json.readTree(Files.readString(SCHEMA, StandardCharsets.UTF_8));
-        schema.remove("$schema");
-        schema.remove("$id");
-        rebase(schema);
-        DefaultPrettyPrinter printer = new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
-        String text = json.writer(printer).writeValueAsString(schema);
-        StringBuilder out = new StringBuilder();
-        for (String line : text.split("\n")) {
-            out.append("      ").append(line).append('\n');
+        Map<String, JsonNode> components = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> file : SCHEMAS.entrySet()) {
+            ObjectNode schema = (ObjectNode) json.readTree(Files.readString(file.getValue(), StandardCharsets.UTF_8));
+            schema.remove("$schema");
+            schema.remove("$id");
+            JsonNode defs = schema.remove("$defs");
+            add(components, file.getKey(), schema);
+            if (defs != null) {
+                defs.fields().forEachRemaining(d -> add(components, d.getKey(), d.getValue()));
+            }
         }
+        components.values().forEach(OpenApiContractTest::rebase);
+        DefaultPrettyPrinter printer = new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
+        StringBuilder out = new StringBuilder();
+        components.forEach((name, schema) -> {
+            out.append("    ").append(name).append(":\n");
+            try {
+                for (String line : json.writer(printer).writeValueAsString(schema).split("\n")) {
+                    out.append("      ").append(line).append('\n');
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         return out.toString();
+    }
+
+    private static void add(Map<String, JsonNode> components, String name, JsonNode schema) {
+        if (components.put(name, schema) != null) {
+            throw new IllegalStateException("two schema files define " + name + ": rename one of them");
+        }
     }
 
     private static void rebase(JsonNode node) {
         if (node instanceof ObjectNode o) {
             JsonNode ref = o.get("$ref");
             if (ref != null && ref.asText().startsWith("#/$defs/")) {
-                o.set("$ref", TextNode.valueOf("#/components/schemas/PaymentMessage" + ref.asText().substring(1)));
+                o.set("$ref", TextNode.valueOf(component(ref.asText())));
+            }
+            if (o.get("mapping") instanceof ObjectNode mapping && o.has("propertyName")) {
+                mapping.fields().forEachRemaining(e -> e.setValue(TextNode.valueOf(component(e.getValue().asText()))));
             }
             JsonNode wording = o.remove("errorMessage");
             if (wording != null) {
@@ -102,6 +135,10 @@ class OpenApiContractTest {
             }
         }
         node.forEach(OpenApiContractTest::rebase);
+    }
+
+    private static String component(String ref) {
+        return ref.startsWith("#/$defs/") ? "#/components/schemas/" + ref.substring("#/$defs/".length()) : ref;
     }
 
     private static void walk(JsonNode node, String where, List<String> outside, List<String> junk) {

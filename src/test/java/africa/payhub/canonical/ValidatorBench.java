@@ -3,8 +3,8 @@ package africa.payhub.canonical;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A benchmark, not a test: the time to validate one payout against the whole schema document and against the
- * document narrowed to its operation, alternating in one JVM. Run:
+ * A benchmark, not a test: the time to validate one payout against the whole schema document (its oneOf of every
+ * operation) and against its operation's own schema (as the discriminator picks it), alternating in one JVM. Run:
  * {@code ./mvnw -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt &&
  * java -cp target/classes:target/test-classes:$(cat target/cp.txt) africa.payhub.canonical.ValidatorBench}
  */
@@ -24,7 +24,7 @@ public class ValidatorBench {
                     v.validate(payout);
                 }
                 double us = (System.nanoTime() - t) / 1e3 / n;
-                System.out.printf("round %d %s: %.1f us per validation%n", round, v == whole ? "whole   " : "narrowed", us);
+                System.out.printf("round %d %s: %.1f us per validation%n", round, v == whole ? "whole    " : "operation", us);
             }
         }
     }
