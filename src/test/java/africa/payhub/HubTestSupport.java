@@ -88,7 +88,11 @@ public abstract class HubTestSupport {
             b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         }
         try {
-            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = b.build();
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            // every answer of the API obeys the published document (ResponseContract), so drift fails the test
+            ResponseContract.INSTANCE.check(request.method(), request.uri(), r.statusCode(),
+                    r.headers().firstValue("Content-Type").orElse(null), r.body());
             return new Response(r);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -10,6 +10,7 @@ import africa.payhub.client.api.PaymentsApi;
 import africa.payhub.client.model.OpsSummary;
 import africa.payhub.client.model.Payment;
 import africa.payhub.client.model.PaymentPage;
+import africa.payhub.client.model.PaymentStatus;
 import africa.payhub.client.model.Timeline;
 import org.junit.jupiter.api.Test;
 
@@ -27,11 +28,11 @@ class OpenApiClientTest extends HubTestSupport {
     void aGeneratedClientPaysFollowsAndFindsAPayment() throws Exception {
         PaymentsApi client = new PaymentsApi(api(CLIENT));
         String messageId = messageId("generated");
-        Payment accepted = client.createPayment(payout(messageId, "2085886393", "77.00"));
-        assertThat(accepted.getStatus()).isEqualTo(Payment.StatusEnum.ACCEPTED);
+        Payment accepted = client.createPayment(payout(messageId, "2085886393", "77.00")).getPayment();
+        assertThat(accepted.getStatus()).isEqualTo(PaymentStatus.ACCEPTED);
         assertThat(accepted.getAmount().getValue()).isEqualTo("77.00");
 
-        await().until(() -> client.getPayment(accepted.getPaymentId()).getStatus() == Payment.StatusEnum.SUCCEEDED);
+        await().until(() -> client.getPayment(accepted.getPaymentId()).getStatus() == PaymentStatus.SUCCEEDED);
         Timeline timeline = client.getPaymentEvents(accepted.getPaymentId(), null, null);
         assertThat(timeline.getEvents()).extracting(e -> e.getType()).contains("ACCEPTED", "STATUS_CHANGED");
 
