@@ -38,17 +38,22 @@ class OpsConsoleTest extends HubTestSupport {
 
     @BeforeEach
     void openBrowser() throws Exception {
+        browser = headlessChromium("ops-console");
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        Files.createDirectories(SHOTS);
+    }
+
+    /** Debian's Chromium, headless, through its driver; the calling test is skipped where they are not installed. */
+    static WebDriver headlessChromium(String profile) throws java.io.IOException {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "chromium and chromedriver are not installed");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1280,1000", "--user-data-dir=" + Files.createTempDirectory("ops-console-chromium"));
+                "--window-size=1280,1000", "--user-data-dir=" + Files.createTempDirectory(profile + "-chromium"));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
-        Files.createDirectories(SHOTS);
+        return new ChromeDriver(service, options);
     }
 
     @AfterEach

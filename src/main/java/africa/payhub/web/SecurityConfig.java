@@ -12,6 +12,7 @@ import africa.payhub.security.ClientLogins;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -122,12 +123,29 @@ public class SecurityConfig {
      */
     @Bean
     public SecurityFilterChain console(HttpSecurity http) throws Exception {
-        http.securityMatcher("/ops", "/ops/**")
+        return staticPages(http, "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'none'",
+                "/ops", "/ops/**");
+    }
+
+    /**
+     * The API reference (/api/docs/) and the Swagger UI files it loads (/webjars/swagger-ui/): static, public like
+     * the document itself, with a content security policy that lets the page load nothing but the hub's own files
+     * (Swagger UI sets styles inline). Ahead of the API's chain, which would otherwise take /api/docs.
+     */
+    @Bean
+    @Order(1)
+    public SecurityFilterChain apiReference(HttpSecurity http) throws Exception {
+        return staticPages(http, "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                + "frame-ancestors 'none'; form-action 'none'", "/api/docs", "/api/docs/**", "/webjars/swagger-ui/**");
+    }
+
+    /** Static pages anyone may load, under a content security policy of their own. */
+    private static SecurityFilterChain staticPages(HttpSecurity http, String policy, String... paths) throws Exception {
+        http.securityMatcher(paths)
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.disable())
-                .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(
-                        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'none'")))
+                .headers(h -> h.contentSecurityPolicy(c -> c.policyDirectives(policy)))
                 .authorizeHttpRequests(a -> a.anyRequest().permitAll());
         return http.build();
     }
