@@ -39,12 +39,18 @@ public class EmbeddedDatabase implements Closeable, HealthIndicator, MeterBinder
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
     private static final Duration FIRST_STARTUP_WAIT = Duration.ofSeconds(30);
-    private static final Duration RESTART_STARTUP_WAIT = Duration.ofSeconds(15);
+    private static final Duration RESTART_STARTUP_WAIT = Duration.ofSeconds(60);
+    private static final Duration LONGEST_RESTART_WAIT = Duration.ofMinutes(5);
+    /** The library's lock on the data directory, taken when a server object is made. */
+    private static final String LOCK_FILE = "epg-lock";
 
     private final Path dir;
     private final AtomicLong restarts = new AtomicLong();
     private final ScheduledExecutorService supervisor;
     private final CompletableFuture<Void> started;
+    private final Duration restartWait;
+    /** How long the next restart waits for the server: doubled after each restart that timed out. */
+    private volatile Duration nextRestartWait;
     private volatile EmbeddedPostgres server;
     /** The postmaster (the library starts it with pg_ctl, so its own process handle is pg_ctl's). */
     private volatile ProcessHandle postmaster;
@@ -55,7 +61,14 @@ public class EmbeddedDatabase implements Closeable, HealthIndicator, MeterBinder
     private volatile boolean closed;
 
     public EmbeddedDatabase(Path dir, Duration checkInterval) {
+        this(dir, checkInterval, RESTART_STARTUP_WAIT);
+    }
+
+    /** {@code restartWait}: how long a restart first waits for the server (then twice as long after each failure). */
+    public EmbeddedDatabase(Path dir, Duration checkInterval, Duration restartWait) {
         this.dir = dir;
+        this.restartWait = restartWait;
+        this.nextRestartWait = restartWait;
         this.supervisor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "embedded-db-supervisor");
             t.setDaemon(true);
@@ -132,8 +145,9 @@ public class EmbeddedDatabase implements Closeable, HealthIndicator, MeterBinder
             closeQuietly(dead);
             stopOrphanedServer(dir);
             awaitSharedMemoryReleased(dir, Duration.ofSeconds(10));
-            server = start(dir, port, RESTART_STARTUP_WAIT);
+            server = start(dir, port, nextRestartWait);
             postmaster = postmaster(dir);
+            nextRestartWait = restartWait;
             restarts.incrementAndGet();
             lastRestart = Instant.now();
             lastFailure = null;
@@ -142,6 +156,10 @@ public class EmbeddedDatabase implements Closeable, HealthIndicator, MeterBinder
         } catch (Exception e) {
             lastFailure = e.getClass().getSimpleName();
             LOG.error("Embedded PostgreSQL could not be restarted yet (next try in a moment): {}", e.toString());
+            releaseFailedStart(dir);
+            // a server slower than the wait (a loaded machine) gets longer on the next try
+            Duration doubled = nextRestartWait.multipliedBy(2);
+            nextRestartWait = doubled.compareTo(LONGEST_RESTART_WAIT) > 0 ? LONGEST_RESTART_WAIT : doubled;
         }
     }
 
@@ -200,6 +218,22 @@ public class EmbeddedDatabase implements Closeable, HealthIndicator, MeterBinder
             b.setPort(port);
         }
         return b.start();
+    }
+
+    /**
+     * A start that failed (on a loaded machine, a server slower than the wait) leaves behind a server object
+     * that nobody can close: it still holds its lock on the data directory's lock file, so every later start
+     * in this JVM would fail at once on that lock, and the hub would never get its database back. The server
+     * it may have started late is stopped, and the lock file is replaced: a new file is a new lock, the stale
+     * one is only ever this JVM's (the failed object is unreachable and closes with the next collection).
+     */
+    private static void releaseFailedStart(Path dir) {
+        stopOrphanedServer(dir);
+        try {
+            Files.deleteIfExists(dir.resolve(LOCK_FILE));
+        } catch (IOException e) {
+            LOG.warn("Could not replace {}: {}", dir.resolve(LOCK_FILE), e.toString());
+        }
     }
 
     /** The running server's postmaster, from the {@code postmaster.pid} it wrote when it started. */
