@@ -10,6 +10,9 @@ import java.util.List;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -21,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * trickled bodies, form posts, the error page itself. Every answer is a 4xx problem document and no row
  * is stored for it.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class HostileInputTest extends HubTestSupport {
 
     private static final byte[] NOT_UTF8 = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, '"', '}'};
@@ -56,6 +60,54 @@ class HostileInputTest extends HubTestSupport {
         }
         assertThat(jdbc.sql("SELECT count(*) FROM payments WHERE message_id ~ '[\\n\\r]' OR strpos(message::text, '\\u0000') > 0")
                 .query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void nulAndBrokenTextAreA400ProblemOnEveryDoorNeverA500OrAStackTrace(CapturedOutput output) throws IOException {
+        long rows = jdbc.sql("SELECT count(*) FROM provider_webhooks").query(Long.class).single();
+        int logLength = output.getAll().length();
+        // query parameters, as clients and operators send them
+        for (String path : List.of("/api/v1/payments?messageId=a%00b", "/api/v1/batches?messageId=a%00b",
+                "/api/v1/data-requests?requestId=a%00b", "/api/v1/payments?messageId=a%01b",
+                "/api/v1/payments?messageId=%ED%A0%80", "/api/v1/payments/abc/events?limit=1%00")) {
+            problem(get(path, CLIENT), 400);
+        }
+        for (String path : List.of("/api/v1/payments?reference=a%00b", "/api/v1/payments?provider=a%00b",
+                "/api/v1/payments?operation=a%00b", "/api/v1/callbacks?status=a%00b", "/api/v1/ops/webhooks?provider=a%00b",
+                "/api/v1/providers/monnify/wallet-balance?walletReference=a%00b")) {
+            problem(get(path, OPERATOR), 400);
+        }
+        String broken = raw("GET /api/v1/payments?messageId=%ZZ HTTP/1.1\r\nHost: x\r\nAuthorization: " + basic(CLIENT)
+                + "\r\nConnection: close\r\n\r\n", out -> { });
+        assertThat(broken).startsWith("HTTP/1.1 400").contains("application/problem+json");
+        // a path Tomcat itself refuses, and one it lets through
+        Response nulPath = get("/api/v1/payments/abc%00", CLIENT);
+        problem(nulPath, 400);
+        assertThat(nulPath.body()).doesNotContain("<html");
+        problem(get("/api/v1/payments/abc%01", CLIENT), 400);
+        problem(get("/webhooks/monnify%00", null), 400);
+        // bodies: an escaped NUL or half a surrogate pair, in a value or a key, on every kind of endpoint
+        String partner = basic("connect-partner:partner-sandbox-password");
+        for (String body : List.of("{\"signature\":\"a\\u0000b.c\"}", "{\"reference\":\"a\\u0000b\"}",
+                "{\"a\\u0000\":1}", "{\"reference\":\"\\ud800\"}", "{\"x\":[{\"y\":\"\\udc00z\"}]}")) {
+            for (String path : List.of("/webhooks/stub", "/webhooks/monnify", "/partners/connect/status-check")) {
+                problem(postBytes(path, body.getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json",
+                        "Authorization", partner), 400);
+            }
+            for (String path : List.of("/api/v1/payments", "/api/v1/data-requests", "/api/v1/lookups",
+                    "/api/v1/payments/abc/authorization", "/api/v1/payments/abc/card")) {
+                problem(post(path, body, CLIENT), 400);
+            }
+            for (String path : List.of("/api/v1/providers/monnify/create-wallet", "/api/v1/payments/abc/resolution",
+                    "/api/v1/ops/reconciliations")) {
+                problem(post(path, body, OPERATOR), 400);
+            }
+        }
+        Response named = post("/api/v1/payments", "{\"metadata\":{\"note\":\"a\\u0000b\"}}", CLIENT);
+        assertThat(named.json().path("errors").get(0).path("field").asText()).isEqualTo("metadata.note");
+        assertThat(jdbc.sql("SELECT count(*) FROM provider_webhooks").query(Long.class).single()).isEqualTo(rows);
+        String log = output.getAll().substring(logLength);
+        assertThat(log).doesNotContain("Unexpected error").doesNotContain("PSQLException").doesNotContain("\tat ");
     }
 
     @Test

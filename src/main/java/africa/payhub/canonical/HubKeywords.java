@@ -85,7 +85,10 @@ final class HubKeywords {
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (Sensitive.isSensitiveKey(e.getKey())) {
+                if (Sensitive.containsPan(e.getKey())) {
+                    // the key itself is not repeated: it is reported at the object that holds it
+                    problems.add(at, "has a key that looks like a card number; card data is not accepted");
+                } else if (Sensitive.isSensitiveKey(e.getKey())) {
                     problems.add(at.append(e.getKey()), "must not carry card data, PINs, BVNs or credentials");
                 } else {
                     sensitive(e.getValue(), at.append(e.getKey()), problems);
@@ -95,7 +98,8 @@ final class HubKeywords {
             for (int i = 0; i < node.size(); i++) {
                 sensitive(node.get(i), at.append(i), problems);
             }
-        } else if ((node.isTextual() || node.isIntegralNumber()) && Sensitive.containsPan(node.asText())) {
+        } else if (node.isTextual() ? Sensitive.containsPan(node.textValue())
+                : node.isNumber() && Sensitive.containsPan(node.decimalValue())) {
             problems.add(at, "looks like it contains a card number; card data is not accepted");
         }
     }

@@ -26,7 +26,7 @@ public final class Redactor {
                 if (Sensitive.isSensitiveKey(e.getKey()) && !e.getValue().isNull()) {
                     out.put(e.getKey(), MASK);
                 } else {
-                    out.set(e.getKey(), redact(e.getValue()));
+                    out.set(Sensitive.maskPans(e.getKey()), redact(e.getValue()));
                 }
             }
             return out;
@@ -39,8 +39,8 @@ public final class Redactor {
         if (node.isTextual()) {
             return Json.NODES.textNode(maskUrlSignatures(Sensitive.maskPans(node.textValue())));
         }
-        if (node.isIntegralNumber() && Sensitive.containsPan(node.asText())) {
-            return Json.NODES.textNode(Sensitive.maskPans(node.asText()));
+        if (node.isNumber() && Sensitive.containsPan(node.decimalValue())) {
+            return Json.NODES.textNode(MASK);
         }
         return node;
     }

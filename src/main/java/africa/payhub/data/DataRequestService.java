@@ -94,7 +94,7 @@ public class DataRequestService {
     /** The request if the caller may see it; another client's is not found. */
     public DataRequest visible(String id, String clientScope) {
         return store.find(id).filter(r -> clientScope == null || r.clientId().equals(clientScope))
-                .orElseThrow(() -> Refusal.notFound("no data request " + id));
+                .orElseThrow(() -> Refusal.notFound("no data request of this caller has this id"));
     }
 
     public Optional<DataRequest> byRequestId(String clientId, String requestId) {

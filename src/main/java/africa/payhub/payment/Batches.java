@@ -134,7 +134,7 @@ public class Batches {
     /** The batch if the caller may see it (a client never learns that another client's batch exists). */
     public Batch visible(String batchId, String clientScope) {
         return store.find(batchId).filter(b -> clientScope == null || b.clientId().equals(clientScope))
-                .orElseThrow(() -> Refusal.notFound("no batch " + batchId));
+                .orElseThrow(() -> Refusal.notFound("no batch of this caller has this id"));
     }
 
     public Optional<Batch> findByMessage(String clientId, String messageId) {

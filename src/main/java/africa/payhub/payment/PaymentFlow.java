@@ -651,7 +651,7 @@ public class PaymentFlow {
     /** The batch if the caller may see it. */
     private Batch batch(String batchId, String clientScope) {
         return batches.find(batchId).filter(b -> clientScope == null || b.clientId().equals(clientScope))
-                .orElseThrow(() -> Refusal.notFound("no batch " + batchId));
+                .orElseThrow(() -> Refusal.notFound("no batch of this caller has this id"));
     }
 
     /** The reason code of a payment the provider holds until it is authorized (e.g. an OTP). */
@@ -794,7 +794,7 @@ public class PaymentFlow {
     /** An operator's decision on a payment in NEEDS_REVIEW. */
     @Transactional
     public Payment resolve(String paymentId, PaymentStatus decision, String reason, String operator) {
-        Payment p = store.lock(paymentId).orElseThrow(() -> Refusal.notFound("no payment " + paymentId));
+        Payment p = store.lock(paymentId).orElseThrow(() -> Refusal.notFound("no payment has this id"));
         if (p.status() != PaymentStatus.NEEDS_REVIEW) {
             throw Refusal.conflict("payment " + paymentId + " is " + p.status()
                     + "; only a NEEDS_REVIEW payment can be resolved by an operator");

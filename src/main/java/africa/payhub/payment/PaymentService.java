@@ -240,7 +240,7 @@ public class PaymentService {
     /** The payment a REVERSAL names, if this client may reverse it now; otherwise a 422 saying why. */
     private Payment reversible(String clientId, String originalId, String provider) {
         Payment original = store.find(originalId).filter(p -> p.clientId().equals(clientId))
-                .orElseThrow(() -> Refusal.notFound("reversalOf: no payment " + originalId));
+                .orElseThrow(() -> Refusal.notFound("reversalOf: no payment of this client has this id"));
         if (!original.provider().equals(provider)) {
             throw Refusal.unprocessable("reversalOf: payment " + originalId + " was carried by " + original.provider()
                     + ", not " + provider);
@@ -274,7 +274,7 @@ public class PaymentService {
      */
     private Refund refundable(String clientId, String originalId, String provider, BigDecimal amount, String currency) {
         Payment original = store.lock(originalId).filter(p -> p.clientId().equals(clientId))
-                .orElseThrow(() -> Refusal.notFound("refundOf: no payment " + originalId));
+                .orElseThrow(() -> Refusal.notFound("refundOf: no payment of this client has this id"));
         if (!original.provider().equals(provider)) {
             throw Refusal.unprocessable("refundOf: payment " + originalId + " was carried by " + original.provider()
                     + ", not " + provider);
@@ -322,7 +322,7 @@ public class PaymentService {
     public Payment visible(String paymentId, String clientScope) {
         return store.find(paymentId)
                 .filter(p -> clientScope == null || p.clientId().equals(clientScope))
-                .orElseThrow(() -> Refusal.notFound("no payment " + paymentId));
+                .orElseThrow(() -> Refusal.notFound("no payment of this caller has this id"));
     }
 
     /**

@@ -202,7 +202,7 @@ public class PaymentApi {
         try {
             eventId = UUID.fromString(header(exchange, "eventId"));
         } catch (IllegalArgumentException e) {
-            throw Refusal.notFound("no callback event " + header(exchange, "eventId"));
+            throw Refusal.notFound("no callback event has this id");
         }
         if (!callbacks.redeliver(p.id(), eventId, (caller.operator() ? "operator:" : "client:") + caller.name())) {
             throw Refusal.notFound("no callback event " + eventId + " for payment " + p.id());

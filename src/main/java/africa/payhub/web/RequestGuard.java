@@ -34,7 +34,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * deadline for the whole body ({@code hub.limits.body-read-timeout}: a body trickled byte by byte gets a
  * 408 and its connection closed) and at most {@code hub.limits.reads-per-address} bodies being read at once
  * from one address (429). On the hub's own endpoints (API, webhooks, partner calls) a body must be JSON in
- * UTF-8: a form post is a 415, other bytes a 400. Every refusal is a problem document and one log line
+ * UTF-8: a form post is a 415, other bytes a 400, text no endpoint takes a 400 ({@link InputScan}). Every refusal is a problem document and one log line
  * naming no byte of the body. What passed is handed on from memory.
  */
 public class RequestGuard extends OncePerRequestFilter {
@@ -149,6 +149,13 @@ public class RequestGuard extends OncePerRequestFilter {
         if (hubEndpoint && !utf8(body)) {
             refuse(request, response, Problem.of(400, "Bad Request",
                     "The request body must be JSON in UTF-8; it is not valid UTF-8"), false);
+            return;
+        }
+        java.util.List<africa.payhub.canonical.FieldError> problems = hubEndpoint ? InputScan.bodyProblems(path, body)
+                : java.util.List.of();
+        if (!problems.isEmpty()) {
+            refuse(request, response, new Problem(400, "Bad Request", "The request body holds text the hub does not accept",
+                    problems), false);
             return;
         }
         chain.doFilter(new ReadBody(request, body), response);

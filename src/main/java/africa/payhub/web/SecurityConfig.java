@@ -75,6 +75,14 @@ public class SecurityConfig {
         return r;
     }
 
+    /** Text no endpoint takes in a URL (NUL, control characters, card numbers on the API): before any body is read. */
+    @Bean
+    public FilterRegistrationBean<InputScan> inputScanFilter(ObjectMapper mapper) {
+        FilterRegistrationBean<InputScan> r = new FilterRegistrationBean<>(new InputScan(mapper));
+        r.setOrder(Ordered.HIGHEST_PRECEDENCE + 15);
+        return r;
+    }
+
     @Bean
     public FilterRegistrationBean<RequestGuard> requestGuardFilter(RequestGuard guard) {
         FilterRegistrationBean<RequestGuard> r = new FilterRegistrationBean<>(guard);
