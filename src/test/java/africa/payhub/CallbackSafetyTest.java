@@ -44,6 +44,13 @@ class CallbackSafetyTest extends HubTestSupport {
                 "http://169.254.169.254/latest/meta-data/",
                 "http://[fd00::1]/hook",
                 "http://[::ffff:127.0.0.1]/hook",
+                "http://[64:ff9b::7f00:1]/hook",                            // NAT64 of 127.0.0.1
+                "http://[64:ff9b:1::a00:1]/hook",                           // local-use NAT64 of 10.0.0.1
+                "http://[2002:7f00:1::]/hook",                              // 6to4 of 127.0.0.1
+                "http://[2002:a9fe:a9fe::]/hook",                           // 6to4 of the metadata address
+                "http://[::127.0.0.1]/hook",                                // IPv4-compatible
+                "http://[::a00:1]/hook",
+                "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hook",       // Teredo
                 "http://2130706433/hook");                                  // 127.0.0.1 as one number
         for (String target : targets) {
             ObjectNode m = payout(messageId("ssrf"), "2085886393", "10.00").put("callbackUrl", target);
@@ -51,7 +58,18 @@ class CallbackSafetyTest extends HubTestSupport {
             HostileInputTest.problem(r, 400);
             assertThat(r.json().path("errors").get(0).path("field").asText()).as(target).isEqualTo("callbackUrl");
             assertThat(stored(m)).as(target).isZero();
+            // a data request's callbackUrl is checked the same way, at acceptance
+            String requestId = messageId("ssrf-dr");
+            Response d = post("/api/v1/data-requests", Json.write(Json.object().put("requestId", requestId).put("kind", "INSIGHTS")
+                    .put("businessId", "biz_ok").put("callbackUrl", target)), PLAIN);
+            HostileInputTest.problem(d, 400);
+            assertThat(d.json().path("errors").get(0).path("field").asText()).as(target).isEqualTo("callbackUrl");
+            assertThat(jdbc.sql("SELECT count(*) FROM data_requests WHERE request_id = :r").param("r", requestId)
+                    .query(Long.class).single()).as(target).isZero();
         }
+        // a public IPv6 address, and one carrying a public IPv4 address, are fine
+        assertThat(africa.payhub.callback.CallbackTargetsAccess.isPublic("2a00:1450:4001:81b::200e")).isTrue();
+        assertThat(africa.payhub.callback.CallbackTargetsAccess.isPublic("64:ff9b::808:808")).isTrue();
         // a client allowed private receivers (the test receiver is on loopback) still never reaches metadata
         ObjectNode metadata = payout(messageId("ssrf-md"), "2085886393", "10.00")
                 .put("callbackUrl", "http://169.254.169.254/latest/meta-data/iam");
@@ -67,7 +85,22 @@ class CallbackSafetyTest extends HubTestSupport {
             HostileInputTest.problem(r, 400);
             assertThat(r.body()).doesNotContain("hunter2").doesNotContain("4111111111111111");
             assertThat(stored(m)).isZero();
+            Response d = post("/api/v1/data-requests", Json.write(Json.object().put("requestId", messageId("userinfo-dr"))
+                    .put("kind", "INSIGHTS").put("businessId", "biz_ok").put("callbackUrl", target)), CLIENT);
+            HostileInputTest.problem(d, 400);
+            assertThat(d.body()).doesNotContain("hunter2").doesNotContain("4111111111111111");
         }
+        // a callback stored with credentials in its URL (before they were refused) is never shown with them
+        String id = submit(payout(messageId("userinfo-old"), "2085886393", "10.00")
+                .put("callbackUrl", receiver.url("/cb/" + messageId("old")))).path("paymentId").asText();
+        awaitStatus(id, "SUCCEEDED");
+        await().untilAsserted(() -> assertThat(jdbc.sql("SELECT count(*) FROM notifications WHERE payment_id = :id")
+                .param("id", id).query(Long.class).single()).isPositive());
+        jdbc.sql("UPDATE notifications SET url = 'https://erp:hunter2@example.com/hooks?token=hunter2&x=1', status = 'DEAD'"
+                + " WHERE payment_id = :id").param("id", id).update();
+        Response listed = get("/api/v1/callbacks?status=DEAD&limit=100", CLIENT);
+        assertThat(listed.body()).contains("https://example.com/hooks?token=[REDACTED]&x=1").doesNotContain("hunter2");
+        assertThat(get("/api/v1/payments/" + id + "/events", CLIENT).body()).doesNotContain("hunter2");
     }
 
     @Test

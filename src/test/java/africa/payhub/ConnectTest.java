@@ -40,6 +40,11 @@ class ConnectTest extends HubTestSupport {
         assertThat(first.json().path("holderName").asText()).isEqualTo("TIGIST ALEMU");
         Response again = lookup("{\"provider\":\"connect\",\"account\":{\"type\":\"WALLET\",\"email\":\"tigist@example.com\"}}");
         assertThat(again.json().path("cached").asBoolean()).isTrue();
+        // the cache is per client: another client that never looked is asked of the provider, and told so
+        Response other = post("/api/v1/lookups", "{\"provider\":\"connect\",\"account\":{\"type\":\"WALLET\","
+                + "\"email\":\"tigist@example.com\"}}", OTHER_CLIENT);
+        assertThat(other.status()).as(other.body()).isEqualTo(200);
+        assertThat(other.json().path("cached").asBoolean()).isFalse();
         Response byPhone = lookup("{\"provider\":\"connect\",\"account\":{\"type\":\"WALLET\",\"phone\":\"+251911000001\"}}");
         assertThat(byPhone.json().path("holderName").asText()).isEqualTo("TIGIST ALEMU");
     }

@@ -111,6 +111,40 @@ class HostileInputTest extends HubTestSupport {
     }
 
     @Test
+    void metadataIsBoundedInKeysDepthAndSize() {
+        java.util.function.IntFunction<ObjectNode> keys = n -> {
+            ObjectNode m = payout(messageId("meta"), "2085886393", "10.00");
+            ObjectNode meta = (ObjectNode) m.get("metadata");
+            for (int i = 0; i < n; i++) {
+                meta.put("k" + i, "v");
+            }
+            return m;
+        };
+        ObjectNode thousands = keys.apply(13_500);
+        Response flood = post("/api/v1/payments", Json.write(thousands), CLIENT);
+        problem(flood, 400);
+        assertThat(flood.json().path("errors").get(0).path("field").asText()).isEqualTo("metadata");
+        Response sixty = post("/api/v1/payments", Json.write(keys.apply(60)), CLIENT);
+        problem(sixty, 400);
+        assertThat(sixty.json().path("errors").get(0).path("message").asText()).contains("at most 50");
+        ObjectNode deep = payout(messageId("meta-deep"), "2085886393", "10.00");
+        ((ObjectNode) deep.get("metadata")).set("a", Json.object().set("b", Json.object().set("c", Json.object()
+                .set("d", Json.object().put("e", 1)))));
+        problem(post("/api/v1/payments", Json.write(deep), CLIENT), 400);
+        ObjectNode large = payout(messageId("meta-big"), "2085886393", "10.00");
+        ((ObjectNode) large.get("metadata")).put("note", "x".repeat(5_000));
+        problem(post("/api/v1/payments", Json.write(large), CLIENT), 400);
+        String nested = "[".repeat(40) + "]".repeat(40);
+        problem(post("/api/v1/payments", "{\"metadata\":{\"a\":" + nested + "}}", CLIENT), 400);
+        for (ObjectNode m : List.of(thousands, deep, large)) {
+            assertThat(jdbc.sql("SELECT count(*) FROM payments WHERE message_id = :m").param("m", m.path("messageId").asText())
+                    .query(Long.class).single()).isZero();
+        }
+        // what a client really sends passes
+        assertThat(post("/api/v1/payments", Json.write(keys.apply(50)), CLIENT).status()).isEqualTo(202);
+    }
+
+    @Test
     void aBodyLargerThanTheLimitIsRefusedWhileReadingBeforeAuthentication() throws IOException {
         byte[] big = new byte[300_000];
         java.util.Arrays.fill(big, (byte) 'a');

@@ -129,6 +129,10 @@ class ReservedAccountsTest extends HubTestSupport {
         JsonNode pending = awaitStatus(id, "PENDING");
         assertThat(pending.path("reasonCode").asText()).isEqualTo("AWAITING_PAYMENT");
         assertThat(pending.path("result").path("checkoutUrl").asText()).startsWith("https://sandbox.sdk.monnify.com/checkout/");
+        // Monnify writes the merchant's API key (a secret setting) back as the invoice's createdBy: the client's
+        // timeline shows Monnify's answer without it
+        String shown = get("/api/v1/payments/" + id + "/events", CLIENT).body();
+        assertThat(shown).contains("\"createdBy\":\"[REDACTED]\"").doesNotContain("MK_TEST_SANDBOX0001");
         String invoiceReference = pending.path("providerReference").asText();
         JsonNode atMonnify = get("/sandbox/monnify/_control/invoices/" + invoiceReference, null).json();
         assertThat(atMonnify.path("expiryDate").asText()).isEqualTo("2026-12-31 18:00:00");

@@ -143,6 +143,18 @@ class StubDataRequestTest extends HubTestSupport {
                 .put("signature", silent + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")), null).json();
         assertThat(forged.path("hubStatus").asInt()).isEqualTo(401);
         assertThat(refusedTokens()).isEqualTo(refusedBefore + 2);
+        // the sandbox posts to this hub's webhooks only: never to an address a caller names
+        CallbackReceiver elsewhere = CallbackReceiver.get();
+        String target = elsewhere.url("/cb/" + messageId("ssrf"));
+        for (String webhook : List.of(target, BASE + "/actuator/health", "http://10.0.0.1/webhooks/stub",
+                "http://[64:ff9b::7f00:1]:" + PORT + "/webhooks/stub", "http://user:pw@localhost:" + PORT + "/webhooks/stub")) {
+            Response refused = post("/sandbox/stub/_control/unknown-token", Json.write(Json.object()
+                    .put("webhook", webhook).put("uid", "biz_silent").put("type", "insights")), null);
+            assertThat(refused.status()).as(webhook).isEqualTo(400);
+            assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+        }
+        assertThat(elsewhere.receivedAt(target.substring(target.indexOf("/cb/")))).isEmpty();
+        assertThat(refusedTokens()).isEqualTo(refusedBefore + 2);
         assertThat(dataRequest(silent).path("status").asText()).isEqualTo("REQUESTED");
         Response unsigned = postBytes("/webhooks/stub", "{\"type\":\"insights\",\"data\":{}}".getBytes(StandardCharsets.UTF_8),
                 "Content-Type", "application/json");

@@ -1,5 +1,7 @@
 package africa.payhub;
 
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
@@ -54,7 +56,7 @@ class TenantOwnershipTest extends HubTestSupport {
         ObjectNode debit = money("WALLET_DEBIT", mine, null);
         Response d = post("/api/v1/payments", Json.write(debit), OTHER_CLIENT);
         notFound(d);
-        assertThat(d.json().path("detail").asText()).contains("wallet " + mine);
+        assertThat(d.json().path("detail").asText()).contains("wallet").contains("source.accountNumber").doesNotContain(mine);
         ObjectNode transfer = money("WALLET_TRANSFER", mine, mine);
         notFound(post("/api/v1/payments", Json.write(transfer), OTHER_CLIENT));
         // an unknown wallet is no different from another client's
@@ -67,13 +69,82 @@ class TenantOwnershipTest extends HubTestSupport {
         submit(money("WALLET_DEBIT", mine, null));
     }
 
+    /**
+     * Money never moves into another client's wallet either, and the answer says nothing about it: another
+     * client's wallet, one that does not exist and another client's wallet in the wrong currency all get the
+     * same 404, word for word, with no balance, currency or existence in it; nothing is stored or sent.
+     */
+    @Test
+    void noClientCreditsOrTransfersIntoAnotherClientsWalletNorLearnsAnythingOfIt() {
+        String victim = wallet();
+        awaitStatus(submit(money("WALLET_CREDIT", null, victim)).path("paymentId").asText(), "SUCCEEDED");
+        String before = balance(victim);
+        String attackers = walletOf(OTHER_CLIENT);
+
+        ObjectNode credit = money("WALLET_CREDIT", null, victim);
+        Response intoTheirs = post("/api/v1/payments", Json.write(credit), OTHER_CLIENT);
+        notFound(intoTheirs);
+        ObjectNode wrongCurrency = money("WALLET_CREDIT", null, victim);
+        ((ObjectNode) wrongCurrency.get("amount")).put("currency", "USD");
+        Response inUsd = post("/api/v1/payments", Json.write(wrongCurrency), OTHER_CLIENT);
+        notFound(inUsd);
+        Response intoNone = post("/api/v1/payments", Json.write(money("WALLET_CREDIT", null, "10999999")), OTHER_CLIENT);
+        notFound(intoNone);
+        ObjectNode transfer = money("WALLET_TRANSFER", attackers, victim);
+        Response transferred = post("/api/v1/payments", Json.write(transfer), OTHER_CLIENT);
+        notFound(transferred);
+        Response transferNone = post("/api/v1/payments", Json.write(money("WALLET_TRANSFER", attackers, "10999999")), OTHER_CLIENT);
+        notFound(transferNone);
+
+        // one answer for "not yours", "in the wrong currency" and "does not exist"
+        assertThat(inUsd.json()).isEqualTo(intoTheirs.json());
+        assertThat(intoNone.json()).isEqualTo(intoTheirs.json());
+        assertThat(transferNone.json()).isEqualTo(transferred.json());
+        for (Response r : List.of(intoTheirs, inUsd, transferred)) {
+            assertThat(r.body()).doesNotContain(victim).doesNotContain("Balance").doesNotContain("KES").doesNotContain(before);
+        }
+        assertThat(storedFor("other-erp", credit)).isZero();
+        assertThat(storedFor("other-erp", transfer)).isZero();
+        assertThat(balance(victim)).isEqualTo(before);
+        // between two wallets of one client a transfer is what it always was
+        String second = walletOf(OTHER_CLIENT);
+        awaitStatus(submitAs(OTHER_CLIENT, money("WALLET_CREDIT", null, attackers)), "SUCCEEDED", OTHER_CLIENT);
+        JsonNode own = awaitStatus(submitAs(OTHER_CLIENT, money("WALLET_TRANSFER", attackers, second)), "SUCCEEDED", OTHER_CLIENT);
+        assertThat(own.path("result").path("destination").path("currentBalance").asText()).isEqualTo("20.0000");
+    }
+
+    /**
+     * A reversal takes money back out of what the reversed payment paid into: a credit a client made into a
+     * wallet that is not its own (recorded before ownership covered credits) cannot be reversed by it, so the
+     * victim's wallet is never debited nor its balance shown.
+     */
+    @Test
+    void aReversalNeverDebitsAnotherClientsWallet() {
+        String victim = wallet();
+        awaitStatus(submit(money("WALLET_CREDIT", null, victim)).path("paymentId").asText(), "SUCCEEDED");
+        String attackers = walletOf(OTHER_CLIENT);
+        String credit = submitAs(OTHER_CLIENT, money("WALLET_CREDIT", null, attackers));
+        awaitStatus(credit, "SUCCEEDED", OTHER_CLIENT);
+        // as if the credit had named the victim's wallet
+        jdbc.sql("UPDATE payments SET message = jsonb_set(message, '{destination,accountNumber}', to_jsonb(CAST(:w AS text)))"
+                + " WHERE id = :id").param("w", victim).param("id", credit).update();
+        String before = balance(victim);
+        ObjectNode reversal = Json.object().put("messageId", messageId("own-rev2")).put("operation", "REVERSAL")
+                .put("provider", "waas").put("reversalOf", credit);
+        Response r = post("/api/v1/payments", Json.write(reversal), OTHER_CLIENT);
+        notFound(r);
+        assertThat(r.body()).doesNotContain(victim).doesNotContain("Balance");
+        assertThat(storedFor("other-erp", reversal)).isZero();
+        assertThat(balance(victim)).isEqualTo(before);
+    }
+
     @Test
     void aSourceAccountMustBeOneTheClientIsConfiguredFor() {
         ObjectNode theirs = payout(messageId("own-src"), "2085886393", "11.00");
         theirs.set("source", Json.object().put("type", "BANK_ACCOUNT").put("accountNumber", "1234567890"));
         Response refused = post("/api/v1/payments", Json.write(theirs), CLIENT);
         notFound(refused);
-        assertThat(refused.json().path("detail").asText()).contains("source account 1234567890");
+        assertThat(refused.json().path("detail").asText()).contains("source.accountNumber").doesNotContain("1234567890");
         assertThat(storedFor("demo-erp", theirs)).isZero();
 
         // other-erp is configured with hub.clients.other-erp.source-accounts: 3934178936
@@ -95,6 +166,26 @@ class TenantOwnershipTest extends HubTestSupport {
 
     private static String balance(String account) {
         return get("/sandbox/waas/_control/accounts/" + account, null).json().path("balance").asText();
+    }
+
+    private static String submitAs(String credentials, ObjectNode message) {
+        Response r = post("/api/v1/payments", Json.write(message), credentials);
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        return r.json().path("paymentId").asText();
+    }
+
+    private static JsonNode awaitStatus(String id, String status, String credentials) {
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(get("/api/v1/payments/" + id, credentials).json()
+                .path("status").asText()).isEqualTo(status));
+        return get("/api/v1/payments/" + id, credentials).json();
+    }
+
+    private static String walletOf(String credentials) {
+        ObjectNode open = Json.object().put("messageId", messageId("own-open")).put("operation", "WALLET_OPEN")
+                .put("provider", "waas").put("currency", "KES");
+        open.set("customer", Json.object().put("name", "Kofi Boateng").put("email", messageId("own") + "@example.com")
+                .put("phone", "+254712345679"));
+        return awaitStatus(submitAs(credentials, open), "SUCCEEDED", credentials).path("result").path("accountNumber").asText();
     }
 
     private static String wallet() {

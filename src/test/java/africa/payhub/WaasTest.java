@@ -130,7 +130,10 @@ class WaasTest extends HubTestSupport {
 
         succeeded(credit(a, "100.00"));
         assertThat(failed(debit(a, "100.01")).path("reasonCode").asText()).isEqualTo("INSUFFICIENT_FUNDS");
-        assertThat(failed(credit("99999999", "10.00")).path("reasonCode").asText()).isEqualTo("INVALID_ACCOUNT");
+        // a wallet the hub did not open for this client is not asked about: 404 at the door, as another client's
+        Response unknown = post("/api/v1/payments", Json.write(creditMessage("99999999", "10.00")), CLIENT);
+        assertThat(unknown.status()).as(unknown.body()).isEqualTo(404);
+        assertThat(unknown.body()).doesNotContain("99999999");
 
         post("/sandbox/waas/_control/accounts/" + a + "/status", "{\"status\":\"INACTIVE\"}", null);
         assertThat(failed(credit(a, "10.00")).path("reasonCode").asText()).isEqualTo("WALLET_INACTIVE");

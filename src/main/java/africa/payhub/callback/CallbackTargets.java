@@ -78,6 +78,10 @@ public class CallbackTargets {
     }
 
     static boolean metadata(InetAddress a) {
+        InetAddress v4 = embeddedIpv4(a);
+        if (v4 != null) {
+            return metadata(v4);
+        }
         String ip = a.getHostAddress();
         return ip.equals("169.254.169.254") || ip.equals("169.254.170.2") || ip.startsWith("fd00:ec2:0:0:0:0:0:254");
     }
@@ -100,16 +104,55 @@ public class CallbackTargets {
             if ((b[0] & 0xfe) == 0xfc) {
                 return false; // unique local fc00::/7
             }
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) {
-                mapped &= b[i] == 0;
+            InetAddress v4 = embeddedIpv4(a);
+            if (v4 != null) {
+                return publicAddress(v4); // an IPv4 address inside an IPv6 one is as public as it is
             }
-            if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
-                try {
-                    return publicAddress(InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]}));
-                } catch (UnknownHostException e) {
-                    return false;
-                }
+            int first16 = ((b[0] & 0xff) << 8) | (b[1] & 0xff);
+            int second16 = ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+            if (first16 == 0x2001 && (second16 == 0x0000 || second16 == 0x0db8)) {
+                return false; // Teredo 2001::/32 (a tunnel to any IPv4 address), documentation 2001:db8::/32
+            }
+            if (first16 == 0x0100 && second16 == 0 && zero(b, 4, 8)) {
+                return false; // discard-only 100::/64
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The IPv4 address an IPv6 one carries, or null: IPv4-mapped {@code ::ffff:a.b.c.d} and IPv4-compatible
+     * {@code ::a.b.c.d}, NAT64 {@code 64:ff9b::/96} and {@code 64:ff9b:1::/48}, and 6to4 {@code 2002::/16}
+     * (the address in its bits 16-47). Each reaches the IPv4 host through a translator or a tunnel.
+     */
+    static InetAddress embeddedIpv4(InetAddress a) {
+        if (!(a instanceof Inet6Address)) {
+            return null;
+        }
+        byte[] b = a.getAddress();
+        int at = -1;
+        if (zero(b, 0, 10) && ((b[10] == (byte) 0xff && b[11] == (byte) 0xff) || (b[10] == 0 && b[11] == 0))) {
+            at = 12;
+        } else if (b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b
+                && (zero(b, 4, 12) || (b[4] == 0 && b[5] == 1))) {
+            at = 12;
+        } else if (b[0] == 0x20 && b[1] == 0x02) {
+            at = 2;
+        }
+        if (at < 0) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(new byte[] {b[at], b[at + 1], b[at + 2], b[at + 3]});
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    private static boolean zero(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
             }
         }
         return true;

@@ -40,7 +40,8 @@ final class HubKeywords {
                 new HubKeyword("x-hub-money", HubKeywords::money),
                 new HubKeyword("x-hub-currency", HubKeywords::currency),
                 new HubKeyword("x-hub-sensitive-scan", HubKeywords::sensitive),
-                new HubKeyword("x-hub-url", HubKeywords::url));
+                new HubKeyword("x-hub-url", HubKeywords::url),
+                new Bounded());
     }
 
     /** Reports a problem: where (the instance location) and what. */
@@ -138,6 +139,63 @@ final class HubKeywords {
                 if (Sensitive.isSensitiveKey(name)) {
                     problems.add(at, "must not carry credentials or card data in its query");
                     return;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code "x-hub-bounded": {"maxKeys": 50, "maxDepth": 3, "maxBytes": 4096}} on a free object (metadata): at
+     * most that many keys in it at every depth together, that many levels of nesting below it, and that many
+     * bytes as compact JSON, so a message cannot carry an unbounded load the hub stores and shows back.
+     */
+    private static final class Bounded extends AbstractKeyword {
+
+        Bounded() {
+            super("x-hub-bounded");
+        }
+
+        @Override
+        public JsonValidator newValidator(SchemaLocation location, JsonNodePath evaluationPath, JsonNode schemaNode,
+                                          JsonSchema parent, ValidationContext context) {
+            int maxKeys = schemaNode.path("maxKeys").asInt(Integer.MAX_VALUE);
+            int maxDepth = schemaNode.path("maxDepth").asInt(Integer.MAX_VALUE);
+            int maxBytes = schemaNode.path("maxBytes").asInt(Integer.MAX_VALUE);
+            return new AbstractJsonValidator(location, evaluationPath, this, schemaNode) {
+                @Override
+                public Set<ValidationMessage> validate(ExecutionContext ec, JsonNode node, JsonNode root, JsonNodePath at) {
+                    if (!node.isContainerNode()) {
+                        return Set.of();
+                    }
+                    int[] keysAndDepth = new int[2];
+                    measure(node, 0, keysAndDepth);
+                    String problem = keysAndDepth[0] > maxKeys ? "has " + keysAndDepth[0] + " keys; at most " + maxKeys
+                            + " are accepted"
+                            : keysAndDepth[1] > maxDepth ? "nests " + keysAndDepth[1] + " levels deep; at most " + maxDepth
+                            + " are accepted"
+                            : Json.write(node).getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxBytes
+                            ? "is larger than " + maxBytes + " bytes as JSON" : null;
+                    if (problem == null) {
+                        return Set.of();
+                    }
+                    return Set.of(ValidationMessage.builder().type(getValue()).instanceLocation(at).schemaLocation(location)
+                            .evaluationPath(evaluationPath).instanceNode(node).messageSupplier(() -> problem).build());
+                }
+            };
+        }
+
+        /** Counts the keys below a node and its deepest nesting below it (an object in an object: 1). */
+        private static void measure(JsonNode node, int depth, int[] keysAndDepth) {
+            keysAndDepth[1] = Math.max(keysAndDepth[1], depth);
+            if (node.isObject()) {
+                keysAndDepth[0] += node.size();
+            }
+            if (keysAndDepth[0] > 100_000) {
+                return;
+            }
+            for (JsonNode child : node) {
+                if (child.isContainerNode()) {
+                    measure(child, depth + 1, keysAndDepth);
                 }
             }
         }

@@ -45,6 +45,34 @@ public final class Redactor {
         return node;
     }
 
+    /**
+     * A URL as the hub shows it back (a callback's target): without a user name or password, and with the value
+     * of any query parameter named like a credential or a signature replaced.
+     */
+    public static String url(String url) {
+        if (url == null) {
+            return null;
+        }
+        String shown = url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#@]*@", "$1");
+        if (shown.indexOf('?') < 0) {
+            return shown;
+        }
+        StringBuilder out = new StringBuilder(shown.substring(0, shown.indexOf('?') + 1));
+        String[] pairs = shown.substring(shown.indexOf('?') + 1).split("&", -1);
+        for (int i = 0; i < pairs.length; i++) {
+            String name = pairs[i].split("=", 2)[0];
+            String decoded;
+            try {
+                decoded = java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                decoded = name;
+            }
+            out.append(i == 0 ? "" : "&").append(Sensitive.isSensitiveKey(decoded) && pairs[i].contains("=")
+                    ? name + "=" + MASK : pairs[i]);
+        }
+        return maskUrlSignatures(out.toString());
+    }
+
     /** A presigned URL's signature (S3-style {@code X-Amz-Signature=}, {@code Signature=}, {@code sig=}) is a credential. */
     private static final java.util.regex.Pattern URL_SIGNATURE =
             java.util.regex.Pattern.compile("(?i)([?&](?:x-amz-signature|x-goog-signature|signature|sig)=)[^&#\\s\"]+");

@@ -250,8 +250,9 @@ public final class Sensitive {
      * 20 to {@value #MAX_EMBEDDING} digits written together, a window at its start or end that passes the
      * Luhn check and begins as a card scheme's numbers do.
      */
-    private static List<int[]> pans(String text) {
+    private static List<int[]> pans(String scanned) {
         List<int[]> out = new ArrayList<>();
+        String text = withoutIds(scanned);
         Matcher run = DIGIT_GROUPS.matcher(text);
         while (run.find()) {
             if (run.end() - run.start() < 15) {
@@ -281,6 +282,28 @@ public final class Sensitive {
             }
         }
         return out;
+    }
+
+    /** A UUID (a payment's id): its digits are no card number, however its dashes fall. */
+    private static final Pattern UUID = Pattern.compile(
+            "(?<![0-9A-Za-z])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z])");
+
+    /** The text with every UUID written over (same length, so spans stay valid), or the text itself. */
+    private static String withoutIds(String text) {
+        if (text.indexOf('-') < 0) {
+            return text;
+        }
+        Matcher m = UUID.matcher(text);
+        if (!m.find()) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text);
+        do {
+            for (int i = m.start(); i < m.end(); i++) {
+                out.setCharAt(i, 'u');
+            }
+        } while (m.find());
+        return out.toString();
     }
 
     /** A card number at the start or end of a group of 20 to {@value #MAX_EMBEDDING} digits: its span, or null. */

@@ -225,10 +225,11 @@ public record ProviderDeclaration(
     }
 
     /**
-     * A use of a recorded thing by a message: it must exist (and be the client's, when {@code owned}) and
-     * match. With {@code as}, the thing found is handed to the mappings as {@code .resources.<as>}.
+     * A use of a recorded thing by a message: before a send it must exist, be the sending client's own (money
+     * moves into or out of it, or the provider's answer shows it) and match; a status query only reads it.
+     * With {@code as}, the thing found is handed to the mappings as {@code .resources.<name>}.
      */
-    public record Use(String record, String key, boolean owned, Map<String, String> match, String as) {
+    public record Use(String record, String key, Map<String, String> match, String as) {
         public Use {
             match = match == null ? Map.of() : match;
         }

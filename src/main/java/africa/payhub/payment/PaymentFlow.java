@@ -299,6 +299,10 @@ public class PaymentFlow {
             payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, mismatch, "AMOUNT_MISMATCH", actor, outcome.json());
             return false;
         }
+        if (phase == Phase.WEBHOOK && target.isFinal() && p.status().isUnresolved() && !confirmsAmount(p, outcome.amount())) {
+            unconfirmedAmount(p, outcome, actor);
+            return false;
+        }
         PaymentStore.ProviderDetails details = new PaymentStore.ProviderDetails(outcome.providerTransactionId(),
                 outcome.result() == null || outcome.result().isNull() ? null : Json.write(outcome.result()), sendOutcome);
         if (target == PaymentStatus.PENDING) {
@@ -340,6 +344,42 @@ public class PaymentFlow {
         }
         return changed;
     }
+
+    /**
+     * Whether a webhook or a partner's confirmation names the amount and the currency the payment expects (a
+     * different one is {@link #amountMismatch}). A payment made without an amount (opening a wallet) expects
+     * none; one the provider reported (money into a reserved account) expects the amount it was made of.
+     */
+    static boolean confirmsAmount(Payment p, JsonNode amount) {
+        boolean expects = p.amountValue() != null || p.lastSentAt() == null;
+        return !expects || (amount != null && amount.isObject() && amount.path("value").isValueNode()
+                && !amount.path("value").asText("").isBlank() && amount.path("currency").isTextual()
+                && !amount.path("currency").asText().isBlank());
+    }
+
+    /**
+     * A webhook or confirmation that would make the payment final without saying how much and in which currency
+     * settles nothing (a signed event with the amount left out, a partner's confirmation without one, an event
+     * the provider documents without it). A payment the hub sent, whose provider has a status query, is asked
+     * at once: its answer settles it. Otherwise a person decides: NEEDS_REVIEW, AMOUNT_MISSING.
+     */
+    private void unconfirmedAmount(Payment p, Outcome outcome, String actor) {
+        String said = p.provider() + " reports " + outcome.providerStatus() + " without the amount and currency";
+        if (p.lastSentAt() != null && carriers.statusFlow(p.provider(), p.operation()).isPresent()) {
+            store.addEvent(p.id(), "AMOUNT_UNCONFIRMED", actor, null, null, Json.write(Json.object()
+                    .put("reason", said + "; a status query confirms it").put("providerStatus", outcome.providerStatus())));
+            moveToPending(p, said + "; confirming by status query", actor, outcome);
+            store.schedulePoll(p.id(), clock.instant(), false);
+            return;
+        }
+        payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, said + " (expected " + (p.amountValue() == null ? "an amount"
+                : p.amountValue().toPlainString() + " " + p.amountCurrency()) + "): check with " + p.provider()
+                + ", then resolve", AMOUNT_MISSING, actor, outcome.json());
+        store.schedulePoll(p.id(), null, false);
+    }
+
+    /** The reason code of a payment a webhook or confirmation would have settled without saying how much. */
+    public static final String AMOUNT_MISSING = "AMOUNT_MISSING";
 
     /** A payment that did not move keeps what its provider now says of it, unless it is final or nothing is said. */
     private void keepProviderDetails(Payment p, PaymentStore.ProviderDetails details) {

@@ -46,7 +46,7 @@ public final class TimelineJson {
         c.put("eventId", eventId.toString());
         c.put("status", status);
         c.put("attempts", attempts);
-        c.put("url", url);
+        c.put("url", africa.payhub.canonical.Redactor.url(url));
         c.put("createdAt", format(createdAt));
         if (lastStatusCode != null) {
             c.put("lastStatusCode", lastStatusCode);

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Account lookups at a provider ({@code <provider>-lookup} routes, which answer
- * {@code {"holderName", "accountStatus", "accountId"}}): for the lookups API, cached briefly
+ * {@code {"holderName", "accountStatus", "accountId"}}): for the lookups API, cached briefly per client
  * ({@code hub.lookups.cache-ttl}) and recorded for audit without personal data beyond a masked identifier;
  * and before a payment is sent, where a missing or inactive account fails the payment before money moves.
  */
@@ -50,7 +50,8 @@ public class Lookups {
      * {@code account} is the canonical account object ({type, accountNumber, bankCode} or {type, phone|email}).
      */
     public Found lookup(String clientId, String provider, JsonNode account) {
-        String key = provider + "|" + Json.canonical(account);
+        // per client: another client's lookup is never answered from this one's (nor is that it was made)
+        String key = clientId + "|" + provider + "|" + Json.canonical(account);
         Cached hit = cache.get(key);
         if (hit != null && clock.instant().isBefore(hit.expires)) {
             audit(clientId, provider, account, "FOUND", hit.answer.path("accountStatus").asText(null), true);

@@ -74,6 +74,61 @@ public final class Provider {
         return Secret.of(raw(key, p).orElse(""));
     }
 
+    /**
+     * A copy of what the provider sent or was sent, for a timeline, with the values of this provider's
+     * secrets (its {@code format: password} settings: an API key a provider writes back as {@code createdBy})
+     * replaced by {@link africa.payhub.canonical.Redactor#MASK}, wherever they appear in a text.
+     */
+    public com.fasterxml.jackson.databind.JsonNode withoutSecrets(com.fasterxml.jackson.databind.JsonNode node) {
+        java.util.List<String> secrets = secretValues;
+        if (secrets == null) {
+            // read once: settings do not change while the hub runs
+            secrets = declaration.properties().entrySet().stream()
+                    .filter(e -> e.getValue().secret())
+                    .map(e -> raw(e.getKey(), e.getValue()).orElse(""))
+                    .filter(v -> v.length() >= 6)
+                    .toList();
+            secretValues = secrets;
+        }
+        return secrets.isEmpty() || node == null || !holds(node, secrets) ? node : scrub(node, secrets);
+    }
+
+    private volatile java.util.List<String> secretValues;
+
+    private static boolean holds(com.fasterxml.jackson.databind.JsonNode node, java.util.List<String> secrets) {
+        if (node.isTextual()) {
+            return secrets.stream().anyMatch(node.textValue()::contains);
+        }
+        for (com.fasterxml.jackson.databind.JsonNode child : node) {
+            if (holds(child, secrets)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode scrub(com.fasterxml.jackson.databind.JsonNode node,
+                                                                java.util.List<String> secrets) {
+        if (node.isTextual()) {
+            String text = node.textValue();
+            for (String secret : secrets) {
+                text = text.replace(secret, africa.payhub.canonical.Redactor.MASK);
+            }
+            return text.equals(node.textValue()) ? node : Json.NODES.textNode(text);
+        }
+        if (node.isObject()) {
+            ObjectNode out = Json.object();
+            node.fields().forEachRemaining(e -> out.set(e.getKey(), scrub(e.getValue(), secrets)));
+            return out;
+        }
+        if (node.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = Json.NODES.arrayNode();
+            node.forEach(n -> out.add(scrub(n, secrets)));
+            return out;
+        }
+        return node;
+    }
+
     public String baseUrl() {
         return text("base-url").orElse("");
     }

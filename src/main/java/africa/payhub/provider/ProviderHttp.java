@@ -48,8 +48,10 @@ public class ProviderHttp {
     private final Timeline timeline;
     private final DataTimeline dataTimeline;
     private final TokenCache tokens;
+    private final ProviderCatalog providers;
 
-    public ProviderHttp(Timeline timeline, DataTimeline dataTimeline, TokenCache tokens) {
+    public ProviderHttp(Timeline timeline, DataTimeline dataTimeline, TokenCache tokens, ProviderCatalog providers) {
+        this.providers = providers;
         this.timeline = timeline;
         this.dataTimeline = dataTimeline;
         this.tokens = tokens;
@@ -70,6 +72,11 @@ public class ProviderHttp {
             String text = body instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : body.toString();
             return Json.NODES.textNode(text.length() > 500 ? text.substring(0, 500) + "..." : text);
         }
+    }
+
+    /** A body with the provider's own secrets written over (see {@link Provider#withoutSecrets}). */
+    private JsonNode withoutSecrets(String provider, JsonNode body) {
+        return providers.provider(provider).map(p -> p.withoutSecrets(body)).orElse(body);
     }
 
     /** Records in the timeline of the payment or data request the call is for, if any (which redacts it). */
@@ -108,7 +115,7 @@ public class ProviderHttp {
         ObjectNode request = Json.object().put("provider", provider).put("method", saved.method)
                 .put("path", saved.path + (saved.query == null ? "" : "?" + saved.query));
         if (saved.body != null) {
-            request.set("body", saved.json); // not read back from the text just written
+            request.set("body", withoutSecrets(provider, saved.json)); // not read back from the text just written
         }
         record(exchange, "PROVIDER_REQUEST", "hub", request);
     }
@@ -176,7 +183,7 @@ public class ProviderHttp {
         if (started != null) {
             detail.put("durationMs", (System.nanoTime() - started) / 1_000_000);
         }
-        detail.set("body", bodyNode(body));
+        detail.set("body", withoutSecrets(provider, bodyNode(body)));
         record(exchange, "PROVIDER_RESPONSE", provider, detail);
         if (status >= 200 && status < 300) {
             exchange.removeProperty(SAVED_REQUEST);

@@ -14,7 +14,9 @@ import africa.payhub.canonical.Redactor;
 import africa.payhub.canonical.Refusal;
 import africa.payhub.config.ClientRegistry;
 import africa.payhub.config.ProviderDeclaration;
+import africa.payhub.payment.Payment;
 import africa.payhub.payment.PaymentStatus;
+import africa.payhub.payment.PaymentStore;
 import africa.payhub.payment.Timeline;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -24,8 +26,8 @@ import org.springframework.stereotype.Component;
  * The declared steps around an operation's provider call, for every provider alike ({@code before} and
  * {@code after} in the {@code provider-call} route template):
  * <ul>
- *   <li>{@code uses}: a recorded thing the message names (a wallet) must match it (currency), and be the
- *       client's own when {@code owned}; refused before anything is sent;</li>
+ *   <li>{@code uses}: a recorded thing the message names (a wallet) must be the client's own and match it
+ *       (currency); refused before anything is sent;</li>
  *   <li>{@code needs}: resources created once per scope and recorded (a client profile, a client service,
  *       an invoice), created through {@code <provider>-<resource>-create} when missing, handed to the
  *       mappings as {@code .resources.<name>} ({@code code}, {@code detail});</li>
@@ -51,10 +53,12 @@ public class Steps {
     private final ProducerTemplate template;
     private final Timeline timeline;
     private final ClientRegistry clients;
+    private final PaymentStore store;
 
     public Steps(ProviderCatalog providers, ProviderResources resources, Mappings mappings, Lookups lookups,
-                 ProducerTemplate template, Timeline timeline, ClientRegistry clients) {
+                 ProducerTemplate template, Timeline timeline, ClientRegistry clients, PaymentStore store) {
         this.clients = clients;
+        this.store = store;
         this.providers = providers;
         this.resources = resources;
         this.mappings = mappings;
@@ -64,9 +68,11 @@ public class Steps {
     }
 
     /**
-     * At acceptance, before anything is stored: every thing the message names that the declaration says
-     * must be the client's ({@code uses} with {@code owned}), and a source account the declaration does
-     * not cover, must belong to this client; otherwise the answer is 404, as for another client's payment.
+     * At acceptance, before anything is stored: every recorded thing the message names ({@code uses}: a wallet
+     * to credit, debit or transfer from or to, an account, an invoice), everything the payment it reverses or
+     * refunds named, and a source account the declaration does not cover, must belong to this client;
+     * otherwise the answer is 404, the same for another client's thing as for one that does not exist, and it
+     * names the field, never the value or what the thing holds.
      */
     public void refuseUnowned(String clientId, String provider, String operation, ObjectNode message) {
         ProviderDeclaration.Operation op = operation(provider, operation);
@@ -80,14 +86,17 @@ public class Steps {
         }
     }
 
-    /** What the message names that is not the client's, or null. */
+    /**
+     * What the message names that is not the client's, or null. Every thing a {@code use} names is the
+     * client's own or refused: money moves into or out of it (a credit, a transfer's destination), or it is
+     * shown (the provider's answer carries its balance), so another client's is never touched. A message
+     * that undoes an earlier payment ({@code reversalOf}, {@code refundOf}) moves money back out of what that
+     * payment named: all of it must still be the client's.
+     */
     private String unowned(String provider, ProviderDeclaration.Operation op, ObjectNode input) {
         String client = input.path("payment").path("clientId").asText();
         boolean sourceDeclared = false;
-        for (ProviderDeclaration.Use use : op == null ? java.util.List.<ProviderDeclaration.Use>of() : op.uses()) {
-            if (!use.owned()) {
-                continue;
-            }
+        for (ProviderDeclaration.Use use : op == null ? List.<ProviderDeclaration.Use>of() : op.uses()) {
             sourceDeclared |= use.key().replace(" ", "").startsWith(".message.source.");
             String key = text(mappings.evaluate(use.key(), input));
             if (key == null) {
@@ -95,15 +104,37 @@ public class Steps {
             }
             Optional<ProviderResources.Row> row = resources.findAnyOwner(provider, use.record(), key);
             if (row.isEmpty() || !row.get().owner().equals(client)) {
-                return "no " + use.record() + " " + key + " of this client at " + provider;
+                return "no " + use.record() + " of this client at " + provider + " is named by " + field(use.key());
             }
         }
         String source = text(input.path("message").path("source").path("accountNumber"));
         if (!sourceDeclared && source != null && !clients.client(client)
                 .map(c -> c.sourceAccounts().contains(source)).orElse(false)) {
-            return "no source account " + source + " of this client (hub.clients." + client + ".source-accounts)";
+            return "source.accountNumber is no source account of this client (hub.clients." + client + ".source-accounts)";
+        }
+        for (String undoes : List.of("reversalOf", "refundOf")) {
+            String originalId = text(input.path("message").path(undoes));
+            Optional<Payment> original = originalId == null ? Optional.empty()
+                    : store.find(originalId).filter(p -> p.clientId().equals(client) && p.provider().equals(provider));
+            if (original.isPresent()) {
+                ObjectNode named = Json.object();
+                named.set("payment", Json.object().put("clientId", client).put("operation", original.get().operation())
+                        .put("paymentId", original.get().id()));
+                named.set("message", Json.toNode(original.get().message()));
+                named.set("config", input.path("config"));
+                String refused = unowned(provider, operation(provider, original.get().operation()), named);
+                if (refused != null) {
+                    return undoes + ": the payment names what is not this client's (" + refused + ")";
+                }
+            }
         }
         return null;
+    }
+
+    /** The message field a use's key reads ({@code .message.destination.accountNumber}), or "the message". */
+    private static String field(String key) {
+        String k = key.replace(" ", "");
+        return k.matches("\\.message(\\.[A-Za-z0-9_]+)+") ? k.substring(".message.".length()) : "the message";
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import africa.payhub.callback.CallbackTargets;
 import africa.payhub.canonical.CanonicalValidator;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Refusal;
@@ -27,9 +28,11 @@ public class DataRequestApi {
     private final CanonicalValidator validator;
     private final DataRequestService requests;
     private final ProviderCatalog providers;
+    private final CallbackTargets callbackTargets;
 
-    public DataRequestApi(DataRequestService requests, ProviderCatalog providers, DataRequestProperties properties)
-            throws IOException {
+    public DataRequestApi(DataRequestService requests, ProviderCatalog providers, DataRequestProperties properties,
+                          CallbackTargets callbackTargets) throws IOException {
+        this.callbackTargets = callbackTargets;
         this.validator = new CanonicalValidator(SCHEMA_RESOURCE, properties.maxBodyBytes());
         this.requests = requests;
         this.providers = providers;
@@ -42,6 +45,11 @@ public class DataRequestApi {
             throw Refusal.forbidden("operators cannot make data requests; use an enterprise client's credentials");
         }
         ObjectNode request = validator.validate(exchange.getMessage().getBody(byte[].class));
+        if (request.hasNonNull("callbackUrl")) {
+            // where the hub will POST: checked now as a payment's is (public address, no credentials), and again
+            // before each delivery
+            callbackTargets.requireAllowed(caller.name(), request.get("callbackUrl").asText(), "callbackUrl");
+        }
         String kind = request.path("kind").asText();
         String provider;
         if (request.hasNonNull("provider")) {

@@ -126,7 +126,7 @@ public class OpsApi {
             c.put("status", n.status());
             c.put("paymentStatus", Json.toNode(n.payload()).path("payment").path("status").asText(null));
             c.put("attempts", n.attempts());
-            c.put("url", n.url());
+            c.put("url", africa.payhub.canonical.Redactor.url(n.url()));
             c.put("createdAt", instant(n.createdAt()));
             if (n.lastStatusCode() != null) {
                 c.put("lastStatusCode", n.lastStatusCode());

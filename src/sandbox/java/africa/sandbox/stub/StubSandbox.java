@@ -251,12 +251,32 @@ public class StubSandbox implements DisposableBean {
     }
 
     private int send(String url, byte[] body) {
+        if (!hubWebhook(url)) {
+            return 0;
+        }
         try {
             HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
             return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (Exception e) {
             return 0;
+        }
+    }
+
+    /**
+     * Whether a URL is a webhook of the hub this sandbox runs in: http(s), a loopback address, a path under
+     * {@code /webhooks/}, no user info. The sandbox posts nowhere else, so no caller can make the hub's process
+     * POST to an address of its choosing through it.
+     */
+    static boolean hubWebhook(String url) {
+        try {
+            URI u = URI.create(url);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+            return (scheme.equals("http") || scheme.equals("https")) && u.getRawUserInfo() == null && u.getHost() != null
+                    && u.getRawPath() != null && u.getRawPath().startsWith("/webhooks/") && !u.getRawPath().contains("..")
+                    && java.net.InetAddress.getByName(u.getHost()).isLoopbackAddress();
+        } catch (Exception e) {
+            return false;
         }
     }
 
@@ -300,11 +320,16 @@ public class StubSandbox implements DisposableBean {
 
     /**
      * A result for a token the hub never issued, as a confused or malicious sender would post it:
-     * {@code {"webhook", "uid", "type"}}; answers the hub's HTTP status.
+     * {@code {"webhook", "uid", "type"}}; answers the hub's HTTP status. The webhook must be one of this hub's
+     * ({@link #hubWebhook}): 400 otherwise.
      */
     @PostMapping(path = "/_control/unknown-token", consumes = MediaType.ALL_VALUE)
     public ObjectNode unknownToken(@RequestBody String body) {
         JsonNode r = SandboxJson.tryParse(body);
+        if (!hubWebhook(r.path("webhook").asText(""))) {
+            throw new org.springframework.web.server.ResponseStatusException(org.springframework.http.HttpStatus.BAD_REQUEST,
+                    "webhook must be a /webhooks/ path of this hub on a loopback address");
+        }
         byte[] token = new byte[32];
         RANDOM.nextBytes(token);
         ObjectNode payload = answer(r.path("type").asText("insights"), r);
