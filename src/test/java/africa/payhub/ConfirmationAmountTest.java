@@ -56,7 +56,7 @@ class ConfirmationAmountTest extends HubTestSupport {
 
     @Test
     void aPartnerConfirmationWithoutAmountSettlesNothingAndTheStatusQueryDecides() {
-        ObjectNode m = ConnectTest.transfer("1000123456", "44.00");
+        ObjectNode m = ConnectTest.transfer("1000123456", "45.50");
         String id = submit(m).path("paymentId").asText();
         String reference = awaitStatus(id, "PENDING").path("providerReference").asText();
         jdbc.sql("UPDATE payments SET next_poll_at = now() + interval '1 hour' WHERE id = :id").param("id", id).update();
