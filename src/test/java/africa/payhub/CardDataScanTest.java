@@ -175,6 +175,10 @@ class CardDataScanTest extends HubTestSupport {
                 "Content-Type", "application/json");
         post("/partners/connect/status-check", "{\"reference\": \"4111111111111111\", \"cvv\": \"hunter2-top-secret\"}",
                 "connect-partner:partner-sandbox-password");
+        // a partner's confirmation, whose parts become its event key, a recorded webhook and a log line
+        post("/partners/connect/status-check", "{\"reference\": \"4111 1111 1111 1111\", \"status\": \"4111-1111-1111-1111\","
+                + " \"transaction_id\": \"4111111111111111\", \"amount\": \"1.00\", \"currency\": \"ETB\"}",
+                "connect-partner:partner-sandbox-password");
 
         // a Luhn-valid number is what is refused: a 16-digit reference that fails the check is fine
         ObjectNode fine = payout(messageId("not-pan"), "2085886393", "10.00").put("narration", "invoice 4111 1111 1111 1112");

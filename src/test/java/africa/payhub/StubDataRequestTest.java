@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.callback.CallbackDelivery;
 import africa.payhub.canonical.Json;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -22,6 +23,7 @@ import static org.awaitility.Awaitility.await;
  * business's data, the hub sends the pull with a fresh token as stub's echoed signature, stub answers later
  * at the hub's webhook, the hub stores the result and calls the system back, signed.
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class StubDataRequestTest extends HubTestSupport {
 
     private static final String APIKEY = "sk_test_sandbox0001";
@@ -33,7 +35,7 @@ class StubDataRequestTest extends HubTestSupport {
     JdbcClient jdbc;
 
     @Test
-    void eachPullKindGoesFromRequestToWebhookToStoredResultToCallback() {
+    void eachPullKindGoesFromRequestToWebhookToStoredResultToCallback(CapturedOutput output) {
         String[][] kinds = {{"BUSINESSES", null}, {"INSIGHTS", "biz_7Hq2"}, {"EXPENSES", "biz_7Hq2"},
                 {"INCOME", "biz_7Hq2"}, {"BANK_FEED", "biz_7Hq2"}};
         for (String[] k : kinds) {
@@ -71,6 +73,9 @@ class StubDataRequestTest extends HubTestSupport {
             assertThat(types).containsSubsequence("ACCEPTED", "SEND", "PROVIDER_REQUEST", "PROVIDER_RESPONSE", "WEBHOOK");
             await().untilAsserted(() -> assertThat(eventTypes(id)).contains("CALLBACK_ATTEMPT"));
         }
+        // what the client named (a business id, an e-mail address) is in the request's timeline, not in a log line
+        assertThat(output.getAll().lines().filter(l -> l.contains("DataRequestService"))
+                .filter(l -> l.contains("biz_7Hq2") || l.contains("ama@example.com")).toList()).isEmpty();
         // stub was sent the credentials and a signature in every body, as its document says
         List<JsonNode> seen = get("/sandbox/stub/_control/requests", null).json().findParents("endpoint");
         assertThat(seen).allSatisfy(r -> assertThat(r.path("apikeyPresent").asBoolean() && r.path("signaturePresent").asBoolean())

@@ -243,7 +243,9 @@ public class DataRequestService {
             detail.put(to == DataRequestStatus.REQUESTED ? "expiresAt" : "dueAt", format(due));
         }
         store.addEvent(locked.id(), "STATUS_CHANGED", actor, from, to, Json.write(detail));
-        LOG.info("Data request {} {} -> {} ({}){}", locked.id(), from, to, actor, reason == null ? "" : ": " + reason);
+        // the reason is in the request's timeline; a provider's reason may repeat what the client sent (a business
+        // id, an e-mail address), which a log line does not carry: its reason code only
+        LOG.info("Data request {} {} -> {} ({}){}", locked.id(), from, to, actor, reasonCode == null ? "" : ": " + reasonCode);
         if (to.isFinal()) {
             enqueueCallback(store.find(locked.id()).orElseThrow(), from);
         }

@@ -746,7 +746,7 @@ public class PaymentFlow {
         }
         Payment p = store.findByProviderReference(provider, outcome.reference()).orElse(null);
         if (p == null) {
-            LOG.warn("Verified {} webhook for unknown reference {}", provider, outcome.reference());
+            LOG.warn("Verified {} webhook for unknown reference {}", provider, africa.payhub.canonical.Sensitive.maskPans(outcome.reference()));
             return new WebhookResult("UNMATCHED", null, null);
         }
         PaymentStatus before = p.status();

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Redactor;
 import africa.payhub.canonical.Refusal;
+import africa.payhub.canonical.Sensitive;
 import africa.payhub.config.HubProperties;
 import africa.payhub.config.ProviderDeclaration;
 import africa.payhub.config.Secret;
@@ -161,7 +162,13 @@ public class Webhooks {
             key = "sha256:" + exchange.getProperty(SHA, String.class);
         }
         // the repository keeps at most 100 characters per key
-        exchange.setProperty("hubEventKey", key.length() > 90 ? provider + ":" + Json.sha256(key) : provider + ":" + key);
+        exchange.setProperty("hubEventKey", key.length() > 90 || Sensitive.containsPan(key)
+                ? provider + ":" + Json.sha256(key) : provider + ":" + key);
+    }
+
+    /** An event key as a table keeps it: one holding something shaped like a card number only as its digest. */
+    private static String storable(String eventKey) {
+        return eventKey != null && Sensitive.containsPan(eventKey) ? "sha256:" + Json.sha256(eventKey) : eventKey;
     }
 
     /**
@@ -209,7 +216,7 @@ public class Webhooks {
         Optional<ProviderResources.Row> row = declared == null || declared.payments() == null ? Optional.empty()
                 : resources.findAnyOwner(provider, record, into.path("key").asText(""));
         if (row.isEmpty()) {
-            LOG.warn("Verified {} webhook for money into unknown {} {}", provider, record, into.path("key").asText());
+            LOG.warn("Verified {} webhook for money into unknown {} {}", provider, record, Sensitive.maskPans(into.path("key").asText()));
             return new PaymentFlow.WebhookResult("UNMATCHED", null, null);
         }
         String callbackUrl = row.get().detail() == null ? null : row.get().detail().path("callbackUrl").asText(null);
@@ -229,7 +236,7 @@ public class Webhooks {
             paymentId = payments.findByProviderReference(provider, outcome.get("reference").asText())
                     .map(africa.payhub.payment.Payment::id).orElse(null);
         }
-        String eventKey = outcome.path("eventKey").asText(null);
+        String eventKey = storable(outcome.path("eventKey").asText(null));
         String dataRequestId = exchange.getProperty(DataAdapter.DATA_REQUEST_ID, String.class);
         if (dataRequestId != null && outcome.isObject()) {
             // a data result is kept once, with its request, not in every record of its delivery
