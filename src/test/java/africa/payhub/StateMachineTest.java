@@ -66,7 +66,8 @@ class StateMachineTest extends HubTestSupport {
             String providerStatus = i % 2 == 0 ? "SUCCESS" : "FAILED";
             news.add(() -> {
                 flow.applyOutcome(id, Decision.Phase.WEBHOOK,
-                        Outcome.from(Json.object().put("outcome", "STATUS").put("providerStatus", providerStatus)));
+                        Outcome.from(Json.object().put("outcome", "STATUS").put("providerStatus", providerStatus)
+                                .set("amount", Json.object().put("value", "10").put("currency", "NGN"))));
                 return null;
             });
         }

@@ -299,7 +299,7 @@ public class PaymentFlow {
             payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, mismatch, "AMOUNT_MISMATCH", actor, outcome.json());
             return false;
         }
-        if (phase == Phase.WEBHOOK && target.isFinal() && p.status().isUnresolved() && !confirmsAmount(p, outcome.amount())) {
+        if (phase == Phase.WEBHOOK && target.isFinal() && !p.status().isFinal() && !confirmsAmount(p, outcome.amount())) {
             unconfirmedAmount(p, outcome, actor);
             return false;
         }
