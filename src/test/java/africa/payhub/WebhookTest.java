@@ -113,6 +113,38 @@ class WebhookTest extends HubTestSupport {
     javax.sql.DataSource dataSource;
 
     @Test
+    void twoEventsAtOnceAreRecordedAsWhatEachDid() throws Exception {
+        JsonNode p = pendingPayment();
+        String id = p.path("paymentId").asText();
+        jdbc.sql("UPDATE payments SET next_poll_at = now() + interval '1 hour' WHERE id = :id").param("id", id).update();
+        String reference = p.path("providerReference").asText();
+        java.util.List<java.util.concurrent.CompletableFuture<Response>> sent = new java.util.ArrayList<>();
+        try (java.sql.Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (var s = holder.prepareStatement("SELECT id FROM payments WHERE id = ? FOR UPDATE")) {
+                s.setString(1, id);
+                s.executeQuery();
+            }
+            // a failure and a success arrive together (Monnify's sender is not one queue): both wait for the row
+            sent.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> signed(event("FAILED_DISBURSEMENT", reference, "FAILED", "20.00"))));
+            sent.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> signed(event("SUCCESSFUL_DISBURSEMENT", reference, "SUCCESS", "20.00"))));
+            org.awaitility.Awaitility.await().until(() -> jdbc.sql("""
+                    SELECT count(*) FROM pg_stat_activity
+                    WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%'""").query(Integer.class).single() >= 2);
+            holder.rollback();
+        }
+        java.util.List<String> results = new java.util.ArrayList<>();
+        for (var r : sent) {
+            results.add(r.get().json().path("result").asText());
+        }
+        // one moved the payment, the other changed nothing: neither is told, nor records, the other's change
+        assertThat(results).containsExactlyInAnyOrder("APPLIED", "NO_CHANGE");
+        assertThat(jdbc.sql("SELECT outcome FROM provider_webhooks WHERE payment_id = :id").param("id", id)
+                .query(String.class).list()).containsExactlyInAnyOrder("APPLIED", "NO_CHANGE");
+        assertThat(payment(id).path("status").asText()).isIn("SUCCEEDED", "FAILED");
+    }
+
+    @Test
     void aWebhookReportingAnotherAmountSendsThePaymentToReview() {
         JsonNode p = pendingPayment();
         byte[] body = event("SUCCESSFUL_DISBURSEMENT", p.path("providerReference").asText(), "SUCCESS", "2000.00");

@@ -744,13 +744,16 @@ public class PaymentFlow {
         if (outcome.kind() == Outcome.Kind.IGNORED || outcome.reference() == null) {
             return new WebhookResult("IGNORED", null, null);
         }
-        Payment p = store.findByProviderReference(provider, outcome.reference()).orElse(null);
-        if (p == null) {
+        Payment found = store.findByProviderReference(provider, outcome.reference()).orElse(null);
+        if (found == null) {
             LOG.warn("Verified {} webhook for unknown reference {}", provider, africa.payhub.canonical.Sensitive.maskPans(outcome.reference()));
             return new WebhookResult("UNMATCHED", null, null);
         }
+        // the status before is read under the payment's lock: another event applied meanwhile (two webhooks at
+        // once) is not taken for this one's change
+        Payment p = store.lock(found.id()).orElseThrow(() -> new IllegalStateException("no payment " + found.id()));
         PaymentStatus before = p.status();
-        Decision decision = applyOutcome(p.id(), Phase.WEBHOOK, outcome);
+        Decision decision = applyOutcome(p, Phase.WEBHOOK, outcome, List.of());
         PaymentStatus after = store.find(p.id()).orElseThrow().status();
         return new WebhookResult(before == after ? "NO_CHANGE" : "APPLIED", p.id(), decision);
     }
