@@ -55,6 +55,23 @@ class ConfirmationAmountTest extends HubTestSupport {
     }
 
     @Test
+    void aPaymentInReviewIsLeftToTheOperatorByAnEventWithoutAmount() {
+        String id = submit(payout(messageId("amt-rv"), "1000000011", "20.00")).path("paymentId").asText();
+        String reference = awaitStatus(id, "PENDING").path("providerReference").asText();
+        // a person is deciding it (as after a mismatch or a long wait)
+        jdbc.sql("UPDATE payments SET status = 'NEEDS_REVIEW', reason_code = 'UNRESOLVED', next_poll_at = NULL WHERE id = :id")
+                .param("id", id).update();
+
+        ObjectNode noAmount = event("SUCCESSFUL_DISBURSEMENT", reference, "SUCCESS");
+        ((ObjectNode) noAmount.get("eventData")).remove("amount");
+        assertThat(signed(noAmount).json().path("result").asText()).isEqualTo("NO_CHANGE");
+        JsonNode still = payment(id);
+        assertThat(still.path("status").asText()).isEqualTo("NEEDS_REVIEW");
+        assertThat(still.path("reasonCode").asText()).isEqualTo("UNRESOLVED");
+        assertThat(MonnifyPayoutTest.eventTypes(id)).contains("AMOUNT_UNCONFIRMED");
+    }
+
+    @Test
     void aPartnerConfirmationWithoutAmountSettlesNothingAndTheStatusQueryDecides() {
         ObjectNode m = ConnectTest.transfer("1000123456", "45.50");
         String id = submit(m).path("paymentId").asText();

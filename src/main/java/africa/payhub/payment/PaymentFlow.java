@@ -361,10 +361,17 @@ public class PaymentFlow {
      * A webhook or confirmation that would make the payment final without saying how much and in which currency
      * settles nothing (a signed event with the amount left out, a partner's confirmation without one, an event
      * the provider documents without it). A payment the hub sent, whose provider has a status query, is asked
-     * at once: its answer settles it. Otherwise a person decides: NEEDS_REVIEW, AMOUNT_MISSING.
+     * at once: its answer settles it. Otherwise a person decides: NEEDS_REVIEW, AMOUNT_MISSING. A payment
+     * already in NEEDS_REVIEW stays there for the operator, with the event in its timeline.
      */
     private void unconfirmedAmount(Payment p, Outcome outcome, String actor) {
         String said = p.provider() + " reports " + outcome.providerStatus() + " without the amount and currency";
+        if (p.status() == PaymentStatus.NEEDS_REVIEW) {
+            store.addEvent(p.id(), "AMOUNT_UNCONFIRMED", actor, null, null, Json.write(Json.object()
+                    .put("reason", said + "; it stays NEEDS_REVIEW, an operator decides")
+                    .put("providerStatus", outcome.providerStatus())));
+            return;
+        }
         if (p.lastSentAt() != null && carriers.statusFlow(p.provider(), p.operation()).isPresent()) {
             store.addEvent(p.id(), "AMOUNT_UNCONFIRMED", actor, null, null, Json.write(Json.object()
                     .put("reason", said + "; a status query confirms it").put("providerStatus", outcome.providerStatus())));
