@@ -194,11 +194,18 @@ class CanonicalApiTest extends HubTestSupport {
     @Test
     void cardDataAndCredentialsAreNeverAccepted() {
         ObjectNode m = payout(messageId("pan"), "2085886393", "10.00");
-        ((ObjectNode) m.get("metadata")).put("cvv", "123").put("note", "card 4111111111111111");
+        ((ObjectNode) m.get("metadata")).put("note", "card 4111111111111111");
         Response r = post("/api/v1/payments", Json.write(m), CLIENT);
         assertThat(r.status()).isEqualTo(400);
-        assertThat(fields(r)).contains("metadata.cvv", "metadata.note");
-        assertThat(r.body()).doesNotContain("4111111111111111").doesNotContain("\"123\"");
+        assertThat(fields(r)).containsExactly("metadata.note");
+        assertThat(r.body()).doesNotContain("4111111111111111");
+
+        ObjectNode cvv = payout(messageId("cvv"), "2085886393", "10.00");
+        ((ObjectNode) cvv.get("metadata")).put("cvv", "123");
+        Response named = post("/api/v1/payments", Json.write(cvv), CLIENT);
+        assertThat(named.status()).isEqualTo(400);
+        assertThat(fields(named)).containsExactly("metadata.cvv");
+        assertThat(named.body()).doesNotContain("\"123\"");
     }
 
     @Test
@@ -228,7 +235,7 @@ class CanonicalApiTest extends HubTestSupport {
         nul.put("narration", "salary\u0000; DROP");
         ((ObjectNode) nul.get("metadata")).put("note", "x\u0000");
         Response r = post("/api/v1/payments", Json.write(nul), CLIENT);
-        assertThat(fields(r)).containsExactly("metadata.note", "narration");
+        assertThat(fields(r)).containsExactlyInAnyOrder("metadata.note", "narration");
         assertThat(message(r, "narration")).contains("NUL");
     }
 

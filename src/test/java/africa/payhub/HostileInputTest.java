@@ -85,7 +85,7 @@ class HostileInputTest extends HubTestSupport {
         problem(nulPath, 400);
         assertThat(nulPath.body()).doesNotContain("<html");
         problem(get("/api/v1/payments/abc%01", CLIENT), 400);
-        problem(get("/webhooks/monnify%00", null), 400);
+        problem(postBytes("/webhooks/monnify%00", "{}".getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json"), 400);
         // bodies: an escaped NUL or half a surrogate pair, in a value or a key, on every kind of endpoint
         String partner = basic("connect-partner:partner-sandbox-password");
         for (String body : List.of("{\"signature\":\"a\\u0000b.c\"}", "{\"reference\":\"a\\u0000b\"}",
