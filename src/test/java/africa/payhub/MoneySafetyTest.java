@@ -173,6 +173,11 @@ class MoneySafetyTest extends HubTestSupport {
         return "{}";
     }
 
+    private static java.time.Instant firstRequest(String id) {
+        return events(id).stream().filter(e -> "PROVIDER_REQUEST".equals(e.path("type").asText()))
+                .map(e -> java.time.Instant.parse(e.path("at").asText())).findFirst().orElse(null);
+    }
+
     private static List<JsonNode> events(String id) {
         List<JsonNode> out = new ArrayList<>();
         timeline(id).path("events").forEach(out::add);
@@ -196,8 +201,7 @@ class MoneySafetyTest extends HubTestSupport {
             assertThat(http.getConnectionsPerRoute()).as(scheme).isGreaterThanOrEqualTo(2 * threads);
             assertThat(http.isAutomaticRetriesDisabled()).as(scheme).isTrue();
         }
-        // long enough that, however loaded the machine, Monnify's three rounds outlast Connect's one payment
-        post("/sandbox/monnify/_control/faults", "{\"latencyMs\": 2500}", null);
+        post("/sandbox/monnify/_control/faults", "{\"latencyMs\": 1200}", null);
         JsonNode fast;
         java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(12);
         try {
@@ -211,9 +215,13 @@ class MoneySafetyTest extends HubTestSupport {
             }
             // Connect's payment is accepted after all of them, yet is carried on Connect's own threads
             fast = awaitStatus(submit(ConnectTest.transfer("1000123456", "56.00")).path("paymentId").asText(), "SUCCEEDED");
-            // not yet sent to Monnify (no provider request in their timelines) when Connect's was done
-            long waiting = slow.stream().filter(id -> events(id).stream()
-                    .noneMatch(e -> "PROVIDER_REQUEST".equals(e.path("type").asText()))).count();
+            // sent to Monnify (their first provider request) after Connect's payment had settled: read from the
+            // timelines' own times, so however late this test notices, it judges the moment Connect's was done
+            java.time.Instant connectDone = events(fast.path("paymentId").asText()).stream()
+                    .filter(e -> "STATUS_CHANGED".equals(e.path("type").asText()))
+                    .map(e -> java.time.Instant.parse(e.path("at").asText())).max(java.util.Comparator.naturalOrder()).orElseThrow();
+            await().atMost(java.time.Duration.ofSeconds(60)).until(() -> slow.stream().allMatch(id -> firstRequest(id) != null));
+            long waiting = slow.stream().filter(id -> firstRequest(id).isAfter(connectDone)).count();
             assertThat(waiting).as("Monnify payments still waiting for a Monnify thread when Connect's was done")
                     .isPositive();
         } finally {
