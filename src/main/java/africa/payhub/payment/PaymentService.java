@@ -179,9 +179,18 @@ public class PaymentService {
         if (prepared.refundOf() != null) {
             store.linkRefund(c.id(), prepared.refundOf());
         }
-        try (LogContext log = LogContext.payment(c.id(), c.messageId(), c.clientId())) {
-            LOG.info("Payment {} accepted: {} for {}", c.id(), c.operation(), c.provider());
-        }
+        // said once the row is on disk: a line for a payment its transaction lost would tell operators of a
+        // payment that does not exist
+        AfterCommit.say(() -> {
+            try (LogContext log = LogContext.payment(c.id(), c.messageId(), c.clientId())) {
+                LOG.info("Payment {} accepted: {} for {}", c.id(), c.operation(), c.provider());
+            }
+        }, () -> {
+            try (LogContext log = LogContext.payment(c.id(), c.messageId(), c.clientId())) {
+                LOG.info("Payment {} rolled back: its acceptance ({} for {}) was not stored", c.id(), c.operation(),
+                        c.provider());
+            }
+        });
         if (prepared.routing() == null) {
             return new Accepted(c.storedAt(storedAt, prepared.due()), true);
         }
@@ -350,7 +359,8 @@ public class PaymentService {
             store.addEvent(locked.id(), "TRANSITION_REFUSED", actor, from, to, Json.write(Json.object()
                     .put("reason", "a " + from + " payment cannot become " + to)
                     .set("evidence", Redactor.redact(evidence))));
-            LOG.info("Payment {} stays {}: {} refused (from {})", locked.id(), from, to, actor);
+            AfterCommit.say(() -> LOG.info("Payment {} stays {}: {} refused (from {})", locked.id(), from, to, actor),
+                    () -> LOG.info("Payment {} rolled back: its refused move to {} was not recorded", locked.id(), to));
             return false;
         }
         ObjectNode detail = Json.object();
@@ -369,15 +379,25 @@ public class PaymentService {
         return true;
     }
 
-    /** What follows every status move: the client's callback, the transitions count and the log line. */
+    /**
+     * What follows every status move: the client's callback (in the move's transaction), and, once that
+     * transaction committed, the transitions count and the log line; a move rolled back is logged as such.
+     */
     private void moved(Payment after, PaymentStatus from, String actor) {
         enqueueCallback(after, from);
-        meters.counter("hub.payment.transitions", "provider", after.provider(), "operation", after.operation(),
-                "status", after.status().name()).increment();
-        try (LogContext log = LogContext.payment(after.id(), after.messageId(), after.clientId())) {
-            LOG.info("Payment {} {} -> {} ({}){}", after.id(), from, after.status(), actor,
-                    after.statusReason() == null ? "" : ": " + after.statusReason());
-        }
+        AfterCommit.say(() -> {
+            meters.counter("hub.payment.transitions", "provider", after.provider(), "operation", after.operation(),
+                    "status", after.status().name()).increment();
+            try (LogContext log = LogContext.payment(after.id(), after.messageId(), after.clientId())) {
+                LOG.info("Payment {} {} -> {} ({}){}", after.id(), from, after.status(), actor,
+                        after.statusReason() == null ? "" : ": " + after.statusReason());
+            }
+        }, () -> {
+            try (LogContext log = LogContext.payment(after.id(), after.messageId(), after.clientId())) {
+                LOG.info("Payment {} rolled back: its move from {} to {} ({}) was not stored", after.id(), from,
+                        after.status(), actor);
+            }
+        });
     }
 
     /**
@@ -442,7 +462,8 @@ public class PaymentService {
         Batch done = batches.find(batchId).orElseThrow();
         String last = batches.lastFinished(batchId);
         store.addEvent(last, "BATCH_COMPLETED", "hub", null, null, Json.write(Json.object().put("batchId", batchId)));
-        LOG.info("Batch {} completed ({} items)", batchId, done.itemCount());
+        AfterCommit.say(() -> LOG.info("Batch {} completed ({} items)", batchId, done.itemCount()),
+                () -> LOG.info("Batch {} rolled back: its completion was not stored", batchId));
         if (done.callbackUrl() == null || done.callbackUrl().isBlank()) {
             return;
         }
