@@ -243,6 +243,20 @@ public class DollrSandbox {
         });
     }
 
+    /** List invoices, optionally of one currency and status (provider-facts E: GET /v1/invoices/list?currency&status). */
+    @GetMapping("/v1/invoices/list")
+    public ResponseEntity<JsonNode> list(@RequestHeader(value = "Authorization", required = false) String auth,
+                                         @RequestParam(value = "currency", required = false) String currency,
+                                         @RequestParam(value = "status", required = false) String status) {
+        return guarded(auth, "/v1/invoices/list", () -> {
+            ArrayNode out = SandboxJson.NODES.arrayNode();
+            invoices.values().stream().sorted(java.util.Comparator.comparingInt((Invoice i) -> i.id))
+                    .filter(i -> currency == null || currency.equals(i.currency))
+                    .filter(i -> status == null || status.equals(i.status())).forEach(i -> out.add(i.json()));
+            return ResponseEntity.ok(out);
+        });
+    }
+
     @GetMapping("/v1/invoices/retrieve/{id}")
     public ResponseEntity<JsonNode> retrieve(@RequestHeader(value = "Authorization", required = false) String auth,
                                              @PathVariable int id) {

@@ -589,10 +589,15 @@ public class MonnifySandbox {
                 "requests", requests.getOrDefault(reference, new AtomicInteger()).get(),
                 "executions", t == null || !t.executed ? 0 : 1,
                 "status", t == null ? "NONE" : t.status,
-                "webhooksSent", sentWebhooks.getOrDefault(reference, List.of()).size());
+                "webhooksSent", sentWebhooks.getOrDefault(reference, List.of()).size(),
+                "webhookAnswers", webhooks.answers(reference));
     }
 
-    /** A transfer's status changed at Monnify after the fact (a reversal), without a webhook: what reconciliation finds. */
+    /**
+     * A transfer's status changed at Monnify after the fact (a reversal): without a webhook (what reconciliation
+     * finds), or with {@code "webhook": true} its webhook sent now ({@code REVERSED_DISBURSEMENT} for REVERSED),
+     * retried as Monnify retries it, then given up.
+     */
     @PostMapping(path = "/_control/transfers/{reference}/status", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Map<String, Object>> changeStatus(@PathVariable String reference, @RequestBody Map<String, Object> body) {
         Transfer t = transfers.get(reference);
@@ -601,6 +606,10 @@ public class MonnifySandbox {
         }
         t.settle();
         t.status = String.valueOf(body.getOrDefault("status", "REVERSED"));
+        if (Boolean.TRUE.equals(body.get("webhook"))) {
+            scheduleWebhook(t, "REVERSED".equals(t.status) ? "REVERSED_DISBURSEMENT"
+                    : "SUCCESS".equals(t.status) ? "SUCCESSFUL_DISBURSEMENT" : "FAILED_DISBURSEMENT", t.status, Duration.ZERO, 1);
+        }
         return ResponseEntity.ok(Map.of("reference", reference, "status", t.status));
     }
 
@@ -674,7 +683,7 @@ public class MonnifySandbox {
         byte[] bytes = SandboxJson.write(event).getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < copies; i++) {
             Duration when = delay.plusMillis(150L * i);
-            webhooks.send(webhookUrl, bytes, Map.of(MonnifySignature.HEADER, signature(bytes)), when);
+            webhooks.send(webhookUrl, bytes, Map.of(MonnifySignature.HEADER, signature(bytes)), when, t.reference);
         }
         sentWebhooks.computeIfAbsent(t.reference, r -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(bytes);
     }
