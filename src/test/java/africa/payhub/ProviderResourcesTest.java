@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import africa.payhub.canonical.Json;
+import africa.payhub.provider.ProviderRejectedException;
 import africa.payhub.provider.ProviderResources;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -55,14 +56,62 @@ class ProviderResourcesTest extends HubTestSupport {
     }
 
     @Test
-    void aFailedCreationLeavesNoClaimAndTheNextCallerCreates() {
+    void aRefusedCreationLeavesNoClaimAndTheNextCallerCreates() {
         String key = "service-" + UUID.randomUUID();
         assertThatThrownBy(() -> resources.ensure("test", "client-service", "hub", key, () -> {
-            throw new IllegalStateException("provider refused");
-        })).hasMessageContaining("provider refused");
+            throw new ProviderRejectedException("test", 422, "{\"message\": \"provider refused\"}");
+        })).isInstanceOf(ProviderRejectedException.class);
         assertThat(rows(key)).isZero();
         assertThat(resources.ensure("test", "client-service", "hub", key,
                 () -> new ProviderResources.Created("SVC-2", null))).isEqualTo("SVC-2");
+    }
+
+    @Test
+    void aCreationThatMayHaveReachedTheProviderIsTakenOverAtOnceAndItsNextCreatorIsToldSo() {
+        String key = "invoice-" + UUID.randomUUID();
+        assertThatThrownBy(() -> resources.ensure("test", "invoice", "payment-2", key, () -> {
+            throw new IllegalStateException("no answer");
+        })).hasMessageContaining("no answer");
+        assertThat(rows(key)).as("the claim stays: the resource may exist").isEqualTo(1);
+        boolean[] toldSo = new boolean[1];
+        assertThat(resources.ensure("test", "invoice", "payment-2", key, (ProviderResources.Creator) takenOver -> {
+            toldSo[0] = takenOver;
+            return new ProviderResources.Created("INV-FOUND", null);
+        })).isEqualTo("INV-FOUND");
+        assertThat(toldSo[0]).as("the next creator looks before it makes one").isTrue();
+    }
+
+    @Test
+    void aCreatorWhoseClaimWasTakenOverCannotUndoTheNewCreatorsClaim() throws Exception {
+        String key = "invoice-" + UUID.randomUUID();
+        java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<String> first = pool.submit(() -> resources.ensure("test", "invoice", "payment-3", key, () -> {
+            stalled.countDown();
+            try {
+                resume.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("the stalled creator gives up");
+        }));
+        stalled.await();
+        // its lease runs out; another creator takes the claim over and is making the resource when the first one fails
+        jdbc.sql("UPDATE provider_resources SET claimed_until = now() - interval '1 second' WHERE natural_key = :key")
+                .param("key", key).update();
+        String code = resources.ensure("test", "invoice", "payment-3", key, (ProviderResources.Creator) takenOver -> {
+            resume.countDown();
+            try {
+                assertThatThrownBy(first::get).hasMessageContaining("gives up");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return new ProviderResources.Created("INV-2", null);
+        });
+        pool.shutdown();
+        assertThat(code).isEqualTo("INV-2");
+        assertThat(resources.find("test", "invoice", "payment-3", key)).contains("INV-2");
     }
 
     @Test

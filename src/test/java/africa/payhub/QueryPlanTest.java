@@ -115,8 +115,10 @@ class QueryPlanTest extends HubTestSupport {
                     "refused", "PROVIDER_REJECTED")))
                     .as("a payment's status change").isLessThan(100);
             assertThat(blocksRead("payments", () -> payments.submitAll(List.of("open-3", "open-6"), List.of("sent", "sent"),
-                    List.of("{}", "{}"), "hub", Instant.now())))
+                    List.of("{}", "{}"), java.util.Arrays.asList("PREPARING", null), "hub", Instant.now())))
                     .as("a group's claim").isLessThan(200);
+            assertThat(blocksRead("payments", () -> payments.markStep("open-3", 1, "invoice", "PREPARING")))
+                    .as("a send's step").isLessThan(100);
             assertThat(blocksRead("payments", () -> {
                 payments.dueAgain(List.of("open-9", "open-4"), false, Instant.now());
                 return null;
@@ -143,7 +145,8 @@ class QueryPlanTest extends HubTestSupport {
             assertThat(payments.moveStatus("open-1", PaymentStatus.SUBMITTED, PaymentStatus.FAILED, "late", null, "hub", "{}", null))
                     .as("a payment no longer SUBMITTED").isEmpty();
             assertThat(payments.updateStatus("open-2", PaymentStatus.PENDING, PaymentStatus.SUCCEEDED, "late", null)).isFalse();
-            assertThat(payments.submitAll(List.of("open-3"), List.of("again"), List.of("{}"), "hub", Instant.now()))
+            assertThat(payments.submitAll(List.of("open-3"), List.of("again"), List.of("{}"), java.util.Collections.singletonList(null),
+                    "hub", Instant.now()))
                     .as("a payment claimed already").isEmpty();
             assertThat(dataRequests.updateStatus("open-dr-1", DataRequestStatus.REQUESTED, DataRequestStatus.EXPIRED, "late",
                     null, null)).isFalse();

@@ -20,6 +20,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * settings (a property schema, as a Kamelet declares its properties), how its calls are authenticated,
  * how its webhooks are verified, what it creates once and records, and which canonical operations it
  * carries by which flow. Nothing in the hub's Java is specific to one provider; this file is.
+ *
+ * <p>{@code reference}: a JSLT expression over {@code {payment: {paymentId, providerReference}}} giving the
+ * reference the provider knows a payment by, the one its mappings send (our provider reference when not
+ * declared); what the hub tells a person about a payment at the provider quotes it.
  */
 public record ProviderDeclaration(
         String name,
@@ -39,6 +43,8 @@ public record ProviderDeclaration(
         Resend resend,
         Map<String, OperatorCall> operatorCalls,
         PeriodReconcile reconcile,
+        Recheck recheck,
+        String reference,
         @JsonProperty(access = JsonProperty.Access.READ_ONLY) Path file) {
 
     /** The file name every declaration has: {@code <name>.provider.yaml}. */
@@ -58,27 +64,49 @@ public record ProviderDeclaration(
         operatorCalls = operatorCalls == null ? Map.of() : operatorCalls;
         auth = auth == null ? new Auth("none", null, null, null) : auth;
         webhooks = webhooks == null ? new Webhooks("none", null, null, null, null, null) : webhooks;
-        resend = resend == null ? new Resend(null, null) : resend;
+        resend = resend == null ? new Resend(null, null, null, null, null) : resend;
     }
 
     /**
      * When the hub may send a payment again with the same reference, as the provider's own rules allow.
      * {@code duplicateReferences}: {@code rejected} (the provider refuses a second request with a reference
      * it has seen, so a resend can never pay twice), {@code accepted} (it would execute it again) or
-     * {@code unknown} (the default: not documented). {@code maxHoldTime}: the longest the provider may hold
-     * a request before its status query knows of it (e.g. {@code 2m}); past it, a status query that finds
-     * nothing proves the request was never received. Without either, a payment whose request may have
-     * arrived is never sent again: it goes to NEEDS_REVIEW.
+     * {@code unknown} (the default: not documented, so a payment whose request may have arrived is never sent
+     * again: it goes to NEEDS_REVIEW). {@code evidence}: what {@code rejected} rests on ({@code kind}
+     * {@code documented}: the provider's document says so, quoted in {@code source}; {@code assumed}: it does
+     * not, and {@code source} says why it is believed); required with {@code rejected}. {@code notFound}: how a
+     * status query's "not found" after an unknown outcome is confirmed before any resend ({@code queries} of
+     * them, all finding nothing, spread over at least {@code over} since the send ended); required when
+     * {@code rejected} is assumed. {@code maxHoldTime}: the longest the provider may hold a request before its
+     * status query knows of it (e.g. {@code 2m}); past it, a status query that finds nothing proves the
+     * request was never received. {@code notProcessed}: HTTP statuses the provider documents as "not
+     * processed" (e.g. 429 with Retry-After): such an answer is a send that never left, tried again after its
+     * Retry-After, where any other 429 or 503 is an unknown outcome.
      */
-    public record Resend(String duplicateReferences, String maxHoldTime) {
+    public record Resend(String duplicateReferences, String maxHoldTime, Evidence evidence, NotFound notFound,
+                         List<Integer> notProcessed) {
         public Resend {
             duplicateReferences = duplicateReferences == null ? "unknown" : duplicateReferences;
+            notProcessed = notProcessed == null ? List.of() : List.copyOf(notProcessed);
             if (!java.util.List.of("rejected", "accepted", "unknown").contains(duplicateReferences)) {
                 throw new IllegalArgumentException("resend.duplicateReferences must be rejected, accepted or unknown, not '"
                         + duplicateReferences + "'");
             }
             if (maxHoldTime != null) {
                 org.springframework.boot.convert.DurationStyle.detectAndParse(maxHoldTime);
+            }
+            if ("rejected".equals(duplicateReferences) && evidence == null) {
+                throw new IllegalArgumentException("resend.duplicateReferences: rejected needs resend.evidence"
+                        + " ({kind: documented | assumed, source: what it rests on})");
+            }
+            if ("rejected".equals(duplicateReferences) && !evidence.documented() && notFound == null) {
+                throw new IllegalArgumentException("resend.duplicateReferences: rejected rests on an assumption"
+                        + " (evidence.kind " + evidence.kind() + "): declare resend.notFound {queries, over}, the status"
+                        + " queries that must all find nothing before a resend");
+            }
+            if (notFound != null && !"rejected".equals(duplicateReferences)) {
+                throw new IllegalArgumentException("resend.notFound confirms a resend that duplicateReferences: rejected"
+                        + " allows; with " + duplicateReferences + " nothing is sent again after a not found (use maxHoldTime)");
             }
         }
 
@@ -88,6 +116,39 @@ public record ProviderDeclaration(
 
         public java.time.Duration maxHold() {
             return maxHoldTime == null ? null : org.springframework.boot.convert.DurationStyle.detectAndParse(maxHoldTime);
+        }
+    }
+
+    /** What a statement about the provider rests on: {@code documented} or {@code assumed}, and its source. */
+    public record Evidence(String kind, String source) {
+        public Evidence {
+            if (!java.util.List.of("documented", "assumed").contains(String.valueOf(kind))) {
+                throw new IllegalArgumentException("resend.evidence.kind must be documented or assumed, not '" + kind + "'");
+            }
+            if (source == null || source.isBlank()) {
+                throw new IllegalArgumentException("resend.evidence.source must say what it rests on");
+            }
+        }
+
+        public boolean documented() {
+            return "documented".equals(kind);
+        }
+    }
+
+    /** {@code queries} status queries finding nothing, spread over at least {@code over} after the send ended. */
+    public record NotFound(Integer queries, String over) {
+        public NotFound {
+            if (queries == null || queries < 1) {
+                throw new IllegalArgumentException("resend.notFound.queries must be at least 1");
+            }
+            if (over == null) {
+                throw new IllegalArgumentException("resend.notFound.over is required (e.g. 10m)");
+            }
+            org.springframework.boot.convert.DurationStyle.detectAndParse(over);
+        }
+
+        public java.time.Duration window() {
+            return org.springframework.boot.convert.DurationStyle.detectAndParse(over);
         }
     }
 
@@ -192,10 +253,15 @@ public record ProviderDeclaration(
      * {@code when}: a JSLT condition over the call input; false, the resource is not needed for this payment.
      * {@code each}: a JSLT expression giving a list (a message's items): the request and response mappings
      * run once per element (the input gains {@code .item} and {@code .itemIndex}), and the resource is
-     * recorded once all are made, with {@code {"items": [...]}} as its detail.
+     * recorded once all are made, with {@code {"items": [...]}} as its detail. {@code find}: how to look for it
+     * at the provider when its first creator died mid-call (its claim taken over after the lease: the request
+     * may have reached the provider): the request mapping reads the call input, the response mapping the
+     * provider's answer as {@code .answer} beside the call input, and answers {@code {code, ...}} when it found
+     * it ({@code {}} when not: it is made); for one made per element, {@code {"items": [{code, ...}]}}: the
+     * elements already made, in order, and only the rest are made.
      */
     public record Resource(String scope, String key, String configured, List<String> needs, String request,
-                           String response, String flow, String when, String each) {
+                           String response, String flow, String when, String each, Call find) {
         public Resource {
             needs = needs == null ? List.of() : needs;
         }
@@ -328,6 +394,41 @@ public record ProviderDeclaration(
         }
     }
 
+    /**
+     * Final payments asked about again: what the provider lists later about payments it had settled (a transfer
+     * it reversed after it succeeded, whose webhook an outage lost), found without a person. {@code operations}:
+     * the hub's payments compared, those that became SUCCEEDED within {@code window} (e.g. {@code 3d});
+     * {@code call}: an operator call listing the provider's transactions (its response mapping answers {@code
+     * {"transactions": [{reference, transactionReference, status, amount, currency}], "last"}}); {@code input}:
+     * its input fields as JSLT over {@code {from, to, page, pageSize}} (epoch milliseconds: from the oldest such
+     * payment to now). A round runs every {@code every} (claimed once across hubs) and reads at most {@code
+     * maxPages} pages of {@code pageSize}: the cost is bounded by the window, the pages and the rate. A row whose
+     * status means REVERSED moves its SUCCEEDED payment to REVERSED, with its callback; any other status that
+     * differs is noted on the payment's timeline for a person.
+     */
+    public record Recheck(List<String> operations, String call, Map<String, String> input, String window, String every,
+                          Integer pageSize, Integer maxPages) {
+        public Recheck {
+            operations = operations == null ? List.of() : List.copyOf(operations);
+            input = input == null ? Map.of() : input;
+            pageSize = pageSize == null ? 100 : pageSize;
+            maxPages = maxPages == null ? 10 : maxPages;
+            if (operations.isEmpty() || call == null) {
+                throw new IllegalArgumentException("recheck needs operations and a call");
+            }
+            org.springframework.boot.convert.DurationStyle.detectAndParse(window == null ? "" : window);
+            org.springframework.boot.convert.DurationStyle.detectAndParse(every == null ? "" : every);
+        }
+
+        public java.time.Duration windowLength() {
+            return org.springframework.boot.convert.DurationStyle.detectAndParse(window);
+        }
+
+        public java.time.Duration interval() {
+            return org.springframework.boot.convert.DurationStyle.detectAndParse(every);
+        }
+    }
+
     /** Reads one declaration; the file's name must be the provider's. */
     public static ProviderDeclaration read(Path file) throws IOException {
         ProviderDeclaration d = YAML.readValue(file.toFile(), ProviderDeclaration.class);
@@ -337,7 +438,7 @@ public record ProviderDeclaration(
         }
         return new ProviderDeclaration(d.name, d.title, d.description, d.properties, d.auth, d.inbound, d.webhooks,
                 d.lookup, d.status, d.resources, d.records, d.checks, d.operations, d.data, d.resend, d.operatorCalls,
-                d.reconcile, file);
+                d.reconcile, d.recheck, d.reference, file);
     }
 
     /** Every declaration under {@code <home>/routes/providers}, by name. */

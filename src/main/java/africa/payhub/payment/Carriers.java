@@ -23,6 +23,19 @@ public interface Carriers {
     /** The provider's settings that its mappings may read ({@code .config}); no secrets. */
     ObjectNode settings(String provider);
 
+    /**
+     * The reference the provider knows the payment by: what its mappings send and its status query asks for
+     * (our provider reference, unless the declaration's {@code reference} says otherwise, e.g. the payment id).
+     */
+    String referenceAt(String provider, String paymentId, String providerReference);
+
+    /**
+     * Whether a send of this operation is a chain: calls made for this payment alone (a resource of scope
+     * {@code payment} or {@code call} it needs) before its own request. Such a send records each step before it
+     * goes, and starts as "nothing of its request has left" (PREPARING).
+     */
+    boolean chain(String provider, String operation);
+
     /** What the provider's declaration says about sending a payment again with the same reference. */
     ResendRule resend(String provider);
 
@@ -35,8 +48,16 @@ public interface Carriers {
     /**
      * @param rejectsDuplicates the provider refuses a second request with a reference it has seen
      * @param maxHoldTime       the longest it may hold a request unseen by its status query, or null
+     * @param confirmQueries    status queries that must all find nothing before a resend that rests on an
+     *                          assumed refusal of duplicates (0: none needed, the refusal is documented)
+     * @param confirmOver       ... spread over at least this long after the send ended (null with 0 queries)
+     * @param evidence          what the refusal of duplicates rests on, as the declaration says (or null)
      */
-    record ResendRule(boolean rejectsDuplicates, java.time.Duration maxHoldTime) {
+    record ResendRule(boolean rejectsDuplicates, java.time.Duration maxHoldTime, int confirmQueries,
+                      java.time.Duration confirmOver, String evidence) {
+        public ResendRule(boolean rejectsDuplicates, java.time.Duration maxHoldTime) {
+            this(rejectsDuplicates, maxHoldTime, 0, null, null);
+        }
     }
 
     /**

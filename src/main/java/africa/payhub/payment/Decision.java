@@ -14,15 +14,22 @@ public record Decision(Action action, String paymentId, Call call, String batchI
     /** SEND_BATCH: a batch item left ACCEPTED: its batch is claimed and sent (items not sent yet only). */
     public enum Action { NONE, SEND, RESEND, QUERY, SEND_BATCH }
 
-    /** Phases of a provider interaction, recorded in the timeline. */
-    public enum Phase { SEND, POLL, WEBHOOK }
+    /**
+     * Phases of a provider interaction, recorded in the timeline. RECHECK: what the provider lists about a
+     * payment after it was final (a reversal found by the scheduled recheck).
+     */
+    public enum Phase { SEND, POLL, WEBHOOK, RECHECK }
 
     /**
      * A provider call: which payment, which provider, which flow, in which phase, with the input every
      * provider mapping receives ({@code payment}, {@code message}, {@code config}, and {@code original}
-     * for a reversal).
+     * for a reversal). {@code attempt}: for a send, the payment's send it is (its {@code send_attempts} once
+     * claimed), which fences it: a send another one superseded writes nothing more; 0 otherwise.
      */
-    public record Call(String paymentId, String provider, String flow, Phase phase, ObjectNode input) {
+    public record Call(String paymentId, String provider, String flow, Phase phase, ObjectNode input, int attempt) {
+        public Call(String paymentId, String provider, String flow, Phase phase, ObjectNode input) {
+            this(paymentId, provider, flow, phase, input, 0);
+        }
     }
 
     public static Decision none(String paymentId) {

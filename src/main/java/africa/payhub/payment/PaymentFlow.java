@@ -110,9 +110,17 @@ public class PaymentFlow {
         java.util.Set<String> claimed = new java.util.HashSet<>();
         List<Optional<Ready>> ready = pieces.stream().map(piece -> piece.within(() -> claimed.add(piece.item())
                 ? ready(piece.item(), locked.get(piece.item())) : Optional.<Ready>empty())).toList();
-        payments.submitAll(ready.stream().flatMap(Optional::stream).map(Ready::payment).toList(),
+        List<Payment> sending = ready.stream().flatMap(Optional::stream).map(Ready::payment).toList();
+        payments.submitAll(sending, sending.stream().map(this::startState).toList(),
                 clock.instant().plus(properties.polling().firstDelay()));
-        return ready.stream().map(r -> r.map(x -> call(x.payment(), Phase.SEND, x.flow()))).toList();
+        // the claim counted one more send under the row lock: this send is that one
+        return ready.stream().map(r -> r.map(x -> call(x.payment(), Phase.SEND, x.flow(), x.payment().sendAttempts() + 1)))
+                .toList();
+    }
+
+    /** What a send of the payment has come to as it starts: PREPARING for a chain (nothing of its request has left). */
+    private String startState(Payment p) {
+        return carriers.chain(p.provider(), p.operation()) ? PREPARING : null;
     }
 
     /** A locked ACCEPTED payment that passed the checks before a send, and the flow that sends it. */
@@ -152,6 +160,11 @@ public class PaymentFlow {
 
     /** The input every provider mapping receives: the payment, the canonical message and public settings. */
     private Call call(Payment p, Phase phase, String flow) {
+        return call(p, phase, flow, 0);
+    }
+
+    /** As {@link #call(Payment, Phase, String)}, for the send numbered {@code attempt} (0: not a send). */
+    private Call call(Payment p, Phase phase, String flow, int attempt) {
         ObjectNode input = Json.object();
         input.set("payment", Json.object()
                 .put("paymentId", p.id())
@@ -179,7 +192,7 @@ public class PaymentFlow {
                     .put("providerReference", original.providerReference())
                     .put("providerTransactionId", original.providerTransactionId()));
         }
-        return new Call(p.id(), p.provider(), flow, phase, input);
+        return new Call(p.id(), p.provider(), flow, phase, input, attempt);
     }
 
     /**
@@ -198,11 +211,17 @@ public class PaymentFlow {
     @Transactional
     public Decision applyOutcome(String id, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents) {
         return applyOutcome(store.lock(id).orElseThrow(() -> new IllegalStateException("no payment " + id)),
-                phase, outcome, callEvents);
+                phase, outcome, callEvents, 0);
     }
 
-    /** An outcome to apply, with the events noted during its call. */
-    public record Applied(String paymentId, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents) {
+    /**
+     * An outcome to apply, with the events noted during its call; {@code attempt}: the send it answers (see
+     * {@link Call#attempt()}), 0 when not a send or not fenced.
+     */
+    public record Applied(String paymentId, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents, int attempt) {
+        public Applied(String paymentId, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents) {
+            this(paymentId, phase, outcome, callEvents, 0);
+        }
     }
 
     /**
@@ -217,17 +236,36 @@ public class PaymentFlow {
             // a payment named twice is read again the second time: the first outcome may have moved it
             Payment p = (seen.add(a.paymentId()) ? Optional.ofNullable(locked.get(a.paymentId())) : store.lock(a.paymentId()))
                     .orElseThrow(() -> new IllegalStateException("no payment " + a.paymentId()));
-            return applyOutcome(p, a.phase(), a.outcome(), a.callEvents());
+            return applyOutcome(p, a.phase(), a.outcome(), a.callEvents(), a.attempt());
         })).toList();
     }
 
-    private Decision applyOutcome(Payment p, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents) {
+    private Decision applyOutcome(Payment p, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents, int attempt) {
         String id = p.id();
-        String actor = phase == Phase.WEBHOOK ? p.provider() + ":webhook" : phase == Phase.POLL ? "hub:poller" : "hub";
+        String actor = switch (phase) {
+            case WEBHOOK -> p.provider() + ":webhook";
+            case POLL -> "hub:poller";
+            case RECHECK -> "hub:recheck";
+            case SEND -> "hub";
+        };
         List<Timeline.Entry> events = new java.util.ArrayList<>(callEvents);
-        events.add(new Timeline.Entry(phase == Phase.SEND ? "SEND_OUTCOME" : phase == Phase.POLL ? "POLL_OUTCOME" : "WEBHOOK_OUTCOME",
-                actor, null, Json.write(Redactor.redact(outcome.json()))));
-        String sendOutcome = phase == Phase.SEND ? outcome.kind().name() : null;
+        if (phase == Phase.SEND && attempt > 0 && attempt != p.sendAttempts()) {
+            // a send another one superseded (its hub stalled past the resend guard, or was stopped): what it saw
+            // is kept in the timeline, and nothing else: the payment belongs to the later send
+            ObjectNode stale = ((ObjectNode) Redactor.redact(outcome.json())).put("superseded", true)
+                    .put("attempt", attempt).put("currentAttempt", p.sendAttempts());
+            events.add(new Timeline.Entry("SEND_OUTCOME", actor, null, Json.write(stale)));
+            store.recordOutcome(id, null, events);
+            return Decision.none(id);
+        }
+        events.add(new Timeline.Entry(switch (phase) {
+            case SEND -> "SEND_OUTCOME";
+            case POLL -> "POLL_OUTCOME";
+            case WEBHOOK -> "WEBHOOK_OUTCOME";
+            case RECHECK -> "RECHECK_OUTCOME";
+        }, actor, null, Json.write(Redactor.redact(outcome.json()))));
+        // an IGNORED send (e.g. one that found itself superseded before its request) says nothing of the payment
+        String sendOutcome = phase == Phase.SEND && outcome.kind() != Outcome.Kind.IGNORED ? outcome.kind().name() : null;
         // a send answered with a status: what the send came to goes with the status move, in its statement (one
         // row version of the payment fewer); any other answer's is written first, as a fallback's resend clears it
         boolean withMove = outcome.kind() == Outcome.Kind.STATUS;
@@ -254,7 +292,7 @@ public class PaymentFlow {
                 if (carriers.statusFlow(p.provider(), p.operation()).isEmpty()) {
                     if (p.status().isUnresolved()) {
                         payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "outcome unknown (" + outcome.reason() + ") and "
-                                + p.provider() + " offers no status query: check reference " + p.providerReference()
+                                + p.provider() + " offers no status query: check reference " + referenceAt(p)
                                 + " with the provider, then resolve", "OUTCOME_UNKNOWN", actor, outcome.json());
                         store.schedulePoll(p.id(), null, false);
                     }
@@ -269,9 +307,16 @@ public class PaymentFlow {
                     if (fallback.isPresent()) {
                         return Decision.resend(fallback.get());
                     }
+                    moveToPending(p, "not sent (" + outcome.reason() + "); it never reached " + p.provider()
+                            + " and will be sent again", actor, outcome);
+                    // counted as a wait, so that the next sends come later and later (and one that never goes
+                    // through reaches review-after)
+                    keepWaiting(p, Phase.POLL, outcome.retryAfter());
+                    return Decision.none(p.id());
                 }
-                moveToPending(p, "not sent (" + outcome.reason() + "); will check with the provider and send again",
-                        actor, outcome);
+                // a status query that never left (circuit open, no connection) says nothing of the payment, whose own
+                // send may still be under way: its status and reason stay (the timeline has the query's outcome), and
+                // it is asked again
                 keepWaiting(p, phase, outcome.retryAfter());
             }
             case NOT_FOUND -> {
@@ -435,47 +480,83 @@ public class PaymentFlow {
 
     /**
      * The provider's status query found no record of our reference. The payment is sent again (same
-     * reference) only when that cannot pay twice: the last send certainly never left the hub, or the
-     * provider's declaration says it rejects duplicate references, or its declared maximum hold time has
-     * passed since the last send (so the request, had it arrived, would be visible by now). Otherwise a
-     * person decides: NEEDS_REVIEW, never a blind resend.
+     * reference) only when that cannot pay twice: the last send certainly never left the hub (its outcome was
+     * "not sent", or the hub stopped while it was still preparing it: {@link #PREPARING}), or the provider's
+     * declaration says it rejects duplicate references (when that rests on an assumption rather than its
+     * document, only once the declared number of status queries, spread over the declared window, all found
+     * nothing), or its declared maximum hold time has passed since the last send (so the request, had it
+     * arrived, would be visible by now). Otherwise a person decides: NEEDS_REVIEW, never a blind resend.
      */
     private Decision onNotFound(Payment p, String actor, Outcome outcome) {
         if (!p.status().isUnresolved()) {
             return Decision.none(p.id());
         }
+        String reference = referenceAt(p);
+        boolean notSent = NOT_SENT.equals(p.lastOutcome());
+        boolean neverLeft = notSent || PREPARING.equals(p.lastOutcome());
         int max = properties.dispatch().maxSendAttempts();
-        if (p.sendAttempts() >= max) {
-            return review(p, p.provider() + " has no record of reference " + p.providerReference() + " after "
+        if (!neverLeft && p.sendAttempts() >= max) {
+            return review(p, p.provider() + " has no record of reference " + reference + " after "
                     + p.sendAttempts() + " sends", actor, outcome);
         }
+        Instant now = clock.instant();
         Instant sent = p.lastSentAt() == null ? Instant.EPOCH : p.lastSentAt();
-        Instant guard = sent.plus(properties.dispatch().resendGuard());
+        // a send whose outcome came ("not sent") is over; any other may still be under way until the guard
+        Instant guard = notSent ? now : sent.plus(properties.dispatch().resendGuard());
         Carriers.ResendRule rule = carriers.resend(p.provider());
-        boolean neverLeft = "NOT_SENT".equals(p.lastOutcome());
         String why;
-        if (neverLeft || rule.rejectsDuplicates()) {
-            why = neverLeft ? "the last send never left the hub" : p.provider() + " rejects duplicate references";
+        if (neverLeft) {
+            why = notSent ? "the last send never left the hub" : "the hub stopped before the request left";
+        } else if (rule.rejectsDuplicates() && rule.confirmQueries() > 0) {
+            // the refusal of a repeated reference is assumed, not documented: "not found" must hold over the window
+            long found = store.countNotFoundSince(p.id(), sent);
+            Instant confirmed = sent.plus(rule.confirmOver());
+            if (found < rule.confirmQueries() || now.isBefore(confirmed)) {
+                // the queries spread over the window; once enough found nothing, the next comes when it ends
+                Instant next = found >= rule.confirmQueries() ? confirmed
+                        : now.plus(rule.confirmOver().dividedBy(rule.confirmQueries()));
+                store.schedulePoll(p.id(), next, true);
+                return Decision.none(p.id());
+            }
+            why = found + " status queries over " + rule.confirmOver() + " found nothing; " + p.provider()
+                    + " refusing a repeated reference is " + rule.evidence();
+        } else if (rule.rejectsDuplicates()) {
+            why = p.provider() + " rejects duplicate references (" + rule.evidence() + ")";
         } else if (rule.maxHoldTime() != null) {
             Instant held = sent.plus(rule.maxHoldTime());
             guard = held.isAfter(guard) ? held : guard;
             why = "nothing after its maximum hold time (" + rule.maxHoldTime() + ")";
         } else {
-            if (clock.instant().isBefore(guard)) {
+            if (now.isBefore(guard)) {
                 keepWaiting(p, Phase.POLL, null);
                 return Decision.none(p.id());
             }
-            return review(p, p.provider() + " has no record of reference " + p.providerReference()
+            return review(p, p.provider() + " has no record of reference " + reference
                     + ", but the request may have reached it and its declaration neither says it rejects duplicate"
                     + " references nor how long it may hold a request: sending again could pay twice; check with "
                     + p.provider() + ", then resolve", actor, outcome);
         }
-        if (clock.instant().isBefore(guard)) {
+        if (now.isBefore(guard)) {
             store.schedulePoll(p.id(), guard, true);
             return Decision.none(p.id());
         }
-        return resend(p, actor, "re-sent: " + p.provider() + " had no record of reference " + p.providerReference()
+        return resend(p, actor, "re-sent: " + p.provider() + " had no record of reference " + reference
                 + " (" + why + ")", outcome.json());
+    }
+
+    /** What the last send came to when it certainly never reached the provider. */
+    static final String NOT_SENT = "NOT_SENT";
+
+    /**
+     * The send under way is still at the steps before the payment's own request (a multi-step flow): nothing of
+     * that request has left. Written durably with the first step the send makes ({@link #markStep}); the request's
+     * own step clears it just before the request goes.
+     */
+    static final String PREPARING = "PREPARING";
+
+    /** The reference the payment's provider knows it by: what a person asking the provider must quote. */
+    private String referenceAt(Payment p) {
+        return carriers.referenceAt(p.provider(), p.id(), p.providerReference());
     }
 
     private Decision review(Payment p, String reason, String actor, Outcome outcome) {
@@ -497,9 +578,11 @@ public class PaymentFlow {
             return Optional.empty();
         }
         switchTo(p, next.get(), p.provider() + " was not reached: " + outcome.reason());
-        store.markSent(p.id(), clock.instant().plus(properties.polling().firstDelay()));
+        store.markSent(p.id(), clock.instant().plus(properties.polling().firstDelay()),
+                carriers.chain(next.get(), p.operation()) ? PREPARING : null);
         Payment moved = store.find(p.id()).orElseThrow();
-        return Optional.of(call(moved, Phase.SEND, carriers.flow(moved.provider(), moved.operation()).orElseThrow()));
+        return Optional.of(call(moved, Phase.SEND, carriers.flow(moved.provider(), moved.operation()).orElseThrow(),
+                moved.sendAttempts()));
     }
 
     /** The next provider of a routed payment's rule that carries its operation and takes calls now. */
@@ -541,9 +624,19 @@ public class PaymentFlow {
             store.schedulePoll(p.id(), null, false);
             return Decision.none(p.id());
         }
-        payments.changeStatus(p, PaymentStatus.SUBMITTED, reason, null, actor, evidence);
-        store.markSent(p.id(), clock.instant().plus(properties.polling().firstDelay()));
-        return Decision.resend(call(store.find(p.id()).orElseThrow(), Phase.SEND, flow.get()));
+        if (!payments.changeStatus(p, PaymentStatus.SUBMITTED, reason, null, actor, evidence)) {
+            // a payment still SUBMITTED (a send that stopped before its request left) makes no move: its timeline
+            // says why it is sent again
+            ObjectNode detail = Json.object().put("reason", reason);
+            if (evidence != null) {
+                detail.set("evidence", Redactor.redact(evidence));
+            }
+            store.addEvent(p.id(), "RESENT", actor, null, null, Json.write(detail));
+            store.updateReason(p.id(), reason, null);
+        }
+        store.markSent(p.id(), clock.instant().plus(properties.polling().firstDelay()), startState(p));
+        Payment sending = store.find(p.id()).orElseThrow();
+        return Decision.resend(call(sending, Phase.SEND, flow.get(), sending.sendAttempts()));
     }
 
     /**
@@ -566,31 +659,65 @@ public class PaymentFlow {
                     Json.write(Json.object().put("reason", "accepted but never sent (hub restarted?); sending now")));
             return p.batchId() != null ? Decision.sendBatch(id, p.batchId()) : Decision.send(id);
         }
+        Instant now = clock.instant();
+        if (PREPARING.equals(p.lastOutcome()) && carriers.accepting(p.provider())) {
+            // a chain whose send is still at the steps before its own request, or stopped there: its sender writes
+            // each step as it goes (last_sent_at), so one quiet past the guard is gone (a hub killed, or stalled and
+            // fenced off by the send that follows). Nothing of the payment left the hub: it is gone on from, whatever
+            // its age, as a payment left ACCEPTED is
+            Instant quiet = p.lastSentAt() == null ? Instant.EPOCH : p.lastSentAt().plus(properties.dispatch().resendGuard());
+            if (now.isBefore(quiet)) {
+                store.schedulePoll(id, quiet, false);
+                return Decision.none(id);
+            }
+            String step = store.sendStep(id);
+            return resend(p, "hub:poller", "re-sent: its send stopped " + (step == null ? "before its first step"
+                    : "at step " + step) + ", before its request left the hub (nothing of it reached " + p.provider()
+                    + "); going on from the steps recorded", null);
+        }
         if (tooOld(p)) {
             payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "unresolved after "
                     + properties.polling().reviewAfter() + "; a person decides", "UNRESOLVED", "hub:poller", null);
             store.schedulePoll(id, null, false);
             return Decision.none(id);
         }
+        if (!carriers.accepting(p.provider())) {
+            // its provider takes no calls now (circuit open): neither a status query nor a send would leave, and a
+            // send of it may still be under way; asked again once the circuit may have closed
+            store.schedulePoll(id, now.plus(properties.polling().firstDelay().multipliedBy(4)), false);
+            return Decision.none(id);
+        }
+        if (NOT_SENT.equals(p.lastOutcome())) {
+            // certain that the provider never received it (e.g. a 429 its declaration says was not processed):
+            // nothing to ask; sent again, same reference, each time after the wait its outcome asked for
+            return resend(p, "hub:poller", "re-sent: the last send never reached " + p.provider(), null);
+        }
         Optional<String> statusFlow = carriers.statusFlow(p.provider(), p.operation());
         if (statusFlow.isEmpty()) {
             Instant settled = p.lastSentAt() == null ? Instant.EPOCH : p.lastSentAt().plus(properties.dispatch().resendGuard());
-            if (p.status() == PaymentStatus.SUBMITTED && clock.instant().isBefore(settled)) {
+            if (p.status() == PaymentStatus.SUBMITTED && now.isBefore(settled)) {
                 // the send may still be in flight: its own outcome will come; look again once it cannot
                 store.schedulePoll(id, settled, false);
                 return Decision.none(id);
             }
-            if ("NOT_SENT".equals(p.lastOutcome()) && p.sendAttempts() < properties.dispatch().maxSendAttempts()) {
-                // nothing to ask, but certain that the provider never received it: send it again, same reference
-                return resend(p, "hub:poller", "re-sent: the last attempt never reached " + p.provider(), null);
-            }
             payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, p.provider() + " offers no status query for "
-                    + p.operation() + "; check reference " + p.providerReference() + " with the provider, then resolve",
+                    + p.operation() + "; check reference " + referenceAt(p) + " with the provider, then resolve",
                     "STATUS_UNKNOWN", "hub:poller", null);
             store.schedulePoll(id, null, false);
             return Decision.none(id);
         }
         return Decision.query(call(p, Phase.POLL, statusFlow.get()));
+    }
+
+    /**
+     * Records durably, before the call goes, which step of a multi-step send of the payment is being sent:
+     * a step before its own request ({@code ownRequest} false: nothing of that request has left, see
+     * {@link #PREPARING}) or its own request ({@code step} "request": from here it may have reached the provider).
+     * Fenced by the send's number: false when another send of the payment superseded this one (or it is no
+     * longer being sent), which then must send nothing more. One statement, committed at once.
+     */
+    public boolean markStep(String id, int attempt, String step, boolean ownRequest) {
+        return store.markStep(id, attempt, step, ownRequest ? null : PREPARING);
     }
 
     /**
@@ -877,7 +1004,7 @@ public class PaymentFlow {
                 return Optional.of(p.provider() + " reported " + providerStatus + " at " + e.occurredAt());
             }
             if ("DUPLICATE_REFERENCE".equals(d.path("reasonCode").asText())) {
-                return Optional.of(p.provider() + " answered that reference " + p.providerReference() + " exists, at "
+                return Optional.of(p.provider() + " answered that reference " + referenceAt(p) + " exists, at "
                         + e.occurredAt());
             }
         }

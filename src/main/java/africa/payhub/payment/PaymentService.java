@@ -407,6 +407,14 @@ public class PaymentService {
      * its count and its log line.
      */
     public void submitAll(List<Payment> locked, Instant firstPoll) {
+        submitAll(locked, locked.stream().map(p -> (String) null).toList(), firstPoll);
+    }
+
+    /**
+     * As {@link #submitAll(List, Instant)}, each send starting with what it has come to so far ({@code sendStates},
+     * one per payment: PREPARING for a multi-step send, whose own request has not left; else null).
+     */
+    public void submitAll(List<Payment> locked, List<String> sendStates, Instant firstPoll) {
         if (locked.isEmpty()) {
             return;
         }
@@ -418,7 +426,7 @@ public class PaymentService {
         List<String> reasons = locked.stream().map(p -> "sent to " + p.provider()).toList();
         List<String> details = reasons.stream().map(r -> Json.write(Json.object().put("reason", r))).toList();
         java.util.Map<String, Payment> submitted = store.submitAll(locked.stream().map(Payment::id).toList(), reasons, details,
-                "hub", firstPoll);
+                sendStates, "hub", firstPoll);
         for (Payment before : locked) {
             Payment after = submitted.get(before.id());
             if (after == null) {

@@ -161,22 +161,23 @@ public class PaymentStore {
      * afterwards, by id (one no longer ACCEPTED is missing).
      */
     public java.util.Map<String, Payment> submitAll(List<String> ids, List<String> reasons, List<String> details,
-                                                    String actor, Instant firstPoll) {
+                                                    List<String> sendStates, String actor, Instant firstPoll) {
         java.util.Map<String, Payment> out = new java.util.HashMap<>();
-        jdbc.sql("WITH claim AS (SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:reasons AS text[]), CAST(:details AS text[]))"
-                        + " WITH ORDINALITY AS c(claim_id, claim_reason, claim_detail, claim_n)),"
+        jdbc.sql("WITH claim AS (SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:reasons AS text[]), CAST(:details AS text[]),"
+                        + " CAST(:states AS text[])) WITH ORDINALITY AS c(claim_id, claim_reason, claim_detail, claim_state, claim_n)),"
                         + " locked AS MATERIALIZED (SELECT id AS locked_id, status AS was FROM payments"
                         + " WHERE id = ANY(CAST(:ids AS text[])) ORDER BY id FOR UPDATE),"
                         + " moved AS (UPDATE payments SET status = 'SUBMITTED', status_reason = claim_reason, reason_code = NULL,"
                         + " updated_at = now(), send_attempts = send_attempts + 1, last_sent_at = now(), next_poll_at = :due,"
-                        + " last_outcome = NULL FROM claim JOIN locked ON locked_id = claim_id"
+                        + " last_outcome = claim_state, send_step = NULL FROM claim JOIN locked ON locked_id = claim_id"
                         + " WHERE id = ANY(CAST(:ids AS text[])) AND id = claim_id AND was = 'ACCEPTED' RETURNING " + COLUMNS + "),"
                         + " event AS (INSERT INTO payment_events (payment_id, type, actor, status_from, status_to, detail)"
                         + " SELECT moved.id, 'STATUS_CHANGED', :actor, 'ACCEPTED', 'SUBMITTED', CAST(claim_detail AS jsonb)"
                         + " FROM moved JOIN claim ON claim_id = moved.id ORDER BY claim_n)"
                         + " SELECT * FROM moved")
                 .param("ids", ids.toArray(String[]::new)).param("reasons", reasons.toArray(String[]::new))
-                .param("details", details.toArray(String[]::new)).param("actor", actor)
+                .param("details", details.toArray(String[]::new)).param("states", sendStates.toArray(String[]::new))
+                .param("actor", actor)
                 .param("due", Timestamp.from(firstPoll))
                 .query(ROW).list().forEach(p -> out.put(p.id(), p));
         return out;
@@ -333,11 +334,49 @@ public class PaymentStore {
     }
 
     public void markSent(String id, Instant firstPoll) {
+        markSent(id, firstPoll, null);
+    }
+
+    /**
+     * One more send of the payment starts now (its number fences it, see {@link #markStep}); {@code sendState}:
+     * what it has come to so far (PREPARING for a multi-step send, whose own request has not left; else null).
+     */
+    public void markSent(String id, Instant firstPoll, String sendState) {
         jdbc.sql("""
                         UPDATE payments SET send_attempts = send_attempts + 1, last_sent_at = now(),
-                            next_poll_at = :due, updated_at = now(), last_outcome = NULL
+                            next_poll_at = :due, updated_at = now(), last_outcome = :state, send_step = NULL
                         WHERE id = :id""")
-                .param("id", id).param("due", Timestamp.from(firstPoll)).update();
+                .param("id", id).param("due", Timestamp.from(firstPoll)).param("state", sendState).update();
+    }
+
+    /**
+     * The step the send numbered {@code attempt} is making now ({@code step}), with what the send has come to
+     * so far ({@code sendState}: PREPARING while its own request has not left, null once it may have), its time
+     * the send's latest sign of life; only while that send is the payment's latest and the payment is being
+     * sent. False when not (another send superseded it, or the payment moved on).
+     */
+    public boolean markStep(String id, int attempt, String step, String sendState) {
+        return jdbc.sql("""
+                        WITH locked AS MATERIALIZED (SELECT status AS was, send_attempts AS sends FROM payments
+                                                     WHERE id = :id FOR UPDATE)
+                        UPDATE payments SET send_step = :step, last_outcome = :state, last_sent_at = now()
+                        FROM locked WHERE id = :id AND sends = :attempt AND was = 'SUBMITTED'""")
+                .param("id", id).param("attempt", attempt).param("step", step).param("state", sendState)
+                .update() == 1;
+    }
+
+    /** The step the payment's latest send made last (see {@link #markStep}), or null. */
+    public String sendStep(String id) {
+        return jdbc.sql("SELECT send_step FROM payments WHERE id = :id").param("id", id).query(String.class)
+                .optional().orElse(null);
+    }
+
+    /** How many status queries since {@code since} found no record of the payment at its provider. */
+    public long countNotFoundSince(String paymentId, Instant since) {
+        return jdbc.sql("""
+                        SELECT count(*) FROM payment_events WHERE payment_id = :id AND type = 'POLL_OUTCOME'
+                          AND occurred_at >= :since AND detail->>'outcome' = 'NOT_FOUND'""")
+                .param("id", paymentId).param("since", Timestamp.from(since)).query(Long.class).single();
     }
 
     /**

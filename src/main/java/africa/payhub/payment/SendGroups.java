@@ -41,9 +41,12 @@ public class SendGroups implements SmartLifecycle {
         return claims.submit(id);
     }
 
-    /** As {@link PaymentFlow#applyOutcome(String, Phase, Outcome, List)}, committed together with concurrent outcomes. */
-    public Decision applyOutcome(String id, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents) {
-        return outcomes.submit(new PaymentFlow.Applied(id, phase, outcome, callEvents));
+    /**
+     * As {@link PaymentFlow#applyOutcome(String, Phase, Outcome, List)}, committed together with concurrent outcomes;
+     * {@code attempt}: the send it answers (see {@code Call.attempt}), 0 when not fenced.
+     */
+    public Decision applyOutcome(String id, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents, int attempt) {
+        return outcomes.submit(new PaymentFlow.Applied(id, phase, outcome, callEvents, attempt));
     }
 
     @Override

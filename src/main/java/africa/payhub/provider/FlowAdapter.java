@@ -36,6 +36,8 @@ public class FlowAdapter {
     public static final String INDIVIDUALLY = "hubIndividually";
     /** The events of the call under way (Timeline.Pending), written with its outcome. */
     public static final String PENDING_EVENTS = "hubPendingEvents";
+    /** The send a call is ({@code Call.attempt}): what fences it when another send supersedes it; 0 otherwise. */
+    public static final String SEND_ATTEMPT = "hubSendAttempt";
     /** When the call to the provider flow was prepared (System.nanoTime), for its timer. */
     static final String CALL_STARTED = "hubCallStarted";
 
@@ -114,7 +116,8 @@ public class FlowAdapter {
         java.util.List<Timeline.Entry> events = pending != null && id != null && id.equals(pending.paymentId())
                 ? pending.drain() : java.util.List.of();
         try (LogContext log = LogContext.with(LogContext.PAYMENT_ID, id)) {
-            decided(exchange, groups.applyOutcome(id, phase, outcome, events));
+            decided(exchange, groups.applyOutcome(id, phase, outcome, events,
+                    exchange.getProperty(SEND_ATTEMPT, 0, Integer.class)));
         }
     }
 
@@ -144,6 +147,7 @@ public class FlowAdapter {
         exchange.setProperty(PROVIDER, call.provider());
         exchange.setProperty(PHASE, call.phase().name());
         exchange.setProperty(ROUTE, call.flow());
+        exchange.setProperty(SEND_ATTEMPT, call.attempt());
         exchange.setProperty(CALL_STARTED, System.nanoTime());
         exchange.setProperty(PENDING_EVENTS, new Timeline.Pending(call.paymentId()));
     }

@@ -26,10 +26,41 @@ public class Outcomes {
 
     private static final Logger LOG = LoggerFactory.getLogger(Outcomes.class);
 
-    private final Mappings mappings;
+    /** The longest Retry-After a provider thread waits out itself; a longer one is left to the poller. */
+    static final java.time.Duration LONGEST_WAIT = java.time.Duration.ofSeconds(10);
+    private static final String THROTTLED_RETRIES = "hubThrottledRetries";
 
-    public Outcomes(Mappings mappings) {
+    private final Mappings mappings;
+    private final int redeliveries;
+
+    public Outcomes(Mappings mappings, @org.springframework.beans.factory.annotation.Value("${hub.dispatch.redeliveries:3}") int redeliveries) {
         this.mappings = mappings;
+        this.redeliveries = redeliveries;
+    }
+
+    /**
+     * Whether a call the provider answered "not processed, retry after ..." ({@link ProviderThrottledException}) is
+     * tried again now, within the send: up to {@code hub.dispatch.redeliveries} times, each after the Retry-After
+     * it gave (one second without one), as long as that is at most {@link #LONGEST_WAIT}; a longer wait is the
+     * poller's, after which the payment is sent again.
+     */
+    public boolean redeliverThrottled(Exchange exchange) {
+        Throwable e = exchange.getException() != null ? exchange.getException() : caught(exchange);
+        java.time.Duration wait = null;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ProviderThrottledException t) {
+                wait = t.retryAfter() == null ? java.time.Duration.ofSeconds(1) : t.retryAfter();
+                break;
+            }
+        }
+        int done = exchange.getProperty(THROTTLED_RETRIES, 0, Integer.class);
+        if (wait == null || done >= redeliveries || wait.compareTo(LONGEST_WAIT) > 0) {
+            return false;
+        }
+        exchange.setProperty(THROTTLED_RETRIES, done + 1);
+        // the error handler's delay before the redelivery, from this header: the provider's own
+        exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
+        return true;
     }
 
     /** Certainly never left the hub (connection refused, TLS refused, circuit open, pool exhausted, no token). */
@@ -40,6 +71,14 @@ public class Outcomes {
             outcome.put("retryAfterSeconds", pue.retryAfter().toSeconds());
         }
         log(exchange, outcome);
+        exchange.getMessage().setBody(outcome);
+    }
+
+    /** A send another one superseded before its next call: it sent nothing more, and its end changes nothing. */
+    public void superseded(Exchange exchange) {
+        ObjectNode outcome = Outcome.of(Outcome.Kind.IGNORED, describe(caught(exchange)));
+        LOG.info("Provider call for payment {} in route {}: {}", exchange.getProperty("hubPaymentId"),
+                exchange.getFromRouteId(), Json.write(outcome));
         exchange.getMessage().setBody(outcome);
     }
 

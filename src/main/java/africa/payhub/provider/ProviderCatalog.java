@@ -149,10 +149,40 @@ public class ProviderCatalog implements Carriers {
     }
 
     @Override
+    public String referenceAt(String provider, String paymentId, String providerReference) {
+        String expression = Optional.ofNullable(providers.get(provider)).map(p -> p.declaration().reference())
+                .orElse(null);
+        if (expression == null) {
+            return providerReference;
+        }
+        com.fasterxml.jackson.databind.JsonNode seen = mappings.evaluate(expression, africa.payhub.canonical.Json.object()
+                .set("payment", africa.payhub.canonical.Json.object().put("paymentId", paymentId)
+                        .put("providerReference", providerReference)));
+        return seen == null || seen.isNull() || seen.isMissingNode() ? providerReference : seen.asText();
+    }
+
+    @Override
+    public boolean chain(String provider, String operation) {
+        Provider p = providers.get(provider);
+        ProviderDeclaration.Operation op = p == null || operation == null ? null : p.declaration().operations().get(operation);
+        return op != null && op.needs().stream().map(p.declaration().resources()::get)
+                .anyMatch(r -> r != null && ("payment".equals(r.scope()) || "call".equals(r.scope())));
+    }
+
+    /** The HTTP statuses the provider documents as "not processed" ({@code resend.notProcessed}). */
+    public List<Integer> notProcessed(String provider) {
+        Provider p = providers.get(provider);
+        return p == null ? List.of() : p.declaration().resend().notProcessed();
+    }
+
+    @Override
     public ResendRule resend(String provider) {
         ProviderDeclaration.Resend r = Optional.ofNullable(providers.get(provider))
-                .map(p -> p.declaration().resend()).orElse(new ProviderDeclaration.Resend(null, null));
-        return new ResendRule(r.rejectsDuplicates(), r.maxHold());
+                .map(p -> p.declaration().resend()).orElse(new ProviderDeclaration.Resend(null, null, null, null, null));
+        boolean confirm = r.notFound() != null;
+        return new ResendRule(r.rejectsDuplicates(), r.maxHold(), confirm ? r.notFound().queries() : 0,
+                confirm ? r.notFound().window() : null,
+                r.evidence() == null ? null : r.evidence().kind() + ": " + r.evidence().source());
     }
 
     @Override

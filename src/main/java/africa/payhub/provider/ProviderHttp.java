@@ -51,10 +51,10 @@ public class ProviderHttp {
     private final ProviderCatalog providers;
 
     public ProviderHttp(Timeline timeline, DataTimeline dataTimeline, TokenCache tokens, ProviderCatalog providers) {
-        this.providers = providers;
         this.timeline = timeline;
         this.dataTimeline = dataTimeline;
         this.tokens = tokens;
+        this.providers = providers;
     }
 
     /**
@@ -189,6 +189,11 @@ public class ProviderHttp {
             exchange.removeProperty(SAVED_REQUEST);
             msg.setBody(body);
             return;
+        }
+        if (providers.notProcessed(provider).contains(status)) {
+            // documented by the provider as "not processed" (its declaration's resend.notProcessed, e.g. a 429):
+            // sent again, after the wait it asks for
+            throw new ProviderThrottledException(provider, status, retryAfter(msg.getHeader("Retry-After", String.class)));
         }
         if (status == 429 || status == 503) {
             // an answer: a gateway may say 503 after the provider processed the request, so the outcome is

@@ -18,8 +18,13 @@ import org.springframework.stereotype.Component;
  * <p>Creation is claimed first: the insert of a CREATING row is the lock, across threads and hub
  * instances. The claimant creates the resource and records its code; anyone else finds the claim and
  * waits for it (or, past {@link #WAIT}, is told the resource is not ready, which nothing sent, so the
- * payment is tried again later). A failed creation drops its claim; a claim whose creator died is taken
- * over after its lease.</p>
+ * payment is tried again later). Each claim carries a token of its own: only its holder records the resource
+ * or gives the claim up, so a creator whose claim was taken over can no longer undo the new one's. A creation
+ * that certainly made nothing (a refusal, a request that never left) drops its claim; any other failure (no
+ * answer, a 5xx, a creator that stopped) leaves it to be taken over at once, and a claim whose creator died is
+ * taken over after its lease: either way its new creator is told so, because the first one's request may have
+ * reached the provider, and a resource that declares how to find one ({@code find}) is looked for before it is
+ * made again.</p>
  */
 @Component("providerResources")
 public class ProviderResources {
@@ -76,14 +81,27 @@ public class ProviderResources {
      * provider's description of it) when the hub has none yet; at most one creator at a time, anywhere.
      */
     public String ensure(String provider, String kind, String owner, String key, Supplier<Created> create) {
+        return ensure(provider, kind, owner, key, takenOver -> create.get());
+    }
+
+    /** Makes a resource whose claim this caller holds; {@code takenOver}: the claim's first creator died mid-way. */
+    @FunctionalInterface
+    public interface Creator {
+        Created create(boolean takenOver);
+    }
+
+    /** As {@link #ensure(String, String, String, String, Supplier)}, telling the creator when it took a dead one's claim. */
+    public String ensure(String provider, String kind, String owner, String key, Creator create) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             Optional<String> known = find(provider, kind, owner, key);
             if (known.isPresent()) {
                 return known.get();
             }
-            if (claim(provider, kind, owner, key)) {
-                return createClaimed(provider, kind, owner, key, create);
+            String token = java.util.UUID.randomUUID().toString();
+            Claim claim = claim(provider, kind, owner, key, token);
+            if (claim != Claim.NONE) {
+                return createClaimed(provider, kind, owner, key, token, claim, () -> create.create(claim == Claim.TAKEN_OVER));
             }
             if (System.nanoTime() > deadline) {
                 throw new ProviderUnavailableException(provider, 0, null, provider + " " + kind
@@ -109,46 +127,85 @@ public class ProviderResources {
                 .update();
     }
 
-    /** Inserts the claim, or takes over one whose lease ran out; true when this caller now creates. */
-    private boolean claim(String provider, String kind, String owner, String key) {
+    private enum Claim { NONE, NEW, TAKEN_OVER }
+
+    /** Inserts the claim, or takes over one whose lease ran out; whether (and how) this caller now creates. */
+    private Claim claim(String provider, String kind, String owner, String key, String token) {
         int inserted = jdbc.sql("""
-                        INSERT INTO provider_resources (provider, kind, owner, natural_key, state, claimed_until)
-                        VALUES (:provider, :kind, :owner, :key, 'CREATING', now() + CAST(:lease AS interval))
+                        INSERT INTO provider_resources (provider, kind, owner, natural_key, state, claimed_until, claim_token)
+                        VALUES (:provider, :kind, :owner, :key, 'CREATING', now() + CAST(:lease AS interval), :token)
                         ON CONFLICT DO NOTHING""")
                 .param("provider", provider).param("kind", kind).param("owner", owner).param("key", key)
-                .param("lease", LEASE.toSeconds() + " seconds").update();
+                .param("lease", LEASE.toSeconds() + " seconds").param("token", token).update();
         if (inserted == 1) {
-            return true;
+            return Claim.NEW;
         }
         return jdbc.sql("""
-                        UPDATE provider_resources SET claimed_until = now() + CAST(:lease AS interval)
+                        UPDATE provider_resources SET claimed_until = now() + CAST(:lease AS interval), claim_token = :token
                         WHERE provider = :provider AND kind = :kind AND owner = :owner AND natural_key = :key
                           AND state = 'CREATING' AND claimed_until < now()""")
                 .param("provider", provider).param("kind", kind).param("owner", owner).param("key", key)
-                .param("lease", LEASE.toSeconds() + " seconds").update() == 1;
+                .param("lease", LEASE.toSeconds() + " seconds").param("token", token).update() == 1
+                ? Claim.TAKEN_OVER : Claim.NONE;
     }
 
-    private String createClaimed(String provider, String kind, String owner, String key, Supplier<Created> create) {
+    /**
+     * Whether a failed creation certainly made nothing at the provider: it refused, or the request never left
+     * (the classes {@code routes/core/provider-errors.camel.yaml} treats as not sent), or the send that made it was
+     * superseded before the call.
+     */
+    static boolean madeNothing(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause()) {
+            if (c instanceof ProviderRejectedException || c instanceof ProviderUnavailableException
+                    || c instanceof TokenRejectedException || c instanceof ProviderAuthenticationException
+                    || c instanceof SendSupersededException || c instanceof java.net.ConnectException
+                    || c instanceof java.net.UnknownHostException || c instanceof java.net.NoRouteToHostException
+                    || c instanceof javax.net.ssl.SSLHandshakeException
+                    || c instanceof org.apache.hc.client5.http.ConnectTimeoutException
+                    || c instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException
+                    || c instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException
+                    || c instanceof io.github.resilience4j.bulkhead.BulkheadFullException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String createClaimed(String provider, String kind, String owner, String key, String token, Claim claim,
+                                 Supplier<Created> create) {
         Created created;
         try {
             created = create.get();
         } catch (RuntimeException e) {
-            jdbc.sql("""
+            // nothing made (by the claim's only creator): the claim goes; perhaps made, or taken over from a creator
+            // that may have made it: the next creator takes it over at once, and looks first
+            jdbc.sql(claim == Claim.NEW && madeNothing(e) ? """
                             DELETE FROM provider_resources
                             WHERE provider = :provider AND kind = :kind AND owner = :owner AND natural_key = :key
-                              AND state = 'CREATING'""")
-                    .param("provider", provider).param("kind", kind).param("owner", owner).param("key", key).update();
+                              AND state = 'CREATING' AND claim_token = :token""" : """
+                            UPDATE provider_resources SET claimed_until = now() - interval '1 millisecond'
+                            WHERE provider = :provider AND kind = :kind AND owner = :owner AND natural_key = :key
+                              AND state = 'CREATING' AND claim_token = :token""")
+                    .param("provider", provider).param("kind", kind).param("owner", owner).param("key", key)
+                    .param("token", token).update();
             throw e;
         }
-        jdbc.sql("""
-                        UPDATE provider_resources SET state = 'CREATED', provider_code = :code,
-                            detail = CAST(:detail AS jsonb), claimed_until = NULL
-                        WHERE provider = :provider AND kind = :kind AND owner = :owner AND natural_key = :key""")
-                .param("provider", provider).param("kind", kind).param("owner", owner).param("key", key)
-                .param("code", created.code())
-                .param("detail", created.detail() == null ? null : Json.write(Redactor.redact(created.detail())))
-                .update();
-        return created.code();
+        // recorded by the claim's holder; a creator whose claim was taken over records it only if no one has yet
+        // (it was made: the first one made is the one kept), else takes the one recorded
+        String detail = created.detail() == null ? null : Json.write(Redactor.redact(created.detail()));
+        for (String whose : new String[] {"AND claim_token = :token", ""}) {
+            int recorded = jdbc.sql("""
+                            UPDATE provider_resources SET state = 'CREATED', provider_code = :code,
+                                detail = CAST(:detail AS jsonb), claimed_until = NULL, claim_token = NULL
+                            WHERE provider = :provider AND kind = :kind AND owner = :owner AND natural_key = :key
+                              AND state = 'CREATING' """ + whose)
+                    .param("provider", provider).param("kind", kind).param("owner", owner).param("key", key)
+                    .param("code", created.code()).param("detail", detail).param("token", token).update();
+            if (recorded == 1) {
+                return created.code();
+            }
+        }
+        return find(provider, kind, owner, key).orElse(created.code());
     }
 
     /** A resource just created at the provider: its code and what the provider said about it. */

@@ -15,6 +15,7 @@ import africa.payhub.canonical.Refusal;
 import africa.payhub.config.ClientRegistry;
 import africa.payhub.config.ProviderDeclaration;
 import africa.payhub.payment.Payment;
+import africa.payhub.payment.PaymentFlow;
 import africa.payhub.payment.PaymentStatus;
 import africa.payhub.payment.PaymentStore;
 import africa.payhub.payment.Timeline;
@@ -38,6 +39,13 @@ import org.springframework.stereotype.Component;
  *       after each status query.</li>
  * </ul>
  * A status query runs its declared {@code uses} only: it never creates anything.
+ *
+ * <p>A send whose operation {@code needs} resources is a chain of calls. Before each call of it goes, the step is
+ * recorded durably ({@link PaymentFlow#markStep}): a resource step says that nothing of the payment's own request
+ * has left, and the request's own step, written just before it goes, that from then on it may have. So a hub
+ * that dies mid-chain leaves what a restart needs: go on from the recorded steps (nothing was sent), or ask the
+ * provider (the request may have left). The marks are fenced by the send's number: a send another one
+ * superseded (its hub stalled past the resend guard) finds out before its next call and sends nothing more.
  */
 @Component("steps")
 public class Steps {
@@ -54,11 +62,14 @@ public class Steps {
     private final Timeline timeline;
     private final ClientRegistry clients;
     private final PaymentStore store;
+    private final PaymentFlow rules;
 
     public Steps(ProviderCatalog providers, ProviderResources resources, Mappings mappings, Lookups lookups,
-                 ProducerTemplate template, Timeline timeline, ClientRegistry clients, PaymentStore store) {
+                 ProducerTemplate template, Timeline timeline, ClientRegistry clients, PaymentStore store,
+                 PaymentFlow rules) {
         this.clients = clients;
         this.store = store;
+        this.rules = rules;
         this.providers = providers;
         this.resources = resources;
         this.mappings = mappings;
@@ -162,13 +173,20 @@ public class Steps {
             for (String check : op.checks()) {
                 check(provider, check, input);
             }
+            int attempt = exchange.getProperty(FlowAdapter.SEND_ATTEMPT, 0, Integer.class);
+            Marks marks = attempt == 0 || !providers.chain(provider, operation) ? null
+                    : new Marks(provider, input.path("payment").path("paymentId").asText(), attempt);
             try {
-                ensureAll(provider, op.needs(), input);
+                ensureAll(provider, op.needs(), input, marks);
                 if (op.lookupFirst()) {
                     lookups.beforeSending(provider, input);
                 }
+                if (marks != null) {
+                    // the payment's own request goes next: from here it may reach the provider
+                    marks.step(rules, REQUEST, true);
+                }
             } catch (ProviderRejectedException | TokenRejectedException | ProviderUnavailableException
-                     | MappingException e) {
+                     | MappingException | SendSupersededException e) {
                 throw e;
             } catch (RuntimeException e) {
                 // a call made to prepare the payment failed (a lookup answered 503, timed out): the payment's
@@ -324,10 +342,39 @@ public class Steps {
         return n.isNumber() ? n.decimalValue() : new BigDecimal(n.asText().trim());
     }
 
+    /** The step name of the payment's own request, in {@code payments.send_step}. */
+    static final String REQUEST = "request";
+
+    /**
+     * The steps one send of a chain marks ({@link PaymentFlow#markStep}): each before its call goes, and its own
+     * request last, fenced by the send's number (a superseded send finds out there and sends nothing more).
+     */
+    private static final class Marks {
+        private final String provider;
+        private final String paymentId;
+        private final int attempt;
+
+        Marks(String provider, String paymentId, int attempt) {
+            this.provider = provider;
+            this.paymentId = paymentId;
+            this.attempt = attempt;
+        }
+
+        void step(PaymentFlow rules, String step, boolean ownRequest) {
+            if (!rules.markStep(paymentId, attempt, step, ownRequest)) {
+                throw new SendSupersededException(provider, paymentId, attempt, step);
+            }
+        }
+    }
+
     private void ensureAll(String provider, Iterable<String> needs, ObjectNode input) {
+        ensureAll(provider, needs, input, null);
+    }
+
+    private void ensureAll(String provider, Iterable<String> needs, ObjectNode input, Marks marks) {
         for (String need : needs) {
             if (wanted(resource(provider, need), input)) {
-                ObjectNode found = ensure(provider, need, input);
+                ObjectNode found = ensure(provider, need, input, marks);
                 input.with("resources").set(need, found);
             }
         }
@@ -370,6 +417,10 @@ public class Steps {
 
     /** The resource, created once for its scope (or, scope {@code call}, for this call): {@code {code, detail}}. */
     private ObjectNode ensure(String provider, String name, ObjectNode input) {
+        return ensure(provider, name, input, null);
+    }
+
+    private ObjectNode ensure(String provider, String name, ObjectNode input, Marks marks) {
         ProviderDeclaration.Resource r = resource(provider, name);
         if (r.configured() != null) {
             String configured = text(mappings.evaluate(r.configured(), input));
@@ -378,11 +429,12 @@ public class Steps {
             }
         }
         if ("call".equals(r.scope())) {
-            return found(create(provider, name, r, input));
+            return found(create(provider, name, r, input, marks));
         }
         String key = key(provider, name, r, input);
         String owner = owner(provider, name, r, input);
-        String code = resources.ensure(provider, name, owner, key, () -> create(provider, name, r, input));
+        String code = resources.ensure(provider, name, owner, key, (ProviderResources.Creator) takenOver ->
+                takenOver && r.find() != null ? findOrCreate(provider, name, r, input, marks) : create(provider, name, r, input, marks));
         return found(resources.findRow(provider, name, owner, key)
                 .map(row -> new ProviderResources.Created(row.code(), row.detail()))
                 .orElse(new ProviderResources.Created(code, null)));
@@ -400,28 +452,96 @@ public class Steps {
      * Runs the resource's creation flow (which answers {"code", ...}), once, or once per element of its
      * {@code each}; its failure fails the calling flow, unchanged.
      */
-    private ProviderResources.Created create(String provider, String name, ProviderDeclaration.Resource r, ObjectNode input) {
+    private ProviderResources.Created create(String provider, String name, ProviderDeclaration.Resource r, ObjectNode input,
+                                             Marks marks) {
+        return create(provider, name, r, input, marks, List.of());
+    }
+
+    /**
+     * A resource whose first creator died mid-call (its claim was taken over after the lease): its request may
+     * have reached the provider, so it is looked for first, as its declared {@code find} says. Found, it is what
+     * was made; one made per element keeps the elements found and makes only the rest; not found, it is made.
+     */
+    private ProviderResources.Created findOrCreate(String provider, String name, ProviderDeclaration.Resource r,
+                                                   ObjectNode input, Marks marks) {
+        ObjectNode findInput = input.deepCopy();
+        ensureAll(provider, r.needs(), findInput, marks);
+        mark(marks, name);
+        JsonNode found = find(provider, r.find(), findInput);
+        timeline.record(input.path("payment").path("paymentId").asText(), "STEP_FOUND", "hub", Json.object()
+                .put("provider", provider).put("step", name).set("found", found));
+        if (r.each() != null) {
+            List<JsonNode> made = new ArrayList<>();
+            found.path("items").forEach(made::add);
+            return create(provider, name, r, input, marks, made);
+        }
+        String code = found.path("code").asText("");
+        return code.isBlank() ? create(provider, name, r, input, marks) : new ProviderResources.Created(code, found);
+    }
+
+    /**
+     * The declared {@code find} of a resource: its request mapping over the call input, the provider's transport,
+     * its response mapping over the answer ({@code .answer}) beside the call input. A refusal (4xx: e.g. not
+     * found) finds nothing.
+     */
+    private JsonNode find(String provider, ProviderDeclaration.Call find, ObjectNode input) {
+        JsonNode request = mappings.transform(provider + "/" + find.request(), input);
+        Exchange result = template.send("direct:" + provider + "-http", ex -> {
+            ex.setProperty(FlowAdapter.PAYMENT_ID, input.path("payment").path("paymentId").asText(null));
+            ex.getMessage().setBody(request);
+        });
+        if (result.getException() instanceof ProviderRejectedException) {
+            return Json.object();
+        }
+        if (result.getException() != null) {
+            Exception e = result.getException();
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        }
+        ObjectNode seen = input.deepCopy();
+        seen.set("answer", Json.toNode(result.getMessage().getBody()));
+        return mappings.transform(provider + "/" + find.response(), seen);
+    }
+
+    /** As {@link #create(String, String, ProviderDeclaration.Resource, ObjectNode, Marks)}; {@code made}: elements found made. */
+    private ProviderResources.Created create(String provider, String name, ProviderDeclaration.Resource r, ObjectNode input,
+                                             Marks marks, List<JsonNode> made) {
         ObjectNode createInput = input.deepCopy();
-        ensureAll(provider, r.needs(), createInput);
+        ensureAll(provider, r.needs(), createInput, marks);
         String route = "direct:" + (r.flow() != null ? r.flow() : provider + "-" + name + "-create");
         if (r.each() == null) {
+            mark(marks, name);
             return createOne(route, input, createInput);
         }
         JsonNode elements = mappings.evaluate(r.each(), createInput);
-        ArrayNode made = Json.NODES.arrayNode();
+        ArrayNode details = Json.NODES.arrayNode();
         List<String> codes = new ArrayList<>();
         int index = 0;
         for (JsonNode element : elements.isArray() ? elements : Json.NODES.arrayNode()) {
+            if (index < made.size()) {
+                // made by a creator that died mid-way, found at the provider
+                codes.add(made.get(index).path("code").asText());
+                details.add(made.get(index));
+                index++;
+                continue;
+            }
             ObjectNode one = createInput.deepCopy();
             one.set("item", element);
             one.put("itemIndex", index++);
+            mark(marks, name);
             ProviderResources.Created c = createOne(route, input, one);
             codes.add(c.code());
-            made.add(c.detail());
+            details.add(c.detail());
         }
         ObjectNode detail = Json.object();
-        detail.set("items", made);
+        detail.set("items", details);
         return new ProviderResources.Created(codes.isEmpty() ? "-" : String.join(",", codes), detail);
+    }
+
+    /** Before a step's call goes: the step recorded for the send under way (nothing, outside a marked send). */
+    private void mark(Marks marks, String step) {
+        if (marks != null) {
+            marks.step(rules, step, false);
+        }
     }
 
     private ProviderResources.Created createOne(String route, ObjectNode input, ObjectNode createInput) {
