@@ -218,25 +218,40 @@ public class PeriodReconciliation {
 
     /** Every row of the provider's listing for the period, page by page. */
     private List<JsonNode> listing(String provider, ProviderDeclaration.PeriodReconcile declared, Instant from, Instant to) {
-        String method = providers.require(provider).declaration().operatorCalls().get(declared.call()).method();
+        return pages(ACTOR, provider, declared.call(), declared.input(), declared.pageSize(), Reconciliation.MAX_PAGES, from, to)
+                .rows();
+    }
+
+    /** The rows a paged listing gave, and whether it had more than the pages read. */
+    record Pages(List<JsonNode> rows, boolean more) {
+    }
+
+    /**
+     * A provider's listing between two times, through its operator call {@code call} (answering {@code
+     * {"transactions": [...], "last"}}), page by page, at most {@code maxPages}: each call's input fields are JSLT
+     * over {@code {from, to, page, pageSize}} (from and to in epoch milliseconds). The calls are audited as {@code actor}'s.
+     */
+    Pages pages(String actor, String provider, String call, java.util.Map<String, String> fields, int pageSize, int maxPages,
+                Instant from, Instant to) {
+        String method = providers.require(provider).declaration().operatorCalls().get(call).method();
         List<JsonNode> rows = new ArrayList<>();
-        for (int page = 0; page < Reconciliation.MAX_PAGES; page++) {
+        for (int page = 0; page < maxPages; page++) {
             ObjectNode context = Json.object().put("from", from.toEpochMilli()).put("to", to.toEpochMilli())
-                    .put("page", page).put("pageSize", declared.pageSize());
+                    .put("page", page).put("pageSize", pageSize);
             ObjectNode input = Json.object();
-            declared.input().forEach((field, expression) -> {
+            fields.forEach((field, expression) -> {
                 JsonNode v = mappings.evaluate(expression, context);
                 if (v != null && !v.isNull()) {
                     input.set(field, v);
                 }
             });
-            JsonNode result = calls.call(ACTOR, provider, declared.call(), method, input);
+            JsonNode result = calls.call(actor, provider, call, method, input);
             result.path("transactions").forEach(rows::add);
             if (result.path("last").asBoolean(true) || result.path("transactions").isEmpty()) {
-                break;
+                return new Pages(rows, false);
             }
         }
-        return rows;
+        return new Pages(rows, true);
     }
 
     private Optional<ProviderDeclaration.PeriodReconcile> declared(String provider) {
