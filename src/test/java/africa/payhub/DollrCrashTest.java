@@ -85,7 +85,9 @@ class DollrCrashTest extends HubTestSupport {
             }
             CountDownLatch latch = new CountDownLatch(1);
             thaw.put(paymentId, latch);
-            frozenSend.put(paymentId, e.getProperty("hubSendAttempt", 0, Integer.class));
+            // the send that stops: the payment's latest (a step's call runs on an exchange of its own)
+            frozenSend.put(paymentId, jdbc.sql("SELECT send_attempts FROM payments WHERE id = :id").param("id", paymentId)
+                    .query(Integer.class).single());
             try {
                 latch.await(180, TimeUnit.SECONDS);
             } catch (InterruptedException interrupted) {
