@@ -887,7 +887,7 @@ public class PaymentFlow {
         // once) is not taken for this one's change
         Payment p = store.lock(found.id()).orElseThrow(() -> new IllegalStateException("no payment " + found.id()));
         PaymentStatus before = p.status();
-        Decision decision = applyOutcome(p, Phase.WEBHOOK, outcome, List.of());
+        Decision decision = applyOutcome(p, Phase.WEBHOOK, outcome, List.of(), 0);
         PaymentStatus after = store.find(p.id()).orElseThrow().status();
         return new WebhookResult(before == after ? "NO_CHANGE" : "APPLIED", p.id(), decision);
     }
