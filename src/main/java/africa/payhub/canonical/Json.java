@@ -21,29 +21,57 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The hub's one JSON configuration for money: decimals stay {@link java.math.BigDecimal} end to end
- * (never double), duplicate keys and trailing garbage are errors.
+ * (never double), trailing garbage is an error.
+ *
+ * <p>A key repeated in one object is read two ways, by who wrote it. What a client sends the hub
+ * ({@link #parse}: payments, cards, authorizations, lookups, operator calls) is refused: one message, one
+ * meaning. A client's gateway, its signing layer or its logs may read the first of two {@code "amount"}s
+ * where the hub would read the last, so the hub accepts no message two readers could read differently.
+ * What a provider sends ({@link #answer} and {@link #toNode}: its answers, error bodies and webhooks) is
+ * read as any JSON reader of the provider's own document reads it, the last value winning: the provider
+ * already acted on what it sent, and refusing to read its answer would only turn a known outcome into an
+ * unknown one (Lipad's documented reversal answer repeats {@code "transaction_id"}).</p>
  */
 public final class Json {
 
     public static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .nodeFactory(NODES)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+    /** For what clients send: a repeated key is an error. */
+    public static final ObjectMapper MAPPER = builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .findAndAddModules()
             .build();
+
+    /** For what providers send (answers, errors, webhooks) and what the hub wrote itself: the last of a repeated key wins. */
+    public static final ObjectMapper ANSWERS = builder().build();
+
+    private static JsonMapper.Builder builder() {
+        return JsonMapper.builder()
+                .nodeFactory(NODES)
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .findAndAddModules();
+    }
 
     private Json() {
     }
 
+    /** What a client sent: a key repeated in an object is refused. */
     public static JsonNode parse(byte[] bytes) throws IOException {
         return MAPPER.readTree(bytes);
     }
 
-    /** Parses text or bytes or a node into a node; for beans that receive whatever a route carries. */
+    /** What a provider sent (an answer, an error body, a webhook): a repeated key is read at its last value. */
+    public static JsonNode answer(byte[] bytes) throws IOException {
+        return ANSWERS.readTree(bytes);
+    }
+
+    /**
+     * Parses text or bytes or a node into a node; for beans that receive whatever a route carries: provider
+     * answers (a repeated key read at its last value, see {@link #answer}) and the hub's own JSON. Never for
+     * what a client sent, which {@link #parse} reads.
+     */
     public static JsonNode toNode(Object body) {
         try {
             if (body == null) {
@@ -53,16 +81,16 @@ public final class Json {
                 return node;
             }
             if (body instanceof byte[] bytes) {
-                return bytes.length == 0 ? NODES.nullNode() : MAPPER.readTree(bytes);
+                return bytes.length == 0 ? NODES.nullNode() : ANSWERS.readTree(bytes);
             }
             if (body instanceof String text) {
-                return text.isBlank() ? NODES.nullNode() : MAPPER.readTree(text);
+                return text.isBlank() ? NODES.nullNode() : ANSWERS.readTree(text);
             }
             if (body instanceof java.io.InputStream in) {
                 byte[] bytes = in.readAllBytes();
-                return bytes.length == 0 ? NODES.nullNode() : MAPPER.readTree(bytes);
+                return bytes.length == 0 ? NODES.nullNode() : ANSWERS.readTree(bytes);
             }
-            return MAPPER.valueToTree(body);
+            return ANSWERS.valueToTree(body);
         } catch (IOException e) {
             throw new UncheckedIOException("not JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
         }

@@ -109,7 +109,7 @@ public class Webhooks {
         }
         JsonNode event;
         try {
-            event = Json.parse(body);
+            event = Json.answer(body); // what the provider signed, read as its document reads it
         } catch (java.io.IOException e) {
             event = null;
         }
@@ -130,7 +130,7 @@ public class Webhooks {
     private void verifyEchoedToken(String provider, Provider account, byte[] body, Exchange exchange) {
         JsonNode parsed;
         try {
-            parsed = Json.parse(body);
+            parsed = Json.answer(body);
         } catch (java.io.IOException | RuntimeException e) {
             parsed = null;
         }

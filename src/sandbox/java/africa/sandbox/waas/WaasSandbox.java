@@ -2,6 +2,7 @@ package africa.sandbox.waas;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -49,6 +50,11 @@ import org.springframework.web.bind.annotation.RestController;
  * <p>Faults, chosen by the transaction narration: {@code SANDBOX:UNAVAILABLE} answers 503 unprocessed to the
  * first request for a reference; {@code SANDBOX:LOST} posts the transaction and holds the answer past the
  * hub's read timeout; {@code SANDBOX:ERROR} posts it and answers 500. Tokens can be expired on demand.</p>
+ *
+ * <p>A reversal is answered as the document's example is written (lines 300-340): the destination
+ * transaction names {@code "transaction_id"} a second time, at its end. On demand the next reversal of a
+ * transaction is answered with given bytes instead (a documented example, replayed verbatim), after it is
+ * posted to the ledger as usual.</p>
  */
 @RestController
 @RequestMapping(path = "/sandbox/waas", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -59,6 +65,8 @@ public class WaasSandbox {
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final AtomicInteger logins = new AtomicInteger();
+    /** Answers given for the next reversal of a transaction, by its id: sent as they are. */
+    private final Map<String, byte[]> reversalAnswers = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final Path stateFile;
 
@@ -245,15 +253,48 @@ public class WaasSandbox {
     }
 
     @PostMapping(path = "/api/v1/transactions/{id}", consumes = MediaType.ALL_VALUE)
-    public ResponseEntity<JsonNode> reverse(@RequestHeader(value = "Authorization", required = false) String auth,
-                                            @PathVariable String id, @RequestParam(value = "command", required = false) String command,
-                                            @RequestBody(required = false) String body) {
-        return guarded(auth, () -> {
+    public ResponseEntity<byte[]> reverse(@RequestHeader(value = "Authorization", required = false) String auth,
+                                          @PathVariable String id, @RequestParam(value = "command", required = false) String command,
+                                          @RequestBody(required = false) String body) {
+        ResponseEntity<JsonNode> posted = guarded(auth, () -> {
             if (!"REVERSE".equals(command)) {
                 throw new WaasLedger.Refused(400, "VALIDATION_ERROR", "command must be REVERSE");
             }
             return pair(ledger.reverse(id));
         });
+        if (!posted.getStatusCode().is2xxSuccessful()) {
+            return ResponseEntity.status(posted.getStatusCode()).contentType(MediaType.APPLICATION_JSON)
+                    .body(SandboxJson.write(posted.getBody()).getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] given = reversalAnswers.remove(id);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body(given != null ? given : asDocumented((ObjectNode) posted.getBody()));
+    }
+
+    /**
+     * A reversal's two legs written as the document writes its example (wallet-as-a-service.txt lines
+     * 300-340): {@code "transaction_id"} once more at the end of the destination transaction.
+     */
+    private static byte[] asDocumented(ObjectNode pair) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (com.fasterxml.jackson.core.JsonGenerator g = SandboxJson.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeFieldName("source_transaction");
+            g.writeTree(pair.get("source_transaction"));
+            g.writeObjectFieldStart("destination_transaction");
+            JsonNode destination = pair.get("destination_transaction");
+            for (var it = destination.fields(); it.hasNext(); ) {
+                var field = it.next();
+                g.writeFieldName(field.getKey());
+                g.writeTree(field.getValue());
+            }
+            g.writeStringField("transaction_id", destination.path("transaction_id").asText());
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     /** Not in the published documents: the status query the hub can be switched to (an assumption). */
@@ -269,6 +310,16 @@ public class WaasSandbox {
     }
 
     // ---------------------------------------------------------------- fault injection and inspection
+
+    /**
+     * The next reversal of transaction {@code id} is posted to the ledger as usual and answered with exactly
+     * these bytes: a documented example replayed verbatim.
+     */
+    @PostMapping(path = "/_control/transactions/{id}/reversal-answer", consumes = MediaType.ALL_VALUE)
+    public Map<String, Object> reversalAnswer(@PathVariable String id, @RequestBody byte[] answer) {
+        reversalAnswers.put(id, answer);
+        return Map.of("transaction", id, "bytes", answer.length);
+    }
 
     @PostMapping("/_control/expire-tokens")
     public Map<String, Object> expireTokens() {
