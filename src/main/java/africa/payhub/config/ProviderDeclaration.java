@@ -310,11 +310,13 @@ public record ProviderDeclaration(
      * a card posted to a payment waiting for one ({@code POST /api/v1/payments/{id}/card}); its request
      * mapping names the card's fields as {@code {"_transient": "card.number"}} placeholders, filled in after
      * the request is recorded, so the card never reaches a mapping, the timeline, a table or a log.
+     * {@code cardNext}: a second call with the same card, made at once when the charge's answer comes to
+     * the provider status it names (e.g. 3-D Secure authorized through a call of its own).
      */
     public record Operation(String request, String response, String flow, Call status, List<String> needs,
                             List<Use> uses, String records, boolean lookupFirst, Call authorize,
                             Call resendAuthorization, List<String> checks, Map<String, String> result,
-                            List<String> onSuccess, Reconcile reconcile, Call card) {
+                            List<String> onSuccess, Reconcile reconcile, Call card, CardStep cardNext) {
         public Operation {
             needs = needs == null ? List.of() : needs;
             uses = uses == null ? List.of() : uses;
@@ -325,6 +327,23 @@ public record ProviderDeclaration(
 
         public Call call() {
             return new Call(request, response, flow, null, null);
+        }
+    }
+
+    /**
+     * A card call that follows the charge with the same card, while it is still in memory: made when the
+     * charge's outcome has provider status {@code when}, through {@code request} and {@code response} (or a
+     * route file, {@code flow}); its outcome is the payment's.
+     */
+    public record CardStep(String when, String request, String response, String flow) {
+        public CardStep {
+            if (when == null || when.isBlank()) {
+                throw new IllegalArgumentException("cardNext: when (the charge's provider status it follows) is required");
+            }
+        }
+
+        public boolean templated() {
+            return flow == null;
         }
     }
 

@@ -1,6 +1,7 @@
 package africa.payhub.provider;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Refusal;
@@ -20,7 +21,9 @@ import org.springframework.stereotype.Component;
  * this call's memory and in the exchange that carries it ({@link ProviderAuth#TRANSIENT}, filled into the
  * request after the request was recorded with placeholders); it never reaches a mapping, the timeline, a
  * table, a log or an error message. A payment is charged once: an unknown outcome is resolved by status
- * query with our reference, never by sending the card again (a second post is refused).
+ * query with our reference, never by sending the card again (a second post is refused). A provider that asks
+ * for the same card once more (3-D Secure authorized through a call of its own, the operation's declared
+ * {@code cardNext}) gets it in the same request, before the card is forgotten.
  */
 @Component("cardCharges")
 public class CardCharges {
@@ -55,22 +58,39 @@ public class CardCharges {
         ObjectNode values = Json.object();
         values.set("card", Json.object().put("number", card.number()).put("expiryMonth", card.expiryMonth())
                 .put("expiryYear", card.expiryYear()).put("cvv", card.cvv()).put("pin", card.pin()));
+        try {
+            Outcome outcome = send(flow, call, values, "the card charge ended without an answer");
+            if (outcome.kind() == Outcome.Kind.NOT_SENT) {
+                rules.cardNotSent(paymentId, outcome.reason());
+                throw Refusal.unavailable(p.provider() + " could not be reached; the card was not sent, post it again");
+            }
+            Optional<ProviderCatalog.CardNext> next = providers.cardNext(p.provider(), p.operation())
+                    .filter(n -> n.when().equals(outcome.providerStatus()));
+            rules.applyOutcome(paymentId, Decision.Phase.SEND, outcome);
+            if (next.isPresent()) {
+                // the provider asks for the same card again (3-D Secure through a call of its own): now, while the
+                // card is still in memory; the charge reached it, so a call that never left leaves the payment
+                // waiting as the charge's answer said, for its status query
+                Outcome then = send(next.get().flow(), call, values, "the card's next call ended without an answer");
+                if (then.kind() != Outcome.Kind.NOT_SENT) {
+                    rules.applyOutcome(paymentId, Decision.Phase.SEND, then);
+                }
+            }
+        } finally {
+            values.removeAll();
+        }
+        return payments.visible(paymentId, clientScope);
+    }
+
+    /** One card call through {@code flow} with the card as transient values: its outcome. */
+    private Outcome send(String flow, Call call, ObjectNode values, String noAnswer) {
         Exchange result = template.send("direct:" + flow, ex -> {
             ex.setProperty(FlowAdapter.PAYMENT_ID, call.paymentId());
             ex.setProperty(ProviderAuth.TRANSIENT, values);
-            ex.getMessage().setBody(call.input());
+            ex.getMessage().setBody(call.input().deepCopy());
         });
-        values.removeAll();
-        JsonNode answer = Json.toNode(result.getMessage().getBody());
-        Outcome outcome = result.getException() != null
-                ? Outcome.from(Outcome.of(Outcome.Kind.UNKNOWN, "the card charge ended without an answer"))
-                : Outcome.from(answer);
-        if (outcome.kind() == Outcome.Kind.NOT_SENT) {
-            rules.cardNotSent(paymentId, outcome.reason());
-            throw Refusal.unavailable(p.provider() + " could not be reached; the card was not sent, post it again");
-        }
-        rules.applyOutcome(paymentId, Decision.Phase.SEND, outcome);
-        return payments.visible(paymentId, clientScope);
+        return result.getException() != null ? Outcome.from(Outcome.of(Outcome.Kind.UNKNOWN, noAnswer))
+                : Outcome.from(Json.toNode(result.getMessage().getBody()));
     }
 
     /** The card's shape: each problem names the field, never its value. */

@@ -154,7 +154,17 @@ public final class Provider {
      * {@code .config.wallets.accountTypeCode}); booleans and numbers typed, numbers exact.
      */
     public ObjectNode publicSettings() {
-        // read once: every provider call's input carries them, and settings do not change while the hub runs
+        // read once while the environment holds the same property sources (every provider call's input carries
+        // them): a setting an operator changes by adding a source is seen at once, as setting() sees it
+        if (env instanceof ConfigurableEnvironment) {
+            Read current = current((ConfigurableEnvironment) env);
+            ObjectNode read = current.settings;
+            if (read == null) {
+                read = readPublicSettings();
+                current.settings = read;
+            }
+            return read.deepCopy();
+        }
         ObjectNode read = settings;
         if (read == null) {
             read = readPublicSettings();
@@ -209,20 +219,27 @@ public final class Provider {
         if (!(env instanceof ConfigurableEnvironment configurable)) {
             return env.getProperty("hub.providers." + name() + "." + key);
         }
+        return current(configurable).values.computeIfAbsent(key,
+                k -> Optional.ofNullable(env.getProperty("hub.providers." + name() + "." + k))).orElse(null);
+    }
+
+    /** The settings read while the environment holds its current property sources (a new one after a change). */
+    private Read current(ConfigurableEnvironment configurable) {
         Read read = this.read;
         MutablePropertySources sources = configurable.getPropertySources();
         if (read == null || !read.sameSources(sources)) {
             read = new Read(sources);
             this.read = read;
         }
-        return read.values.computeIfAbsent(key,
-                k -> Optional.ofNullable(env.getProperty("hub.providers." + name() + "." + k))).orElse(null);
+        return read;
     }
 
     /** Settings read while the environment held these property sources (compared by identity, in order). */
     private static final class Read {
         private final Object[] sources;
         private final Map<String, Optional<String>> values = new ConcurrentHashMap<>();
+        /** The public settings (.config of the mappings) as read from these sources, once. */
+        private volatile ObjectNode settings;
 
         Read(MutablePropertySources sources) {
             this.sources = sources.stream().toArray();

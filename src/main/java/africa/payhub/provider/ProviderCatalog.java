@@ -136,6 +136,18 @@ public class ProviderCatalog implements Carriers {
                 .filter(this::hasRoute);
     }
 
+    /** The card call that follows a charge answered with provider status {@code when}: its running route. */
+    public record CardNext(String when, String flow) {
+    }
+
+    /** The declared card call that follows a charge of the operation (3-D Secure, ...), if any runs. */
+    public Optional<CardNext> cardNext(String provider, String operation) {
+        return provider(provider).flatMap(p -> Optional.ofNullable(p.declaration().operations().get(operation)))
+                .map(ProviderDeclaration.Operation::cardNext)
+                .map(c -> new CardNext(c.when(), c.flow() != null ? c.flow() : routeId(provider, operation) + "-card-next"))
+                .filter(c -> hasRoute(c.flow()));
+    }
+
     /** The running route that sends a data request of this kind to the provider, e.g. stub-data-insights. */
     public Optional<String> dataFlow(String provider, String kind) {
         return provider(provider).flatMap(p -> Optional.ofNullable(p.declaration().data().get(kind))

@@ -130,6 +130,9 @@ public class ProviderRoutes implements CamelContextConfiguration, HealthIndicato
             if (op.card() != null && op.card().templated()) {
                 out.add(call(id + "-card", name, "", "status", op.card().request(), op.card().response()));
             }
+            if (op.cardNext() != null && op.cardNext().templated()) {
+                out.add(call(id + "-card-next", name, "", "status", op.cardNext().request(), op.cardNext().response()));
+            }
             if (op.resendAuthorization() != null && op.resendAuthorization().templated()) {
                 out.add(fetch(id + "-authorize-resend", name, op.resendAuthorization().request(),
                         op.resendAuthorization().response()));
