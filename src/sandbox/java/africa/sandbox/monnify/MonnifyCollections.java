@@ -33,7 +33,9 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code provider-docs/monnify-api-reference.txt} and provider-facts A3-A6: Initialize Transaction, Pay With
  * Bank Transfer (a one-time account), Charge Card with the document's test cards (4111111111111111 pays,
  * 5060995994247093 asks for the OTP 123456, 4000000000000002 asks for 3-D Secure, 4111111111111110 is
- * declined), Authorize OTP, Charge Card Token, the transaction status (by paymentReference or
+ * declined), Authorize OTP (at the charge's path, as the document writes it, lines 365-421, and at
+ * /cards/otp/authorize), Authorize 3DS Card (lines 423-513: the bank's page for a card the charge said
+ * needs 3-D Secure), Charge Card Token, the transaction status (by paymentReference or
  * transactionReference), refunds and their status, and the SUCCESSFUL_TRANSACTION, SUCCESSFUL_REFUND and
  * FAILED_REFUND webhooks signed as Monnify signs them. It never keeps a card: only its last four digits.
  * Controls under {@code /_control/collections}: the customer transfers an amount into the one-time account
@@ -47,6 +49,7 @@ public class MonnifyCollections {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter PAID_ON = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     private static final String OTP = "123456";
+    private static final String SECURE_3D_CARD = "4000000000000002";
 
     private final MonnifySandbox monnify;
     private final MonnifySandboxProperties account;
@@ -152,6 +155,9 @@ public class MonnifyCollections {
         }
         JsonNode req = named.request();
         Txn txn = named.txn();
+        if (req.has("tokenId") && req.has("token") && !req.has("card")) {
+            return authorizeOtp(txn, req); // Authorize OTP, posted where the document posts it (line 369)
+        }
         String number = req.path("card").path("number").asText("");
         txn.charges.incrementAndGet();
         if (!number.matches("[0-9]{12,19}") || !req.path("card").path("cvv").asText("").matches("[0-9]{3,4}")) {
@@ -173,12 +179,12 @@ public class MonnifyCollections {
                         .put("message", "Kindly enter the OTP sent to 234805***1111 (sandbox: 123456)").putNull("authData"));
                 answer = MonnifySandbox.ok(b);
             }
-            case "4000000000000002" -> {
+            case SECURE_3D_CARD -> {
+                // ASSUMPTION (the document shows no charge of a 3-D Secure card): the charge says the card needs
+                // 3-D Secure; the bank's page comes from Authorize 3DS Card, the one answer showing it (498-513)
                 txn.card(last4, false);
-                ObjectNode b = chargeBody(txn, "BANK_AUTHORIZATION_REQUIRED", "3D Secure Authorization required");
-                b.set("secure3dData", SandboxJson.object().put("id", txn.amount.toPlainString() + "-" + txn.transactionReference.hashCode())
-                        .put("redirectUrl", "https://sandbox.sdk.monnify.com/3ds/" + txn.transactionReference));
-                answer = MonnifySandbox.ok(b);
+                txn.awaiting3ds = true;
+                answer = chargeAnswer(txn, "BANK_AUTHORIZATION_REQUIRED", "3D Secure Authorization required");
             }
             default -> {
                 txn.status = "FAILED";
@@ -199,8 +205,39 @@ public class MonnifyCollections {
         if (named.refusal() != null) {
             return named.refusal();
         }
+        return authorizeOtp(named.txn(), named.request());
+    }
+
+    /**
+     * Authorize 3DS Card (lines 423-513): the card again, on a transaction whose charge said it needs 3-D
+     * Secure; the answer carries the bank's page (secure3dData). The customer completes it there
+     * ({@code _control/collections/{reference}/3ds} plays the bank), then the webhook follows. An apiKey, if
+     * given (the body params name it, the example omits it), must be the merchant's.
+     */
+    @PostMapping(path = "/api/v1/sdk/cards/secure-3d/authorize", consumes = MediaType.ALL_VALUE)
+    public ResponseEntity<JsonNode> authorize3ds(@RequestHeader(value = "Authorization", required = false) String authorization,
+                                                 @RequestBody(required = false) String raw) {
+        Named named = named(authorization, raw);
+        if (named.refusal() != null) {
+            return named.refusal();
+        }
         JsonNode req = named.request();
         Txn txn = named.txn();
+        txn.secure3dAuthorizations.incrementAndGet();
+        String number = req.path("card").path("number").asText("");
+        if (req.has("apiKey") && !account.apiKey().equals(req.path("apiKey").asText())) {
+            return bad("99", "Invalid API key");
+        }
+        if (!txn.awaiting3ds || !SECURE_3D_CARD.equals(number) || !req.path("card").path("cvv").asText("").matches("[0-9]{3,4}")) {
+            return bad("99", "Please ensure that the details supplied in your request are appropriate.");
+        }
+        ObjectNode b = chargeBody(txn, "BANK_AUTHORIZATION_REQUIRED", "3D Secure Authorization required");
+        b.set("secure3dData", SandboxJson.object().put("id", txn.amount.toPlainString() + "-" + Integer.toHexString(txn.transactionReference.hashCode()))
+                .put("redirectUrl", "https://sandbox.sdk.monnify.com/3ds/" + txn.transactionReference));
+        return MonnifySandbox.ok(b);
+    }
+
+    private ResponseEntity<JsonNode> authorizeOtp(Txn txn, JsonNode req) {
         txn.otpAuthorizations.incrementAndGet();
         if (txn.otpTokenId == null || !txn.otpTokenId.equals(req.path("tokenId").asText())
                 || !OTP.equals(req.path("token").asText())) {
@@ -339,6 +376,7 @@ public class MonnifyCollections {
         if (txn == null) {
             return ResponseEntity.notFound().build();
         }
+        txn.awaiting3ds = false;
         paid(txn, txn.amount, "CARD");
         return ResponseEntity.ok(transaction(txn));
     }
@@ -374,7 +412,8 @@ public class MonnifyCollections {
         if (txn != null) {
             return ResponseEntity.ok(Map.of("paymentReference", txn.paymentReference, "transactionReference", txn.transactionReference,
                     "status", txn.status, "amountPaid", txn.amountPaid.toPlainString(), "charges", txn.charges.get(),
-                    "otpAuthorizations", txn.otpAuthorizations.get(), "refunds", txn.refunds,
+                    "otpAuthorizations", txn.otpAuthorizations.get(), "secure3dAuthorizations", txn.secure3dAuthorizations.get(),
+                    "refunds", txn.refunds,
                     "split", txn.split == null ? "" : SandboxJson.write(txn.split),
                     "cardToken", txn.cardToken == null ? "" : txn.cardToken));
         }
@@ -554,6 +593,7 @@ public class MonnifyCollections {
         final Instant createdAt = Instant.now();
         final AtomicInteger charges = new AtomicInteger();
         final AtomicInteger otpAuthorizations = new AtomicInteger();
+        final AtomicInteger secure3dAuthorizations = new AtomicInteger();
         final AtomicInteger queries = new AtomicInteger();
         final java.util.List<String> refunds = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile BigDecimal amountPaid = BigDecimal.ZERO;
@@ -565,6 +605,7 @@ public class MonnifyCollections {
         volatile boolean reusable;
         volatile String cardToken;
         volatile String otpTokenId;
+        volatile boolean awaiting3ds;
         volatile boolean loseChargeAnswer;
         volatile byte[] lastWebhook;
 

@@ -90,30 +90,94 @@ public class MonnifyReservedAccounts {
         if (!all && !req.path("preferredBanks").isArray()) {
             return MonnifySandbox.error(HttpStatus.BAD_REQUEST, 99, "preferredBanks is required when getAllAvailableBanks is false");
         }
-        String reference = req.get("accountReference").asText();
-        ObjectNode a = SandboxJson.object();
-        a.put("contractCode", req.get("contractCode").asText());
-        a.put("accountReference", reference);
-        a.put("accountName", req.get("accountName").asText());
-        a.put("currencyCode", req.get("currencyCode").asText());
-        a.put("customerEmail", req.get("customerEmail").asText());
-        a.put("customerName", req.get("customerName").asText());
+        ObjectNode a = customerOf(req, req.get("accountName").asText());
         ArrayNode list = a.putArray("accounts");
         for (String bank : all ? List.of("035", "232") : strings(req.get("preferredBanks"))) {
             list.add(bankAccount(bank, req.get("accountName").asText()));
         }
+        return reserved(a, "GENERAL", "ACTIVE", req.path("incomeSplitConfig"));
+    }
+
+    /**
+     * Create Reserved Account (Invoice), lines 1084-1169: one account (at Wema bank here), reservedAccountType
+     * INVOICE, INACTIVE until an invoice names it, answered with the account at the top rather than listed.
+     */
+    @PostMapping(path = "/api/v1/bank-transfer/reserved-accounts", consumes = MediaType.ALL_VALUE)
+    public ResponseEntity<JsonNode> reserveForInvoices(@RequestHeader(value = "Authorization", required = false) String authorization,
+                                                       @RequestBody(required = false) JsonNode req) {
+        if (!monnify.authorized(authorization)) {
+            return MonnifySandbox.error(HttpStatus.UNAUTHORIZED, 99, UNAUTHORIZED);
+        }
+        String missing = missing(req, "contractCode", "accountName", "currencyCode", "accountReference", "customerEmail",
+                "customerName", "reservedAccountType");
+        if (missing != null) {
+            return MonnifySandbox.error(HttpStatus.BAD_REQUEST, 99, missing + " is required");
+        }
+        if (!"INVOICE".equals(req.get("reservedAccountType").asText())) {
+            return MonnifySandbox.error(HttpStatus.BAD_REQUEST, 99, "reservedAccountType must be INVOICE");
+        }
+        JsonNode bank = bankAccount("035", req.get("accountName").asText());
+        ObjectNode a = customerOf(req, bank.path("accountName").asText());
+        a.put("accountNumber", bank.path("accountNumber").asText());
+        a.put("bankName", bank.path("bankName").asText());
+        a.put("bankCode", bank.path("bankCode").asText());
+        return reserved(a, "INVOICE", "INACTIVE", null);
+    }
+
+    /** A reserved account's first fields, as the request names its customer. */
+    private static ObjectNode customerOf(JsonNode req, String accountName) {
+        ObjectNode a = SandboxJson.object();
+        a.put("contractCode", req.get("contractCode").asText());
+        a.put("accountReference", req.get("accountReference").asText());
+        a.put("accountName", accountName);
+        a.put("currencyCode", req.get("currencyCode").asText());
+        a.put("customerEmail", req.get("customerEmail").asText());
+        a.put("customerName", req.get("customerName").asText());
+        return a;
+    }
+
+    /** The account reserved, once per reference: its reservation, type, status and split, as created. */
+    private ResponseEntity<JsonNode> reserved(ObjectNode a, String type, String status, JsonNode split) {
+        String reference = a.get("accountReference").asText();
         a.put("collectionChannel", "RESERVED_ACCOUNT");
         a.put("reservationReference", "RSV" + sequence.incrementAndGet());
-        a.put("reservedAccountType", "GENERAL");
-        a.put("status", "ACTIVE");
+        a.put("reservedAccountType", type);
+        a.put("status", status);
         a.put("createdOn", PAID_ON.format(Instant.now()));
-        a.set("incomeSplitConfig", splitConfig(req.path("incomeSplitConfig"), a.get("reservationReference").asText()));
+        a.set("incomeSplitConfig", splitConfig(split, a.get("reservationReference").asText()));
         a.put("restrictPaymentSource", false);
         if (accounts.putIfAbsent(reference, a) != null) {
             return MonnifySandbox.error(HttpStatus.BAD_REQUEST, 99,
                     "You cannot reserve more than one account with the same reference: " + reference);
         }
         return MonnifySandbox.ok(a);
+    }
+
+    /**
+     * Update BVN for a Reserve Account, lines 1329-1377: the account with the customer's BVN (the simulator
+     * keeps it, as Monnify does; what the hub keeps is the hub's business).
+     */
+    @PutMapping(path = "/api/v1/bank-transfer/reserved-accounts/update-customer-bvn/{reference}", consumes = MediaType.ALL_VALUE)
+    public ResponseEntity<JsonNode> updateBvn(@RequestHeader(value = "Authorization", required = false) String authorization,
+                                              @PathVariable String reference, @RequestBody(required = false) JsonNode req) {
+        if (req != null && !req.path("bvn").asText("").matches("[0-9]{11}")) {
+            return MonnifySandbox.error(HttpStatus.BAD_REQUEST, 99, "bvn must be 11 digits");
+        }
+        return update(authorization, reference, req, a -> {
+            a.put("bvn", req.get("bvn").asText());
+            ObjectNode out = a.deepCopy();
+            JsonNode first = firstAccount(a);
+            out.remove("accounts");
+            out.put("accountNumber", first.path("accountNumber").asText());
+            out.put("bankName", first.path("bankName").asText());
+            out.put("bankCode", first.path("bankCode").asText());
+            return out;
+        });
+    }
+
+    /** A reserved account's first bank account: listed for a general account, at the top for an invoice one. */
+    private static JsonNode firstAccount(ObjectNode a) {
+        return a.has("accounts") ? a.path("accounts").path(0) : a;
     }
 
     @GetMapping("/api/v2/bank-transfer/reserved-accounts/{reference}")
@@ -130,7 +194,9 @@ public class MonnifyReservedAccounts {
     public ResponseEntity<JsonNode> link(@RequestHeader(value = "Authorization", required = false) String authorization,
                                          @PathVariable String reference, @RequestBody(required = false) JsonNode req) {
         return update(authorization, reference, req, a -> {
-            ArrayNode list = (ArrayNode) a.get("accounts");
+            if (!(a.get("accounts") instanceof ArrayNode list)) {
+                return null; // an account reserved for invoices is at one bank
+            }
             List<String> have = new ArrayList<>();
             list.forEach(n -> have.add(n.path("bankCode").asText()));
             List<String> wanted = req.path("getAllAvailableBanks").asBoolean(false) ? List.of("035", "232", "101")
@@ -192,7 +258,7 @@ public class MonnifyReservedAccounts {
             return MonnifySandbox.error(HttpStatus.NOT_FOUND, 99, "Cannot find reserved account");
         }
         ObjectNode out = a.deepCopy();
-        JsonNode first = a.path("accounts").path(0);
+        JsonNode first = firstAccount(a);
         out.remove("accounts");
         out.put("accountNumber", first.path("accountNumber").asText());
         out.put("bankName", first.path("bankName").asText());
@@ -274,7 +340,7 @@ public class MonnifyReservedAccounts {
         if (!attached.isEmpty() && reserved == null) {
             return MonnifySandbox.error(HttpStatus.BAD_REQUEST, 99, "Cannot find reserved account " + attached);
         }
-        JsonNode bank = reserved != null ? reserved.path("accounts").path(0) : bankAccount("035", "tes");
+        JsonNode bank = reserved != null ? firstAccount(reserved) : bankAccount("035", "tes");
         i.put("accountNumber", bank.path("accountNumber").asText());
         i.put("accountName", bank.path("accountName").asText());
         i.put("bankName", bank.path("bankName").asText());
@@ -438,13 +504,13 @@ public class MonnifyReservedAccounts {
                 && java.util.stream.StreamSupport.stream(allowed.spliterator(), false)
                 .noneMatch(s -> payer.equals(s.path("accountNumber").asText()));
         ObjectNode t = transaction("RESERVED_ACCOUNT", reference, amount, amount, a.path("customerName").asText(),
-                a.path("customerEmail").asText(), a.path("accounts").path(0), payer);
+                a.path("customerEmail").asText(), firstAccount(a), payer);
         if (refused) {
             t.put("paymentStatus", "REJECTED");
             ObjectNode rejection = t.putObject("paymentRejectionInformation");
-            rejection.put("bankCode", a.path("accounts").path(0).path("bankCode").asText());
-            rejection.put("destinationAccountNumber", a.path("accounts").path(0).path("accountNumber").asText());
-            rejection.put("bankName", a.path("accounts").path(0).path("bankName").asText());
+            rejection.put("bankCode", firstAccount(a).path("bankCode").asText());
+            rejection.put("destinationAccountNumber", firstAccount(a).path("accountNumber").asText());
+            rejection.put("bankName", firstAccount(a).path("bankName").asText());
             rejection.put("rejectionReason", "PAYMENT_SOURCE_NOT_ALLOWED");
             return sent(t, "REJECTED_PAYMENT", body);
         }

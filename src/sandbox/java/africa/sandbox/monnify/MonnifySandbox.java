@@ -393,20 +393,60 @@ public class MonnifySandbox {
         if (b == null) {
             return error(HttpStatus.NOT_FOUND, 99, "Batch not found");
         }
+        return ok(page(b.references.stream().map(transfers::get).toList(), pageNo, Math.max(1, pageSize), this::settledSummary));
+    }
+
+    /**
+     * List All Single Transfers (lines 2968-3368): every transfer not made by a bulk transfer, newest first,
+     * a page at a time (pageNo counts from 0: the document's pageNo=1 answers pageNumber 1, offset 20).
+     */
+    @GetMapping("/api/v2/disbursements/single/transactions")
+    public ResponseEntity<JsonNode> singleTransfers(@RequestHeader(value = "Authorization", required = false) String authorization,
+                                                    @RequestParam(value = "pageNo", defaultValue = "0") int pageNo,
+                                                    @RequestParam(value = "pageSize", defaultValue = "10") int pageSize) {
+        if (!authorized(authorization)) {
+            return error(HttpStatus.UNAUTHORIZED, 99, "Full authentication is required to access this resource");
+        }
+        java.util.Set<String> inBatches = new java.util.HashSet<>();
+        batches.values().forEach(b -> inBatches.addAll(b.references));
+        List<Transfer> single = transfers.values().stream().filter(t -> !inBatches.contains(t.reference))
+                .sorted(java.util.Comparator.comparing((Transfer t) -> t.createdAt).reversed()).toList();
+        return ok(page(single, pageNo, Math.max(1, Math.min(pageSize, 100)), this::settledSummary));
+    }
+
+    /** List All Bulk Transfers (lines 3370-3458): every batch with its status and totals, newest first. */
+    @GetMapping("/api/v2/disbursements/bulk/transactions")
+    public ResponseEntity<JsonNode> bulkTransfers(@RequestHeader(value = "Authorization", required = false) String authorization,
+                                                  @RequestParam(value = "pageNo", defaultValue = "0") int pageNo,
+                                                  @RequestParam(value = "pageSize", defaultValue = "10") int pageSize) {
+        if (!authorized(authorization)) {
+            return error(HttpStatus.UNAUTHORIZED, 99, "Full authentication is required to access this resource");
+        }
+        List<Batch> all = batches.values().stream()
+                .sorted(java.util.Comparator.comparing((Batch b) -> b.createdAt).reversed()).toList();
+        return ok(page(all, pageNo, Math.max(1, Math.min(pageSize, 100)), this::batchResponse));
+    }
+
+    private ObjectNode settledSummary(Transfer t) {
+        t.settle();
+        return summaryOf(t);
+    }
+
+    /** One page of {@code all}, each item as {@code view} shows it, in Monnify's page envelope. */
+    private static <T> ObjectNode page(List<T> all, int pageNo, int size, java.util.function.Function<T, ObjectNode> view) {
         ObjectNode page = SandboxJson.object();
         com.fasterxml.jackson.databind.node.ArrayNode content = page.putArray("content");
-        int from = Math.max(0, pageNo) * Math.max(1, pageSize);
-        for (int i = from; i < Math.min(b.references.size(), from + Math.max(1, pageSize)); i++) {
-            Transfer t = transfers.get(b.references.get(i));
-            t.settle();
-            content.add(summaryOf(t));
+        int from = Math.max(0, pageNo) * size;
+        for (int i = from; i < Math.min(all.size(), from + size); i++) {
+            content.add(view.apply(all.get(i)));
         }
-        page.put("totalElements", b.references.size());
-        page.put("totalPages", (b.references.size() + Math.max(1, pageSize) - 1) / Math.max(1, pageSize));
-        page.put("number", pageNo);
-        page.put("size", pageSize);
-        page.put("last", from + pageSize >= b.references.size());
-        return ok(page);
+        page.put("totalElements", all.size());
+        page.put("totalPages", (all.size() + size - 1) / size);
+        page.put("number", Math.max(0, pageNo));
+        page.put("size", size);
+        page.put("first", from == 0);
+        page.put("last", from + size >= all.size());
+        return page;
     }
 
     /**
@@ -435,21 +475,7 @@ public class MonnifySandbox {
                 .filter(t -> amountFrom == null || t.amount.compareTo(amountFrom) >= 0)
                 .filter(t -> amountTo == null || t.amount.compareTo(amountTo) <= 0)
                 .sorted(java.util.Comparator.comparing((Transfer t) -> t.createdAt).reversed()).toList();
-        int size = Math.max(1, Math.min(pageSize, 100));
-        int from = Math.max(0, pageNo) * size;
-        ObjectNode page = SandboxJson.object();
-        com.fasterxml.jackson.databind.node.ArrayNode content = page.putArray("content");
-        for (int i = from; i < Math.min(found.size(), from + size); i++) {
-            Transfer t = found.get(i);
-            t.settle();
-            content.add(summaryOf(t));
-        }
-        page.put("totalElements", found.size());
-        page.put("totalPages", (found.size() + size - 1) / size);
-        page.put("number", Math.max(0, pageNo));
-        page.put("size", size);
-        page.put("last", from + size >= found.size());
-        return ok(page);
+        return ok(page(found, pageNo, Math.max(1, Math.min(pageSize, 100)), this::settledSummary));
     }
 
     /** Get Wallet Balance of the merchant's (source) wallet. */
