@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 @Component("providerAuth")
 public class ProviderAuth {
 
-    static final String LOGIN_URL = "hubLoginUrl";
+    public static final String LOGIN_URL = "hubLoginUrl";
     /**
      * Exchange property: the {@link ProviderDeclaration.Auth} of a call that authenticates differently from
      * the provider's other calls (an operator call's own {@code auth:}); absent, the provider's {@code auth}.
