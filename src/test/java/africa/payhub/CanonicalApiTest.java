@@ -46,6 +46,32 @@ class CanonicalApiTest extends HubTestSupport {
         assertThat(get("/api/v1/payments/" + id, OPERATOR).status()).isEqualTo(200);
     }
 
+    /**
+     * A payment reads the same whatever applies to it: every field of the view is there, an optional one that
+     * does not apply as null (the accepted answer, the payment, a search hit and the callback alike).
+     */
+    @Test
+    void everyViewOfAPaymentCarriesEveryFieldWithNullForWhatDoesNotApply() {
+        String path = "/fields-" + messageId("cb");
+        ObjectNode message = payout(messageId("fields"), "2085886393", "12.00");
+        message.put("callbackUrl", CallbackReceiver.get().url(path));
+        JsonNode accepted = submit(message);
+        String id = accepted.path("paymentId").asText();
+        JsonNode paid = awaitStatus(id, "SUCCEEDED");
+        JsonNode found = get("/api/v1/payments?reference=" + id, OPERATOR).json().path("payments").get(0);
+        org.awaitility.Awaitility.await().until(() -> !CallbackReceiver.get().receivedAt(path).isEmpty());
+        JsonNode called = Json.toNode(CallbackReceiver.get().receivedAt(path).get(0).text()).path("payment");
+        for (JsonNode view : List.of(accepted, paid, found, called)) {
+            for (String field : List.of("reasonCode", "statusReason", "result", "reversalOf", "batchId", "itemId", "routing")) {
+                assertThat(view.has(field)).as(field + " in " + view).isTrue();
+            }
+            assertThat(view.get("reversalOf").isNull()).isTrue();
+            assertThat(view.get("batchId").isNull()).isTrue();
+            assertThat(view.get("routing").isNull()).isTrue();
+        }
+        assertThat(paid.get("reasonCode").isNull()).as("a plain success has no reason code").isTrue();
+    }
+
     @Test
     void sameMessageTwiceIsOnePaymentAndOneTransfer() {
         ObjectNode message = payout(messageId("replay"), "2085886393", "2500.00");

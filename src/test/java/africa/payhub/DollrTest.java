@@ -234,6 +234,43 @@ class DollrTest extends HubTestSupport {
                 .path("payments")).isEmpty();
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.core.env.ConfigurableEnvironment env;
+
+    /**
+     * A hosted checkout nobody pays is given up after the declared time (checkout.expire-after, 2 s here): the
+     * hub closes it at Dollr (its invoice canceled, so it cannot be paid later), it fails with reasonCode
+     * EXPIRED, and the client is called back; it never becomes a person's task (NEEDS_REVIEW).
+     */
+    @Test
+    void anAbandonedHostedCheckoutExpiresAfterItsDeclaredTimeAndIsCalledBack() {
+        var quick = new org.springframework.core.env.MapPropertySource("checkout-expiry",
+                java.util.Map.of("hub.providers.dollr.checkout.expire-after", "2s"));
+        env.getPropertySources().addFirst(quick);
+        try {
+            CallbackReceiver receiver = CallbackReceiver.get();
+            String path = "/expired-" + messageId("cb");
+            ObjectNode m = collection(messageId("dollr-abandoned"), "231770000001", "9.00");
+            m.put("method", "CHECKOUT");
+            m.put("callbackUrl", receiver.url(path));
+            String id = submit(m).path("paymentId").asText();
+            awaitStatus(id, "PENDING");
+            JsonNode expired = awaitStatus(id, "FAILED");
+            assertThat(expired.path("reasonCode").asText()).isEqualTo("EXPIRED");
+            assertThat(expired.path("statusReason").asText()).contains("not paid in time");
+            assertThat(dollr("invoices?note=" + id).get(0).path("status").asText()).as("closed at Dollr").isEqualTo("CANCELED");
+            JsonNode failed = events(id).stream().filter(e -> "FAILED".equals(e.path("statusTo").asText())).findFirst().orElseThrow();
+            assertThat(failed.path("actor").asText()).isEqualTo("hub:expiry");
+            assertThat(events(id).stream().map(e -> e.path("type").asText()).toList())
+                    .containsSubsequence("EXPIRY_DUE", "EXPIRE_OUTCOME", "STATUS_CHANGED").doesNotContain("NEEDS_REVIEW");
+            Awaitility.await().untilAsserted(() -> assertThat(receiver.receivedAt(path).stream()
+                    .map(r -> Json.toNode(r.text()).path("payment"))
+                    .map(p -> p.path("status").asText() + "/" + p.path("reasonCode").asText())).contains("FAILED/EXPIRED"));
+        } finally {
+            env.getPropertySources().remove("checkout-expiry");
+        }
+    }
+
     private static ObjectNode cancelOf(String messageId, String paymentId) {
         ObjectNode c = Json.object();
         c.put("messageId", messageId);

@@ -57,6 +57,12 @@ class MonnifyAuthorizationTest extends HubTestSupport {
         assertThat(right.status()).as(right.body()).isEqualTo(200);
         assertThat(right.json().path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(monnify(reference).path("executions").asInt()).isEqualTo(1);
+        // the success is the answer to the client's code, and recorded as such (not as a status query's)
+        JsonNode succeeded = timeline(id).path("events").findParents("statusTo").stream()
+                .filter(e -> "SUCCEEDED".equals(e.path("statusTo").asText())).findFirst().orElseThrow();
+        assertThat(succeeded.path("actor").asText()).isEqualTo("client:demo-erp");
+        assertThat(MonnifyPayoutTest.eventTypes(id)).containsSubsequence("AUTHORIZATION_SUBMITTED", "AUTHORIZATION_OUTCOME",
+                "STATUS_CHANGED");
 
         Response again = post("/api/v1/payments/" + id + "/authorization", "{\"otp\": \"" + otp + "\"}", CLIENT);
         assertThat(again.status()).as("a final payment waits for nothing").isEqualTo(409);

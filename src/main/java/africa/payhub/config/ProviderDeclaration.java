@@ -316,7 +316,7 @@ public record ProviderDeclaration(
     public record Operation(String request, String response, String flow, Call status, List<String> needs,
                             List<Use> uses, String records, boolean lookupFirst, Call authorize,
                             Call resendAuthorization, List<String> checks, Map<String, String> result,
-                            List<String> onSuccess, Reconcile reconcile, Call card, CardStep cardNext) {
+                            List<String> onSuccess, Reconcile reconcile, Call card, CardStep cardNext, Expire expire) {
         public Operation {
             needs = needs == null ? List.of() : needs;
             uses = uses == null ? List.of() : uses;
@@ -344,6 +344,24 @@ public record ProviderDeclaration(
 
         public boolean templated() {
             return flow == null;
+        }
+    }
+
+    /**
+     * When a payment of the operation that nobody paid is given up (a hosted checkout the customer left):
+     * {@code when}, a JSLT condition over the call input (e.g. {@code .message.method == "CHECKOUT"});
+     * {@code after}, the setting holding how long after its creation (a duration, e.g. {@code 30m}); and the
+     * call that closes it at the provider ({@code request}/{@code response}, with the records it {@code uses}),
+     * so it can no longer be paid there. The close's answer is applied as a status (the provider's statuses
+     * say it fails, e.g. with reason code EXPIRED); a close the provider refuses (it is being paid, or paid)
+     * is followed at once by a status query, so a payment is never given up while its money may be moving.
+     */
+    public record Expire(String when, String after, String request, String response, List<Use> uses) {
+        public Expire {
+            uses = uses == null ? List.of() : uses;
+            if (after == null || request == null || response == null) {
+                throw new IllegalArgumentException("expire needs after (a setting), request and response");
+            }
         }
     }
 

@@ -17,6 +17,17 @@ public interface Carriers {
     /** The flow that asks the provider for a payment's status, when it offers one. */
     Optional<String> statusFlow(String provider, String operation);
 
+    /**
+     * When an unpaid payment of this operation is given up, and the flow that closes it at the provider: for a
+     * payment the operation's declared {@code expire} applies to ({@code input}: the call input, as mappings
+     * see it), when that flow runs; empty otherwise.
+     */
+    Optional<Expiry> expiry(String provider, String operation, com.fasterxml.jackson.databind.JsonNode input);
+
+    /** @param after how long after its creation; @param flow the route that closes it at the provider */
+    record Expiry(java.time.Duration after, String flow) {
+    }
+
     /** The canonical status for a provider's status; anything not listed stays PENDING. */
     StatusRule status(String provider, String providerStatus);
 

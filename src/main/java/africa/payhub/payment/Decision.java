@@ -16,9 +16,11 @@ public record Decision(Action action, String paymentId, Call call, String batchI
 
     /**
      * Phases of a provider interaction, recorded in the timeline. RECHECK: what the provider lists about a
-     * payment after it was final (a reversal found by the scheduled recheck).
+     * payment after it was final (a reversal found by the scheduled recheck). AUTHORIZE: the provider's answer to
+     * an authorization code (an OTP) a client or an operator submitted; otherwise applied as a status query's.
+     * EXPIRE: the answer to the call that closes, at the provider, a payment nobody paid in its declared time.
      */
-    public enum Phase { SEND, POLL, WEBHOOK, RECHECK }
+    public enum Phase { SEND, POLL, WEBHOOK, RECHECK, AUTHORIZE, EXPIRE }
 
     /**
      * A provider call: which payment, which provider, which flow, in which phase, with the input every

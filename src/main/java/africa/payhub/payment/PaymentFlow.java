@@ -240,14 +240,40 @@ public class PaymentFlow {
         })).toList();
     }
 
+    /**
+     * The provider's answer to an authorization code that {@code authorizer} submitted (see
+     * {@link #authorization}): applied as a status query's answer would be, and recorded as that person's
+     * (AUTHORIZATION_OUTCOME, and every move it makes, by the authorizer).
+     */
+    @Transactional
+    public Decision applyAuthorization(String id, Outcome outcome, String authorizer) {
+        return applyOutcome(store.lock(id).orElseThrow(() -> new IllegalStateException("no payment " + id)),
+                Phase.AUTHORIZE, authorizer, outcome, List.of(), 0);
+    }
+
     private Decision applyOutcome(Payment p, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents, int attempt) {
-        String id = p.id();
         String actor = switch (phase) {
             case WEBHOOK -> p.provider() + ":webhook";
             case POLL -> "hub:poller";
             case RECHECK -> "hub:recheck";
-            case SEND -> "hub";
+            case EXPIRE -> "hub:expiry";
+            case SEND, AUTHORIZE -> "hub";
         };
+        Decision decision = applyOutcome(p, phase, actor, outcome, callEvents, attempt);
+        if (phase == Phase.EXPIRE && outcome.kind() != Outcome.Kind.STATUS && decision.action() == Decision.Action.NONE) {
+            // the provider did not close it (it is being paid, or was paid): ask for its status now, never give it up
+            Payment now = store.find(p.id()).orElseThrow();
+            Optional<String> statusFlow = carriers.statusFlow(now.provider(), now.operation());
+            if (now.status().isUnresolved() && statusFlow.isPresent()) {
+                return Decision.query(call(now, Phase.POLL, statusFlow.get()));
+            }
+        }
+        return decision;
+    }
+
+    private Decision applyOutcome(Payment p, Phase phase, String actor, Outcome outcome, List<Timeline.Entry> callEvents,
+                                  int attempt) {
+        String id = p.id();
         List<Timeline.Entry> events = new java.util.ArrayList<>(callEvents);
         if (phase == Phase.SEND && attempt > 0 && attempt != p.sendAttempts()) {
             // a send another one superseded (its hub stalled past the resend guard, or was stopped): what it saw
@@ -263,6 +289,8 @@ public class PaymentFlow {
             case POLL -> "POLL_OUTCOME";
             case WEBHOOK -> "WEBHOOK_OUTCOME";
             case RECHECK -> "RECHECK_OUTCOME";
+            case AUTHORIZE -> "AUTHORIZATION_OUTCOME";
+            case EXPIRE -> "EXPIRE_OUTCOME";
         }, actor, null, Json.write(Redactor.redact(outcome.json()))));
         // an IGNORED send (e.g. one that found itself superseded before its request) says nothing of the payment
         String sendOutcome = phase == Phase.SEND && outcome.kind() != Outcome.Kind.IGNORED ? outcome.kind().name() : null;
@@ -675,6 +703,16 @@ public class PaymentFlow {
                     : "at step " + step) + ", before its request left the hub (nothing of it reached " + p.provider()
                     + "); going on from the steps recorded", null);
         }
+        if (p.status() == PaymentStatus.PENDING) {
+            // a payment nobody paid in its declared time (an abandoned checkout) is closed at the provider
+            Call input = call(p, Phase.EXPIRE, "");
+            Optional<Carriers.Expiry> expiry = carriers.expiry(p.provider(), p.operation(), input.input());
+            if (expiry.isPresent() && !clock.instant().isBefore(p.createdAt().plus(expiry.get().after()))) {
+                store.addEvent(id, "EXPIRY_DUE", "hub:expiry", null, null, Json.write(Json.object()
+                        .put("reason", "not paid within " + expiry.get().after() + "; closing it at " + p.provider())));
+                return Decision.query(new Call(p.id(), p.provider(), expiry.get().flow(), Phase.EXPIRE, input.input()));
+            }
+        }
         if (tooOld(p)) {
             payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "unresolved after "
                     + properties.polling().reviewAfter() + "; a person decides", "UNRESOLVED", "hub:poller", null);
@@ -733,9 +771,14 @@ public class PaymentFlow {
             throw Refusal.conflict("payment " + id + " is " + p.status()
                     + (p.reasonCode() == null ? "" : " (" + p.reasonCode() + ")") + ": it is not waiting for authorization");
         }
-        store.addEvent(id, "AUTHORIZATION_SUBMITTED", operator ? "operator" : "client:" + p.clientId(), null, null,
+        store.addEvent(id, "AUTHORIZATION_SUBMITTED", authorizer(p, operator), null, null,
                 Json.write(Json.object().put("flow", flow)));
-        return call(p, Phase.POLL, flow);
+        return call(p, Phase.AUTHORIZE, flow);
+    }
+
+    /** Who submits an authorization code, as the timeline names them. */
+    public static String authorizer(Payment p, boolean operator) {
+        return operator ? "operator" : "client:" + p.clientId();
     }
 
     /** The reason code of a collection waiting for the card its client posts to it. */

@@ -579,9 +579,7 @@ public class PaymentService {
                 n.put("itemId", i.itemId());
                 n.put("paymentId", i.paymentId());
                 n.put("status", i.status().name());
-                if (i.reasonCode() != null) {
-                    n.put("reasonCode", i.reasonCode());
-                }
+                n.put("reasonCode", i.reasonCode());
                 n.set("amount", Json.object().put("value", i.amountValue().toPlainString()).put("currency", i.amountCurrency()));
             }
         }
@@ -626,20 +624,13 @@ public class PaymentService {
         } else {
             v.putNull("amount");
         }
-        if (p.reversalOf() != null) {
-            v.put("reversalOf", p.reversalOf());
-        }
-        if (p.batchId() != null) {
-            v.put("batchId", p.batchId()).put("itemId", p.itemId());
-        }
-        if (p.routing() != null) {
-            v.set("routing", Json.toNode(p.routing()));
-        }
+        // every field is always there: an optional one that does not apply is null, never left out
+        v.put("reversalOf", p.reversalOf());
+        v.put("batchId", p.batchId()).put("itemId", p.itemId());
+        v.set("routing", p.routing() == null ? Json.NODES.nullNode() : Json.toNode(p.routing()));
         v.put("providerReference", p.providerReference());
         v.put("statusReason", p.statusReason());
-        if (p.reasonCode() != null) {
-            v.put("reasonCode", p.reasonCode());
-        }
+        v.put("reasonCode", p.reasonCode());
         v.set("result", p.result() == null ? Json.NODES.nullNode() : Json.toNode(p.result()));
         v.put("createdAt", format(p.createdAt()));
         v.put("updatedAt", format(p.updatedAt()));

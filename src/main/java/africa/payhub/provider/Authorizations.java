@@ -58,7 +58,9 @@ public class Authorizations {
         ObjectNode input = call.input().deepCopy();
         input.set("authorization", Json.object().put("code", code));
         JsonNode answer = send(call, flow, input);
-        rules.applyOutcome(paymentId, call.phase(), Outcome.from(answer));
+        // the answer is the authorizer's doing: its moves are recorded as theirs, not a status query's
+        rules.applyAuthorization(paymentId, Outcome.from(answer),
+                PaymentFlow.authorizer(payments.visible(paymentId, clientScope), operator));
         return payments.visible(paymentId, clientScope);
     }
 
@@ -76,7 +78,7 @@ public class Authorizations {
         JsonNode answer = send(send.call(), flow, input);
         Outcome outcome = Outcome.from(answer);
         for (String id : send.items()) {
-            rules.applyOutcome(id, Decision.Phase.POLL, outcome);
+            rules.applyAuthorization(id, outcome, PaymentFlow.authorizer(payments.visible(id, clientScope), operator));
         }
         return batches.visible(batchId, clientScope);
     }

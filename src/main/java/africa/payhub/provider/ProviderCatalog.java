@@ -120,6 +120,26 @@ public class ProviderCatalog implements Carriers {
         return Optional.ofNullable(route).filter(this::hasRoute);
     }
 
+    @Override
+    public Optional<Expiry> expiry(String provider, String operation, com.fasterxml.jackson.databind.JsonNode input) {
+        Optional<Provider> p = provider(provider);
+        ProviderDeclaration.Operation op = p.map(x -> x.declaration().operations().get(operation)).orElse(null);
+        if (op == null || op.expire() == null) {
+            return Optional.empty();
+        }
+        ProviderDeclaration.Expire expire = op.expire();
+        if (expire.when() != null && !mappings.evaluate(expire.when(), input).asBoolean(false)) {
+            return Optional.empty();
+        }
+        String after = p.get().text(expire.after()).orElse(null);
+        if (after == null || after.isBlank()) {
+            return Optional.empty();
+        }
+        String route = routeId(provider, operation) + "-expire";
+        return hasRoute(route) ? Optional.of(new Expiry(org.springframework.boot.convert.DurationStyle.detectAndParse(after), route))
+                : Optional.empty();
+    }
+
     /** The running route that submits an authorization code for the operation (or asks for a new one). */
     public Optional<String> authorizationFlow(String provider, String operation, boolean resend) {
         return provider(provider).flatMap(p -> Optional.ofNullable(p.declaration().operations().get(operation)))

@@ -127,6 +127,9 @@ public class ProviderRoutes implements CamelContextConfiguration, HealthIndicato
             if (op.authorize() != null && op.authorize().templated()) {
                 out.add(fetch(id + "-authorize", name, op.authorize().request(), op.authorize().response()));
             }
+            if (op.expire() != null) {
+                out.add(call(id + "-expire", name, operation, "expire", op.expire().request(), op.expire().response()));
+            }
             if (op.card() != null && op.card().templated()) {
                 out.add(call(id + "-card", name, "", "status", op.card().request(), op.card().response()));
             }

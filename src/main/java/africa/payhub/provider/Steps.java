@@ -53,6 +53,8 @@ public class Steps {
     static final String CLIENT = "hubClientId";
     static final String INPUT = "hubCallInput";
     static final String STATUS = "status";
+    /** The phase of the call that closes an unpaid payment at the provider (the operation's {@code expire}). */
+    static final String EXPIRE = "expire";
 
     private final ProviderCatalog providers;
     private final ProviderResources resources;
@@ -161,6 +163,10 @@ public class Steps {
             for (ProviderDeclaration.Use use : op.status() == null ? List.<ProviderDeclaration.Use>of() : op.status().uses()) {
                 check(provider, use, input);
             }
+        } else if (op != null && EXPIRE.equals(phase)) {
+            for (ProviderDeclaration.Use use : op.expire() == null ? List.<ProviderDeclaration.Use>of() : op.expire().uses()) {
+                check(provider, use, input);
+            }
         } else if (op != null) {
             String unowned = unowned(provider, op, input);
             if (unowned != null) {
@@ -214,7 +220,7 @@ public class Steps {
             addResults(provider, op, input, (ObjectNode) outcome);
         }
         String client = exchange.getProperty(CLIENT, String.class);
-        if (op != null && !STATUS.equals(phase) && op.records() != null && client != null
+        if (op != null && !STATUS.equals(phase) && !EXPIRE.equals(phase) && op.records() != null && client != null
                 && "STATUS".equals(outcome.path("outcome").asText())) {
             ProviderDeclaration.Recorded rec = providers.require(provider).declaration().records().get(op.records());
             // the record's key and detail read the outcome, and the message and payment that made it
