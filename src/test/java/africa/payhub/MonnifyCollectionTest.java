@@ -70,6 +70,31 @@ class MonnifyCollectionTest extends HubTestSupport {
                 + " \"expiryYear\": \"2030\", \"cvv\": \"123\"" + (pin == null ? "" : ", \"pin\": \"" + pin + "\"") + "}", CLIENT);
     }
 
+    /**
+     * A hosted checkout nobody pays expires at Monnify (about 40 minutes there; 2 s here): its status query then
+     * says EXPIRED, so the collection fails with reasonCode EXPIRED and is called back, never waiting for a person.
+     */
+    @Test
+    void anUnpaidCheckoutExpiresAtMonnifyAndFailsAsExpired() {
+        post("/sandbox/monnify/_control/collections/expiry", "{\"after\": \"PT2S\"}", null);
+        try {
+            ObjectNode m = collection("CHECKOUT", "300.00");
+            String path = "/monnify-expired-" + messageId("cb");
+            m.put("callbackUrl", CallbackReceiver.get().url(path));
+            JsonNode p = started(m);
+            String id = p.path("paymentId").asText();
+            JsonNode expired = awaitStatus(id, "FAILED");
+            assertThat(expired.path("reasonCode").asText()).isEqualTo("EXPIRED");
+            Awaitility.await().untilAsserted(() -> assertThat(CallbackReceiver.get().receivedAt(path).stream()
+                    .map(r -> Json.toNode(r.text()).path("payment").path("reasonCode").asText())).contains("EXPIRED"));
+            // the customer can no longer pay it
+            assertThat(post("/sandbox/monnify/_control/collections/" + p.path("providerReference").asText() + "/pay",
+                    "{\"amount\": \"300.00\"}", null).status()).isEqualTo(400);
+        } finally {
+            post("/sandbox/monnify/_control/collections/expiry", "{\"after\": \"PT40M\"}", null);
+        }
+    }
+
     @Test
     void checkoutIsPaidOnTheHostedPageAndSettledByTheSignedWebhook() {
         ObjectNode m = collection("CHECKOUT", "2500.00");

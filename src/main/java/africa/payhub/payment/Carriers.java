@@ -22,7 +22,8 @@ public interface Carriers {
      * payment the operation's declared {@code expire} applies to ({@code input}: the call input, as mappings
      * see it), when that flow runs; empty otherwise.
      */
-    Optional<Expiry> expiry(String provider, String operation, com.fasterxml.jackson.databind.JsonNode input);
+    Optional<Expiry> expiry(String provider, String operation,
+                            java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> input);
 
     /** @param after how long after its creation; @param flow the route that closes it at the provider */
     record Expiry(java.time.Duration after, String flow) {

@@ -704,13 +704,19 @@ public class PaymentFlow {
                     + "); going on from the steps recorded", null);
         }
         if (p.status() == PaymentStatus.PENDING) {
-            // a payment nobody paid in its declared time (an abandoned checkout) is closed at the provider
-            Call input = call(p, Phase.EXPIRE, "");
-            Optional<Carriers.Expiry> expiry = carriers.expiry(p.provider(), p.operation(), input.input());
+            // a payment nobody paid in its declared time (an abandoned checkout) is closed at the provider; the
+            // call input is made only for an operation that declares an expiry
+            Call[] input = new Call[1];
+            java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> made = () -> {
+                input[0] = input[0] == null ? call(p, Phase.EXPIRE, "") : input[0];
+                return input[0].input();
+            };
+            Optional<Carriers.Expiry> expiry = carriers.expiry(p.provider(), p.operation(), made);
             if (expiry.isPresent() && !clock.instant().isBefore(p.createdAt().plus(expiry.get().after()))) {
                 store.addEvent(id, "EXPIRY_DUE", "hub:expiry", null, null, Json.write(Json.object()
                         .put("reason", "not paid within " + expiry.get().after() + "; closing it at " + p.provider())));
-                return Decision.query(new Call(p.id(), p.provider(), expiry.get().flow(), Phase.EXPIRE, input.input()));
+                made.get();
+                return Decision.query(new Call(p.id(), p.provider(), expiry.get().flow(), Phase.EXPIRE, input[0].input()));
             }
         }
         if (tooOld(p)) {

@@ -121,14 +121,15 @@ public class ProviderCatalog implements Carriers {
     }
 
     @Override
-    public Optional<Expiry> expiry(String provider, String operation, com.fasterxml.jackson.databind.JsonNode input) {
+    public Optional<Expiry> expiry(String provider, String operation,
+                                   java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> input) {
         Optional<Provider> p = provider(provider);
         ProviderDeclaration.Operation op = p.map(x -> x.declaration().operations().get(operation)).orElse(null);
         if (op == null || op.expire() == null) {
             return Optional.empty();
         }
         ProviderDeclaration.Expire expire = op.expire();
-        if (expire.when() != null && !mappings.evaluate(expire.when(), input).asBoolean(false)) {
+        if (expire.when() != null && !mappings.evaluate(expire.when(), input.get()).asBoolean(false)) {
             return Optional.empty();
         }
         String after = p.get().text(expire.after()).orElse(null);

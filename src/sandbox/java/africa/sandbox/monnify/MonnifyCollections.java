@@ -40,7 +40,8 @@ import org.springframework.web.bind.annotation.RestController;
  * FAILED_REFUND webhooks signed as Monnify signs them. It never keeps a card: only its last four digits.
  * Controls under {@code /_control/collections}: the customer transfers an amount into the one-time account
  * (under, exact or over), completes 3-D Secure, a charge's answer is lost (the charge is made, the answer
- * held past the hub's read timeout), a webhook is delivered again; what it saw per reference.
+ * held past the hub's read timeout), a webhook is delivered again; what it saw per reference; how long an
+ * unpaid transaction lives before Monnify expires it ({@code /_control/collections/expiry}).
  */
 @RestController
 @RequestMapping(path = "/sandbox/monnify", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -61,6 +62,12 @@ public class MonnifyCollections {
     private final Map<String, Txn> byPayment = new ConcurrentHashMap<>();
     private final Map<String, String> byTransaction = new ConcurrentHashMap<>();
     private final Map<String, Refund> refunds = new ConcurrentHashMap<>();
+    /**
+     * How long a transaction nobody paid stays payable: Monnify then reports it EXPIRED ("the customer must start
+     * a new payment"). The document's example listing shows one created 11:53 and EXPIRED 12:30, and a one-time
+     * account lives accountDurationSeconds (about 40 minutes): 40 minutes here, an ASSUMPTION.
+     */
+    private volatile Duration expireAfter = Duration.ofMinutes(40);
     /** Card tokens issued for reusable cards: token -> last four digits. */
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
@@ -356,6 +363,10 @@ public class MonnifyCollections {
         }
         BigDecimal amount = body.get("amount") == null ? txn.amount : new BigDecimal(String.valueOf(body.get("amount")));
         boolean webhook = !Boolean.FALSE.equals(body.get("webhook"));
+        expireIfDue(txn);
+        if ("EXPIRED".equals(txn.status)) {
+            return bad("99", "Transaction has expired; start a new payment");
+        }
         synchronized (txn) {
             txn.amountPaid = txn.amountPaid.add(amount);
             txn.status = txn.amountPaid.compareTo(txn.amount) < 0 ? "PARTIALLY_PAID"
@@ -367,6 +378,15 @@ public class MonnifyCollections {
             sendTransactionWebhook(txn);
         }
         return ResponseEntity.ok(transaction(txn));
+    }
+
+    /** How long an unpaid transaction stays payable before it is EXPIRED ({@code {"after": "PT2S"}}); the current value. */
+    @PostMapping(path = "/_control/collections/expiry", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Map<String, Object> expiry(@RequestBody Map<String, Object> body) {
+        if (body.get("after") != null) {
+            expireAfter = Duration.parse(String.valueOf(body.get("after")));
+        }
+        return Map.of("after", expireAfter.toString());
     }
 
     /** The customer completes 3-D Secure at the bank: paid, and the webhook follows. */
@@ -490,8 +510,19 @@ public class MonnifyCollections {
         return MonnifySandbox.ok(chargeBody(txn, status, message));
     }
 
+    /** A transaction nobody paid within {@link #expireAfter} of its creation is EXPIRED, as Monnify expires it. */
+    private void expireIfDue(Txn txn) {
+        synchronized (txn) {
+            if ("PENDING".equals(txn.status) && txn.amountPaid.signum() == 0
+                    && !Instant.now().isBefore(txn.createdAt.plus(expireAfter))) {
+                txn.status = "EXPIRED";
+            }
+        }
+    }
+
     /** Get Transaction Status's body (provider-facts A6). */
     private ObjectNode transaction(Txn txn) {
+        expireIfDue(txn);
         ObjectNode b = SandboxJson.object();
         b.put("transactionReference", txn.transactionReference);
         b.put("paymentReference", txn.paymentReference);
