@@ -36,7 +36,7 @@ class OpenApiClientTest extends HubTestSupport {
         Timeline timeline = client.getPaymentEvents(accepted.getPaymentId(), null, null);
         assertThat(timeline.getEvents()).extracting(e -> e.getType()).contains("ACCEPTED", "STATUS_CHANGED");
 
-        PaymentPage found = client.findPayments(null, "SUCCEEDED", "monnify", null, "PAYOUT", null, null, messageId, 10, null);
+        PaymentPage found = client.findPayments(null, "SUCCEEDED", "monnify", null, "PAYOUT", null, null, messageId, 10, null, null);
         assertThat(found.getPayments()).extracting(Payment::getPaymentId).containsExactly(accepted.getPaymentId());
         assertThat(found.getNextCursor()).isNull();
 
@@ -44,7 +44,7 @@ class OpenApiClientTest extends HubTestSupport {
         assertThat(summary.getPayments().getTotal()).isPositive();
         assertThat(summary.getNeedsReview()).isNotNull();
 
-        assertThatThrownBy(() -> client.findPayments(null, "LOST", null, null, null, null, null, null, null, null))
+        assertThatThrownBy(() -> client.findPayments(null, "LOST", null, null, null, null, null, null, null, null, null))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(400));
     }
 

@@ -243,4 +243,111 @@ class OpsApiTest extends HubTestSupport {
     private static String basic(String credentials) {
         return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
     }
+    /**
+     * The charts' data: per provider and bucket, the payments created, carried and failed, the success rate of
+     * those settled and the provider's answer times, aggregated by the database from the payments and their
+     * timelines; columns aligned on the buckets. Bad parameters are 400s; clients get 403.
+     */
+    @Test
+    void statisticsGiveVolumeSuccessRateAndLatencyPerProviderOverTime() {
+        String from = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString();
+        String paid = submit(payout(messageId("stats-ok"), "2085886393", "31.00")).path("paymentId").asText();
+        String failed = submit(payout(messageId("stats-ko"), "1000000006", "32.00")).path("paymentId").asText();
+        awaitStatus(paid, "SUCCEEDED");
+        awaitStatus(failed, "FAILED");
+        Response r = get("/api/v1/ops/stats?bucket=minute&provider=monnify&from=" + from, OPERATOR);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode stats = r.json();
+        assertThat(stats.path("bucket").asText()).isEqualTo("minute");
+        int buckets = stats.path("buckets").size();
+        assertThat(buckets).isBetween(2, 4);
+        assertThat(stats.path("providers").size()).as("one provider asked for").isEqualTo(1);
+        JsonNode monnify = stats.path("providers").path("monnify");
+        for (String column : List.of("payments", "succeeded", "failed", "successRate", "calls", "callErrors", "latencyP50Ms", "latencyP95Ms")) {
+            assertThat(monnify.path(column).size()).as(column + " has a value per bucket").isEqualTo(buckets);
+        }
+        long created = 0;
+        long succeeded = 0;
+        long failures = 0;
+        long calls = 0;
+        for (int i = 0; i < buckets; i++) {
+            created += monnify.path("payments").get(i).asLong();
+            succeeded += monnify.path("succeeded").get(i).asLong();
+            failures += monnify.path("failed").get(i).asLong();
+            calls += monnify.path("calls").get(i).asLong();
+            JsonNode rate = monnify.path("successRate").get(i);
+            if (monnify.path("succeeded").get(i).asLong() + monnify.path("failed").get(i).asLong() > 0) {
+                assertThat(rate.asDouble()).isBetween(0.0, 100.0);
+                assertThat(monnify.path("latencyP95Ms").get(i).asLong()).isGreaterThanOrEqualTo(monnify.path("latencyP50Ms").get(i).asLong());
+            }
+        }
+        assertThat(created).isGreaterThanOrEqualTo(2);
+        assertThat(succeeded).isGreaterThanOrEqualTo(1);
+        assertThat(failures).isGreaterThanOrEqualTo(1);
+        assertThat(calls).as("provider answers to those payments' calls").isGreaterThanOrEqualTo(2);
+
+        assertThat(get("/api/v1/ops/stats?bucket=week", OPERATOR).status()).isEqualTo(400);
+        assertThat(get("/api/v1/ops/stats?bucket=minute&from=2020-01-01", OPERATOR).json().path("errors").get(0)
+                .path("field").asText()).isEqualTo("bucket");
+        assertThat(get("/api/v1/ops/stats", CLIENT).status()).isEqualTo(403);
+    }
+
+    /** A search as CSV: the whole of it, one row a payment, and text a spreadsheet would run is quoted. */
+    @Test
+    void aSearchIsExportedAsCsvWithFormulaLikeTextDefused() {
+        String messageId = "-23" + messageId("csv").replace("csv", "");
+        String id = submit(payout(messageId, "2085886393", "33.00")).path("paymentId").asText();
+        awaitStatus(id, "SUCCEEDED");
+        Response csv = get("/api/v1/payments?format=csv&reference=" + id, OPERATOR);
+        assertThat(csv.status()).as(csv.body()).isEqualTo(200);
+        assertThat(csv.header("Content-Type")).startsWith("text/csv");
+        assertThat(csv.header("Content-Disposition")).startsWith("attachment; filename=\"payments-");
+        List<String> lines = csv.body().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("createdAt,updatedAt,paymentId,messageId,clientId,operation,provider,amount,currency,"
+                + "status,reasonCode,statusReason,providerReference");
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(1)).contains("," + id + ",'" + messageId + ",demo-erp,PAYOUT,monnify,33.00,NGN,SUCCEEDED,");
+        // a client exports only its own payments
+        assertThat(get("/api/v1/payments?format=csv&reference=" + id, OTHER_CLIENT).body().lines().count()).isEqualTo(1);
+        assertThat(get("/api/v1/payments?format=xml", OPERATOR).status()).isEqualTo(400);
+    }
+    /**
+     * What the console's lists read: the newest batches and data requests (an operator's: every client's, each
+     * with its client; a client's: its own) and the calls operators made at providers (operators only).
+     */
+    @Test
+    void operatorsListTheNewestBatchesDataRequestsAndOperatorCalls() {
+        String batchId = post("/api/v1/payments", Json.write(BatchPayoutTest.batch(messageId("ops-batch"), 2, 0)), CLIENT)
+                .json().path("batchId").asText();
+        String dataRequest = post("/api/v1/data-requests", Json.write(Json.object().put("requestId", messageId("ops-data"))
+                .put("kind", "INSIGHTS").put("provider", "stub").put("businessId", "biz_7Hq2")), CLIENT).json()
+                .path("dataRequestId").asText();
+        assertThat(get("/api/v1/providers/monnify/limit-profiles", OPERATOR).status()).isEqualTo(200);
+
+        Response batches = get("/api/v1/batches?limit=200", OPERATOR);
+        assertThat(batches.status()).as(batches.body()).isEqualTo(200);
+        assertThat(batches.json().path("batches").findValuesAsText("batchId")).contains(batchId);
+        assertThat(batches.json().path("batches").get(0).path("clientId").asText()).isNotBlank();
+        Response batch = get("/api/v1/batches/" + batchId, OPERATOR);
+        assertThat(batch.status()).as(batch.body()).isEqualTo(200);
+        assertThat(batch.json().path("items")).hasSize(2);
+        assertThat(get("/api/v1/batches?limit=200", OTHER_CLIENT).json().path("batches").findValuesAsText("batchId"))
+                .doesNotContain(batchId);
+
+        Response requests = get("/api/v1/data-requests?limit=200", OPERATOR);
+        assertThat(requests.status()).as(requests.body()).isEqualTo(200);
+        assertThat(requests.json().path("dataRequests").findValuesAsText("dataRequestId")).contains(dataRequest);
+        assertThat(get("/api/v1/data-requests/" + dataRequest + "/events", OPERATOR).status()).isEqualTo(200);
+        assertThat(get("/api/v1/data-requests?limit=200", OTHER_CLIENT).json().path("dataRequests")
+                .findValuesAsText("dataRequestId")).doesNotContain(dataRequest);
+
+        Response calls = get("/api/v1/ops/operator-calls?limit=5", OPERATOR);
+        assertThat(calls.status()).as(calls.body()).isEqualTo(200);
+        JsonNode last = calls.json().path("calls").get(0);
+        assertThat(last.path("operator").asText()).isEqualTo("ops");
+        assertThat(last.path("call").asText()).isEqualTo("limit-profiles");
+        assertThat(last.path("outcome").asText()).isEqualTo("OK");
+        assertThat(get("/api/v1/ops/operator-calls", CLIENT).status()).isEqualTo(403);
+        assertThat(get("/api/v1/batches?limit=0", OPERATOR).status()).isEqualTo(400);
+    }
 }

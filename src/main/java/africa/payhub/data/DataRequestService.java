@@ -97,6 +97,11 @@ public class DataRequestService {
                 .orElseThrow(() -> Refusal.notFound("no data request of this caller has this id"));
     }
 
+    /** The newest data requests the caller may see (a client's own; every client's for an operator, null scope). */
+    public java.util.List<DataRequest> recent(String clientScope, int limit) {
+        return store.recent(clientScope, limit);
+    }
+
     public Optional<DataRequest> byRequestId(String clientId, String requestId) {
         return store.findByRequest(clientId, requestId);
     }

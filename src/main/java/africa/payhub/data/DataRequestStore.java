@@ -55,6 +55,15 @@ public class DataRequestStore {
                 .param("client", clientId).param("requestId", requestId).query(DataRequestStore::map).optional();
     }
 
+    /** The newest data requests, of one client or (null) of all. */
+    public List<DataRequest> recent(String clientId, int limit) {
+        return (clientId == null
+                ? jdbc.sql("SELECT * FROM data_requests ORDER BY created_at DESC, id DESC LIMIT :limit")
+                : jdbc.sql("SELECT * FROM data_requests WHERE client_id = :client ORDER BY created_at DESC, id DESC LIMIT :limit")
+                        .param("client", clientId))
+                .param("limit", limit).query(DataRequestStore::map).list();
+    }
+
     /** A send is starting: the new token's hash, one more attempt, and a lease so no one else sends meanwhile. */
     public void startSend(String id, String tokenSha256, Instant leaseUntil) {
         jdbc.sql("""

@@ -53,6 +53,15 @@ public class BatchStore {
                 .param("client", clientId).param("messageId", messageId).query(BatchStore::map).optional();
     }
 
+    /** The newest batches, of one client or (null) of all. */
+    public List<Batch> recent(String clientId, int limit) {
+        return (clientId == null
+                ? jdbc.sql("SELECT " + COLUMNS + " FROM payment_batches ORDER BY created_at DESC, id DESC LIMIT :limit")
+                : jdbc.sql("SELECT " + COLUMNS + " FROM payment_batches WHERE client_id = :client"
+                        + " ORDER BY created_at DESC, id DESC LIMIT :limit").param("client", clientId))
+                .param("limit", limit).query(BatchStore::map).list();
+    }
+
     /** Every item of a batch, in item order, with its payment's state. */
     public List<Item> items(String batchId) {
         return jdbc.sql("""

@@ -132,6 +132,11 @@ public class Batches {
     }
 
     /** The batch if the caller may see it (a client never learns that another client's batch exists). */
+    /** The newest batches the caller may see (a client's own; every client's for an operator, null scope). */
+    public List<Batch> recent(String clientScope, int limit) {
+        return store.recent(clientScope, limit);
+    }
+
     public Batch visible(String batchId, String clientScope) {
         return store.find(batchId).filter(b -> clientScope == null || b.clientId().equals(clientScope))
                 .orElseThrow(() -> Refusal.notFound("no batch of this caller has this id"));

@@ -106,6 +106,73 @@ public class PaymentSearch {
         return out;
     }
 
+    /** The bucket sizes {@link #statistics} groups by (PostgreSQL's date_trunc units). */
+    public static final List<String> BUCKETS = List.of("minute", "hour", "day");
+
+    /**
+     * One provider's figures in one time bucket: the payments created then (how many, how many the provider
+     * carried, SUCCEEDED or REVERSED, and how many FAILED) and the provider's answers to calls for those
+     * payments (how many, how many with HTTP 5xx or none, and the median and 95th percentile of their time).
+     */
+    public record Bucket(Instant at, String provider, long payments, long succeeded, long failed, long calls,
+                         long callErrors, Double latencyP50Ms, Double latencyP95Ms) {
+    }
+
+    /**
+     * Volume, outcomes and provider latency by time bucket ({@code minute}, {@code hour} or {@code day}, in UTC)
+     * and provider, for payments created in [{@code from}, {@code to}), from the payments and their timelines
+     * (PROVIDER_RESPONSE events, with their durationMs): found through the payments of the period, so only
+     * the creation-time index is read. {@code provider}: one, or null for all.
+     */
+    public List<Bucket> statistics(Instant from, Instant to, String bucket, String provider) {
+        if (!BUCKETS.contains(bucket)) {
+            throw Refusal.invalid("bucket", "must be one of " + BUCKETS);
+        }
+        Map<String, Bucket> out = new TreeMap<>();
+        String only = provider == null ? "" : " AND p.provider = :provider";
+        var payments = period("""
+                SELECT date_trunc(:unit, p.created_at, 'UTC') AS at, p.provider, count(*) AS payments,
+                       count(*) FILTER (WHERE p.status IN ('SUCCEEDED', 'REVERSED')) AS succeeded,
+                       count(*) FILTER (WHERE p.status = 'FAILED') AS failed
+                FROM payments p
+                WHERE p.created_at >= :from AND p.created_at < :to""" + only + """
+
+                GROUP BY 1, 2""", bucket, from, to, provider);
+        payments.query(rs -> {
+            Instant at = rs.getTimestamp("at").toInstant();
+            out.put(at + "|" + rs.getString("provider"), new Bucket(at, rs.getString("provider"), rs.getLong("payments"),
+                    rs.getLong("succeeded"), rs.getLong("failed"), 0, 0, null, null));
+        });
+        var calls = period("""
+                SELECT date_trunc(:unit, p.created_at, 'UTC') AS at, p.provider, count(*) AS calls,
+                       count(*) FILTER (WHERE COALESCE(CAST(e.detail ->> 'httpStatus' AS integer), 0) NOT BETWEEN 1 AND 499) AS errors,
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY CAST(e.detail ->> 'durationMs' AS double precision)) AS p50,
+                       percentile_cont(0.95) WITHIN GROUP (ORDER BY CAST(e.detail ->> 'durationMs' AS double precision)) AS p95
+                FROM payments p JOIN payment_events e ON e.payment_id = p.id
+                WHERE p.created_at >= :from AND p.created_at < :to AND e.type = 'PROVIDER_RESPONSE'""" + only + """
+
+                GROUP BY 1, 2""", bucket, from, to, provider);
+        calls.query(rs -> {
+            Instant at = rs.getTimestamp("at").toInstant();
+            String key = at + "|" + rs.getString("provider");
+            Bucket b = out.get(key);
+            double p50 = rs.getDouble("p50");
+            Double p50Ms = rs.wasNull() ? null : p50;
+            double p95 = rs.getDouble("p95");
+            Double p95Ms = rs.wasNull() ? null : p95;
+            out.put(key, new Bucket(at, rs.getString("provider"), b == null ? 0 : b.payments(), b == null ? 0 : b.succeeded(),
+                    b == null ? 0 : b.failed(), rs.getLong("calls"), rs.getLong("errors"), p50Ms, p95Ms));
+        });
+        return new ArrayList<>(out.values());
+    }
+
+    /** A statistics query with its period's parameters bound (and the provider's, when there is one). */
+    private JdbcClient.StatementSpec period(String sql, String bucket, Instant from, Instant to, String provider) {
+        JdbcClient.StatementSpec spec = jdbc.sql(sql).param("unit", bucket).param("from", Timestamp.from(from))
+                .param("to", Timestamp.from(to));
+        return provider == null ? spec : spec.param("provider", provider);
+    }
+
     public static Map<PaymentStatus, Long> zeroes() {
         Map<PaymentStatus, Long> m = new EnumMap<>(PaymentStatus.class);
         for (PaymentStatus s : PaymentStatus.values()) {

@@ -160,6 +160,28 @@ public class OperatorCalls {
         return new BigDecimal(text).signum() >= 0;
     }
 
+    /** The calls operators made, newest first: who, at which provider, what (input redacted), and what came of it. */
+    public com.fasterxml.jackson.databind.node.ArrayNode recent(int limit) {
+        com.fasterxml.jackson.databind.node.ArrayNode out = Json.NODES.arrayNode();
+        jdbc.sql("""
+                        SELECT id, operator, provider, call, method, CAST(input AS text) AS input, outcome, reason, requested_at
+                        FROM operator_calls ORDER BY id DESC LIMIT :limit""")
+                .param("limit", limit)
+                .query(rs -> {
+                    ObjectNode c = out.addObject();
+                    c.put("id", rs.getLong("id"));
+                    c.put("operator", rs.getString("operator"));
+                    c.put("provider", rs.getString("provider"));
+                    c.put("call", rs.getString("call"));
+                    c.put("method", rs.getString("method"));
+                    c.set("input", Json.toNode(rs.getString("input")));
+                    c.put("outcome", rs.getString("outcome"));
+                    c.put("reason", rs.getString("reason"));
+                    c.put("requestedAt", rs.getTimestamp("requested_at").toInstant().toString());
+                });
+        return out;
+    }
+
     private void audit(String operator, String provider, String call, String method, ObjectNode input, String outcome,
                        String reason) {
         jdbc.sql("""

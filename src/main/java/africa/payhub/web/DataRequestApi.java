@@ -83,14 +83,21 @@ public class DataRequestApi {
         PaymentApi.respond(exchange, 200, requests.view(visible(exchange)));
     }
 
-    /** GET /api/v1/data-requests?requestId=...: the caller's data request for that request id, as a list. */
+    /**
+     * GET /api/v1/data-requests?requestId=...: the caller's data request for that request id, as a list. Without
+     * requestId: the newest the caller may see ({@code limit}, 50 by default).
+     */
     public void find(Exchange exchange) {
         Caller caller = PaymentApi.caller(exchange);
         String requestId = exchange.getMessage().getHeader("requestId", String.class);
-        if (requestId == null || requestId.isBlank()) {
-            throw Refusal.invalid("requestId", "query parameter requestId is required");
-        }
         ArrayNode list = Json.NODES.arrayNode();
+        if (requestId == null || requestId.isBlank()) {
+            // the newest the caller may see, each with its client for an operator
+            requests.recent(caller.clientScope(), PaymentApi.limit(exchange))
+                    .forEach(r -> list.add(requests.view(r).put("clientId", r.clientId())));
+            PaymentApi.respond(exchange, 200, Json.object().set("dataRequests", list));
+            return;
+        }
         requests.byRequestId(caller.name(), requestId).ifPresent(r -> list.add(requests.view(r)));
         ObjectNode out = Json.object();
         out.set("dataRequests", list);

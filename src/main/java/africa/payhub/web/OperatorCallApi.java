@@ -41,6 +41,12 @@ public class OperatorCallApi {
         PaymentApi.respond(exchange, 200, Json.object().set("calls", out));
     }
 
+    /** GET /api/v1/ops/operator-calls?limit=: the calls operators made, newest first (input redacted). */
+    public void history(Exchange exchange) {
+        operator(exchange);
+        PaymentApi.respond(exchange, 200, Json.object().set("calls", calls.recent(PaymentApi.limit(exchange))));
+    }
+
     public void call(Exchange exchange) {
         Caller caller = operator(exchange);
         String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);

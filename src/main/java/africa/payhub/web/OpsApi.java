@@ -85,12 +85,82 @@ public class OpsApi {
         String operation = param(exchange, "operation");
         PaymentSearch.Filter filter = new PaymentSearch.Filter(clientId, statuses, param(exchange, "provider"),
                 operation == null ? null : operation.toUpperCase(Locale.ROOT), from, to, param(exchange, "reference"));
+        String format = param(exchange, "format");
+        if ("csv".equalsIgnoreCase(format)) {
+            csv(exchange, filter);
+            return;
+        }
+        if (format != null && !"json".equalsIgnoreCase(format)) {
+            throw Refusal.invalid("format", "must be json or csv");
+        }
         PaymentSearch.Page page = search.search(filter, limit, param(exchange, "cursor"));
         ObjectNode out = Json.object();
         ArrayNode list = out.putArray("payments");
         page.payments().forEach(p -> list.add(payments.view(p).put("clientId", p.clientId())));
         out.put("nextCursor", page.nextCursor());
         PaymentApi.respond(exchange, 200, out);
+    }
+
+    /** The most rows one CSV export holds; past it, {@code X-Truncated: true} says there were more. */
+    static final int MAX_CSV_ROWS = 10_000;
+
+    static final List<String> CSV_COLUMNS = List.of("createdAt", "updatedAt", "paymentId", "messageId", "clientId",
+            "operation", "provider", "amount", "currency", "status", "reasonCode", "statusReason", "providerReference");
+
+    /**
+     * The whole search as CSV (RFC 4180, UTF-8, newest first, at most {@link #MAX_CSV_ROWS} rows), for a
+     * spreadsheet: a text cell a spreadsheet would take for a formula (=, +, -, @) is prefixed with '.
+     */
+    private void csv(Exchange exchange, PaymentSearch.Filter filter) {
+        StringBuilder out = new StringBuilder(String.join(",", CSV_COLUMNS)).append("\r\n");
+        String cursor = null;
+        int rows = 0;
+        boolean more;
+        do {
+            PaymentSearch.Page page = search.search(filter, PaymentSearch.MAX_LIMIT, cursor);
+            for (africa.payhub.payment.Payment p : page.payments()) {
+                if (rows == MAX_CSV_ROWS) {
+                    break;
+                }
+                List<String> cells = List.of(instant(p.createdAt()), instant(p.updatedAt()), p.id(), text(p.messageId()),
+                        p.clientId(), p.operation(), p.provider(),
+                        p.amountValue() == null ? "" : p.amountValue().toPlainString(), nullToEmpty(p.amountCurrency()),
+                        p.status().name(), nullToEmpty(p.reasonCode()), text(p.statusReason()), p.providerReference());
+                out.append(String.join(",", cells.stream().map(OpsApi::csvCell).toList())).append("\r\n");
+                rows++;
+            }
+            cursor = page.nextCursor();
+            more = cursor != null;
+        } while (more && rows < MAX_CSV_ROWS);
+        org.apache.camel.Message msg = exchange.getMessage();
+        msg.removeHeaders("*");
+        msg.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        msg.setHeader(Exchange.CONTENT_TYPE, "text/csv; charset=utf-8");
+        msg.setHeader("Content-Disposition", "attachment; filename=\"payments-"
+                + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace(":", "") + ".csv\"");
+        if (more) {
+            msg.setHeader("X-Truncated", "true");
+        }
+        msg.setBody(out.toString());
+    }
+
+    /** Text a client or provider wrote: a leading =, +, - or @ (a formula to a spreadsheet) is quoted with '. */
+    private static String text(String value) {
+        if (value == null) {
+            return "";
+        }
+        return !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static String csvCell(String value) {
+        if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+            return value;
+        }
+        return '"' + value.replace("\"", "\"\"") + '"';
     }
 
     /** GET /api/v1/callbacks?status=DEAD&limit=&cursor=: callbacks in one status, newest first. */
@@ -187,6 +257,97 @@ public class OpsApi {
             n.put("held", waiting.held());
         }
         PaymentApi.respond(exchange, 200, out);
+    }
+
+    /** The most buckets one statistics answer has. */
+    static final int MAX_BUCKETS = 1500;
+
+    /**
+     * GET /api/v1/ops/stats?from=&to=&bucket=minute|hour|day&provider= (operators): per provider and time bucket
+     * (UTC), the payments created, how many the provider carried and how many failed, the success rate of
+     * those settled, and the provider's answers to their calls (how many, how many failed, median and 95th
+     * percentile time). Columns aligned on {@code buckets}, as a chart draws them. By default the last 24 hours
+     * by hour.
+     */
+    public void stats(Exchange exchange) {
+        if (!PaymentApi.caller(exchange).operator()) {
+            throw Refusal.forbidden("only operators see the hub's statistics");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        String bucket = param(exchange, "bucket") == null ? "hour" : param(exchange, "bucket").toLowerCase(Locale.ROOT);
+        if (!PaymentSearch.BUCKETS.contains(bucket)) {
+            errors.add(new FieldError("bucket", "must be one of " + PaymentSearch.BUCKETS));
+            bucket = "hour";
+        }
+        java.time.temporal.ChronoUnit unit = switch (bucket) {
+            case "minute" -> java.time.temporal.ChronoUnit.MINUTES;
+            case "day" -> java.time.temporal.ChronoUnit.DAYS;
+            default -> java.time.temporal.ChronoUnit.HOURS;
+        };
+        Instant to = instant(exchange, errors, true, "to", "createdTo");
+        Instant from = instant(exchange, errors, false, "from", "createdFrom");
+        to = to == null ? Instant.now().truncatedTo(unit).plus(1, unit) : to;
+        from = from == null ? to.minus(java.time.Duration.ofHours(24)) : from;
+        Instant first = from.truncatedTo(unit);
+        if (!from.isBefore(to)) {
+            errors.add(new FieldError("from", "must be before to"));
+        } else if (java.time.Duration.between(first, to).dividedBy(unit.getDuration()) > MAX_BUCKETS) {
+            errors.add(new FieldError("bucket", "more than " + MAX_BUCKETS + " " + bucket + "s from " + from + " to " + to
+                    + ": choose a larger bucket or a shorter period"));
+        }
+        if (!errors.isEmpty()) {
+            throw Refusal.invalid(errors);
+        }
+        String provider = param(exchange, "provider");
+        List<Instant> buckets = new ArrayList<>();
+        for (Instant at = first; at.isBefore(to); at = at.plus(1, unit)) {
+            buckets.add(at);
+        }
+        Map<String, ObjectNode> byProvider = new java.util.TreeMap<>();
+        for (PaymentSearch.Bucket b : search.statistics(first, to, bucket, provider)) {
+            int i = buckets.indexOf(b.at());
+            if (i < 0) {
+                continue;
+            }
+            ObjectNode series = byProvider.computeIfAbsent(b.provider(), p -> emptySeries(buckets.size()));
+            ((ArrayNode) series.get("payments")).set(i, b.payments());
+            ((ArrayNode) series.get("succeeded")).set(i, b.succeeded());
+            ((ArrayNode) series.get("failed")).set(i, b.failed());
+            long settled = b.succeeded() + b.failed();
+            ((ArrayNode) series.get("successRate")).set(i, settled == 0 ? Json.NODES.nullNode()
+                    : Json.NODES.numberNode(Math.round(1000.0 * b.succeeded() / settled) / 10.0));
+            ((ArrayNode) series.get("calls")).set(i, b.calls());
+            ((ArrayNode) series.get("callErrors")).set(i, b.callErrors());
+            ((ArrayNode) series.get("latencyP50Ms")).set(i, b.latencyP50Ms() == null ? Json.NODES.nullNode()
+                    : Json.NODES.numberNode(Math.round(b.latencyP50Ms())));
+            ((ArrayNode) series.get("latencyP95Ms")).set(i, b.latencyP95Ms() == null ? Json.NODES.nullNode()
+                    : Json.NODES.numberNode(Math.round(b.latencyP95Ms())));
+        }
+        ObjectNode out = Json.object();
+        out.put("from", first.toString()).put("to", to.toString()).put("bucket", bucket);
+        ArrayNode at = out.putArray("buckets");
+        buckets.forEach(b -> at.add(b.toString()));
+        ObjectNode providers = out.putObject("providers");
+        byProvider.forEach(providers::set);
+        PaymentApi.respond(exchange, 200, out);
+    }
+
+    /** A provider's columns, zero (counts) or null (rates and times) in every bucket. */
+    private static ObjectNode emptySeries(int size) {
+        ObjectNode series = Json.object();
+        for (String count : List.of("payments", "succeeded", "failed", "calls", "callErrors")) {
+            ArrayNode column = series.putArray(count);
+            for (int i = 0; i < size; i++) {
+                column.add(0);
+            }
+        }
+        for (String measure : List.of("successRate", "latencyP50Ms", "latencyP95Ms")) {
+            ArrayNode column = series.putArray(measure);
+            for (int i = 0; i < size; i++) {
+                column.addNull();
+            }
+        }
+        return series;
     }
 
     private static String param(Exchange exchange, String name) {

@@ -163,12 +163,18 @@ public class PaymentApi {
         respond(exchange, 200, batches.view(batches.visible(header(exchange, "batchId"), caller.clientScope()), true));
     }
 
-    /** GET /api/v1/batches?messageId=: the caller's batch for a message id. */
+    /**
+     * GET /api/v1/batches?messageId=: the caller's batch for a message id. Without messageId: the newest
+     * batches the caller may see ({@code limit}, 50 by default), each with its client for an operator.
+     */
     public void findBatch(Exchange exchange) {
         Caller caller = caller(exchange);
         String messageId = exchange.getMessage().getHeader("messageId", String.class);
         if (messageId == null || messageId.isBlank()) {
-            throw Refusal.invalid("messageId", "is required");
+            ArrayNode list = Json.NODES.arrayNode();
+            batches.recent(caller.clientScope(), limit(exchange)).forEach(b -> list.add(batches.view(b, false).put("clientId", b.clientId())));
+            respond(exchange, 200, Json.object().set("batches", list));
+            return;
         }
         if (caller.clientScope() == null) {
             throw Refusal.invalid("clientId", "operators find a batch by its id");
@@ -176,6 +182,18 @@ public class PaymentApi {
         ArrayNode list = Json.NODES.arrayNode();
         batches.findByMessage(caller.clientScope(), messageId).ifPresent(b -> list.add(batches.view(b, false)));
         respond(exchange, 200, Json.object().set("batches", list));
+    }
+
+    /** {@code limit}: 1 to 200, 50 when not given. */
+    static int limit(Exchange exchange) {
+        String l = exchange.getMessage().getHeader("limit", String.class);
+        if (l == null || l.isBlank()) {
+            return 50;
+        }
+        if (!l.strip().matches("[0-9]{1,3}") || Integer.parseInt(l.strip()) < 1 || Integer.parseInt(l.strip()) > 200) {
+            throw Refusal.invalid("limit", "must be a whole number from 1 to 200");
+        }
+        return Integer.parseInt(l.strip());
     }
 
     /** GET /api/v1/payments/{paymentId}/events[?after=&limit=]: a page of the timeline, and the callback deliveries. */

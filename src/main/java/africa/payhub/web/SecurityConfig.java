@@ -115,7 +115,7 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.POST, "/api/v1/ops/reconciliations").hasRole("OPERATOR")
                         .requestMatchers("/api/v1/providers/**").hasRole("OPERATOR")
                         .requestMatchers(HttpMethod.GET, "/api/v1/payments", "/api/v1/payments/**", "/api/v1/callbacks",
-                                "/api/v1/batches", "/api/v1/batches/**")
+                                "/api/v1/batches", "/api/v1/batches/**", "/api/v1/data-requests", "/api/v1/data-requests/**")
                         .hasAnyRole("CLIENT", "OPERATOR")
                         .requestMatchers(HttpMethod.POST, "/api/v1/payments/*/events/*/redeliver").hasAnyRole("CLIENT", "OPERATOR")
                         .requestMatchers("/api/**").hasRole("CLIENT")
