@@ -157,7 +157,8 @@ function drawCharts(stats) {
     target.dataset.providers = providers.join(',');
     const series = [{}].concat(providers.map((p, i) => ({
       label: p, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: column !== 'payments',
-      points: { show: xs.length < 60 },
+      // a rate or a time exists only where payments were: each one a point, however few; counts a line
+      points: { show: column !== 'payments' || xs.length < 60, size: 5 },
       value: (u, v) => (v === null || v === undefined ? '–' : v + unit),
     })));
     const data = [xs].concat(providers.map((p) => stats.providers[p][column]));
