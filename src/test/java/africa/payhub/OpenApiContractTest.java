@@ -62,6 +62,28 @@ class OpenApiContractTest {
         assertThat(junk).as("keys with no value (an unquoted comma in a flow mapping?)").isEmpty();
     }
 
+    /**
+     * The payment view as the hub builds it (PaymentService): every property always there, null when it does not
+     * apply, and the document saying so, so that a client generated from it reads a missing value as null and never
+     * as an absent key. clientId, which only search results carry, is the one exception.
+     */
+    @Test
+    void thePaymentViewDeclaresEveryPropertyAlwaysPresentAndTheOptionalOnesNullable() throws Exception {
+        JsonNode schemas = new ObjectMapper(new YAMLFactory()).readTree(DOCUMENT.toFile()).path("components").path("schemas");
+        JsonNode payment = schemas.path("Payment");
+        List<String> properties = new ArrayList<>();
+        payment.path("properties").fieldNames().forEachRemaining(properties::add);
+        List<String> required = new ArrayList<>();
+        payment.path("required").forEach(r -> required.add(r.asText()));
+        assertThat(required).containsExactlyInAnyOrderElementsOf(properties.stream().filter(p -> !p.equals("clientId")).toList());
+        for (String nullable : List.of("reasonCode", "reversalOf", "batchId", "itemId", "routing", "statusReason", "providerReference")) {
+            assertThat(payment.path("properties").path(nullable).path("type").toString()).as(nullable).contains("\"null\"");
+        }
+        JsonNode item = schemas.path("Batch").path("properties").path("items").path("items");
+        assertThat(item.path("required").toString()).contains("\"reasonCode\"");
+        assertThat(item.path("properties").path("reasonCode").path("type").toString()).contains("\"null\"");
+    }
+
     @Test
     void theBundledSchemasAreTheSchemaFiles() throws Exception {
         String document = Files.readString(DOCUMENT);
