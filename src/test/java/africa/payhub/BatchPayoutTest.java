@@ -23,6 +23,15 @@ class BatchPayoutTest extends HubTestSupport {
     @Autowired
     Batches batches;
 
+    @Autowired
+    africa.payhub.payment.PaymentStore store;
+
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactions;
+
+    @Autowired
+    javax.sql.DataSource dataSource;
+
     @Test
     void aPayrollOfFiveHundredIsPaidInOneBulkTransferWithEachItemTrackedOnItsOwn() {
         String path = "/payroll-" + messageId("cb");
@@ -120,6 +129,66 @@ class BatchPayoutTest extends HubTestSupport {
             JsonNode done = awaitBatch(batchId, "COMPLETED");
             assertThat(done.path("counts").path("SUCCEEDED").asInt()).isEqualTo(10);
             assertThat(get("/sandbox/monnify/_control/batches/" + reference, null).json().path("executions").asInt()).isEqualTo(10);
+        } finally {
+            post("/sandbox/monnify/_control/otp", "{\"required\": false}", null);
+        }
+    }
+
+    /**
+     * A batch's code submitted while a poller's group commit holds one of its items and wants another (as it
+     * locks them, in id order): the authorization takes the items in that order too, so it waits its turn and is
+     * answered 200; taken in item order, it held the later one and waited for the earlier, a deadlock that
+     * PostgreSQL broke by failing the authorization (a 500 to the person with the code).
+     */
+    @Test
+    void aBatchCodeWaitsForThePollersLocksInsteadOfDeadlocking() throws Exception {
+        post("/sandbox/monnify/_control/otp", "{\"required\": true}", null);
+        try {
+            String batchId = post("/api/v1/payments", Json.write(batch(messageId("otp-locks"), 10, 0)), CLIENT).json()
+                    .path("batchId").asText();
+            await().untilAsserted(() -> assertThat(get("/api/v1/batches/" + batchId, CLIENT).json()
+                    .path("items").findValuesAsText("reasonCode")).hasSize(10).containsOnly("AWAITING_AUTHORIZATION"));
+            String reference = get("/api/v1/batches/" + batchId, CLIENT).json().path("providerReference").asText();
+            String otp = Json.toNode(get("/sandbox/monnify/_control/otp/" + reference, null).body()).path("otp").asText();
+            // two items whose ids are in the other order than the items: `later` comes first in the batch
+            java.util.List<String> ids = get("/api/v1/batches/" + batchId, CLIENT).json().path("items").findValuesAsText("paymentId");
+            String later = null;
+            String earlier = null;
+            for (int i = 0; i < ids.size() && later == null; i++) {
+                for (int j = i + 1; j < ids.size() && later == null; j++) {
+                    if (ids.get(j).compareTo(ids.get(i)) < 0) {
+                        later = ids.get(i);
+                        earlier = ids.get(j);
+                    }
+                }
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(later != null, "the items' ids are in item order");
+            String first = earlier;
+            String second = later;
+
+            java.util.concurrent.CompletableFuture<Response> code = new java.util.concurrent.CompletableFuture<>();
+            new org.springframework.transaction.support.TransactionTemplate(transactions).executeWithoutResult(tx -> {
+                store.lockAll(java.util.List.of(first));
+                java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    try {
+                        code.complete(post("/api/v1/batches/" + batchId + "/authorization", "{\"otp\": \"" + otp + "\"}", CLIENT));
+                    } catch (Throwable e) {
+                        code.completeExceptionally(e);
+                    }
+                });
+                // until the authorization waits for `earlier` (taken in item order, after holding `later`), 3 s at most
+                try {
+                    await().atMost(java.time.Duration.ofSeconds(3)).until(() -> org.springframework.jdbc.core.simple.JdbcClient
+                            .create(dataSource).sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                    + " AND query LIKE 'INSERT INTO payment_events%'").query(Long.class).single() > 0);
+                } catch (org.awaitility.core.ConditionTimeoutException inIdOrder) {
+                    // it took the items in id order: it waits for `earlier` holding nothing after it
+                }
+                store.lock(second); // as the group commit goes on in id order
+            });
+            Response answer = code.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(awaitBatch(batchId, "COMPLETED").path("counts").path("SUCCEEDED").asInt()).isEqualTo(10);
         } finally {
             post("/sandbox/monnify/_control/otp", "{\"required\": false}", null);
         }

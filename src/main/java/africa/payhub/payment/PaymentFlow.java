@@ -836,19 +836,25 @@ public class PaymentFlow {
                                                  String allowed) {
         Batch batch = batch(batchId, clientScope);
         requireAuthorizer(operator, allowed);
-        List<String> waiting = batches.items(batchId).stream()
+        // the waiting items locked in one statement, in id order, as every locker of several payments takes them
+        // (the poller's group commits): an event written for one item never waits in a circle with them
+        java.util.Map<String, Payment> locked = store.lockAll(batches.items(batchId).stream()
                 .filter(i -> i.status() == PaymentStatus.PENDING && AWAITING_AUTHORIZATION.equals(i.reasonCode()))
-                .map(BatchStore.Item::paymentId).toList();
+                .map(BatchStore.Item::paymentId).toList());
+        List<Payment> waiting = locked.values().stream()
+                .filter(p -> p.status() == PaymentStatus.PENDING && AWAITING_AUTHORIZATION.equals(p.reasonCode()))
+                .sorted(java.util.Comparator.comparing(Payment::itemId)).toList();
         if (waiting.isEmpty()) {
             throw Refusal.conflict("batch " + batchId + " has no item waiting for authorization");
         }
         ArrayNode items = Json.NODES.arrayNode();
-        for (String id : waiting) {
-            store.addEvent(id, "AUTHORIZATION_SUBMITTED", operator ? "operator" : "client:" + batch.clientId(), null, null,
+        for (Payment p : waiting) {
+            store.addEvent(p.id(), "AUTHORIZATION_SUBMITTED", operator ? "operator" : "client:" + batch.clientId(), null, null,
                     Json.write(Json.object().put("flow", flow).put("batchId", batchId)));
-            items.add(call(store.find(id).orElseThrow(), Phase.POLL, flow).input().without("config"));
+            items.add(call(p, Phase.POLL, flow).input().without("config"));
         }
-        return new Decision.BatchSend(batchId, batchCall(batch, items, flow, Phase.POLL), waiting, List.of());
+        return new Decision.BatchSend(batchId, batchCall(batch, items, flow, Phase.POLL),
+                waiting.stream().map(Payment::id).toList(), List.of());
     }
 
     /** Who may authorize a held transfer on this hub ({@code hub.payments.authorization-by}). */
