@@ -288,22 +288,26 @@ public final class Sensitive {
     private static final Pattern UUID = Pattern.compile(
             "(?<![0-9A-Za-z])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z])");
 
+    /**
+     * A UUID written without its dashes, as the hub's own references carry one (BATCH..., HUB...): 32 hex digits,
+     * at least one of them a letter (32 decimal digits stay a digit group, read for card numbers); the last 32 of a
+     * longer run, since a prefix may end in a hex letter (HUB...).
+     */
+    private static final Pattern COMPACT_UUID = Pattern.compile("(?=[0-9]*[a-fA-F])[0-9a-fA-F]{32}(?![0-9a-fA-F])");
+
     /** The text with every UUID written over (same length, so spans stay valid), or the text itself. */
     private static String withoutIds(String text) {
-        if (text.indexOf('-') < 0) {
-            return text;
-        }
-        Matcher m = UUID.matcher(text);
-        if (!m.find()) {
-            return text;
-        }
-        StringBuilder out = new StringBuilder(text);
-        do {
-            for (int i = m.start(); i < m.end(); i++) {
-                out.setCharAt(i, 'u');
+        StringBuilder out = null;
+        for (Pattern id : List.of(UUID, COMPACT_UUID)) {
+            Matcher m = id.matcher(out == null ? text : out);
+            while (m.find()) {
+                out = out == null ? new StringBuilder(text) : out;
+                for (int i = m.start(); i < m.end(); i++) {
+                    out.setCharAt(i, 'u');
+                }
             }
-        } while (m.find());
-        return out.toString();
+        }
+        return out == null ? text : out.toString();
     }
 
     /** A card number at the start or end of a group of 20 to {@value #MAX_EMBEDDING} digits: its span, or null. */

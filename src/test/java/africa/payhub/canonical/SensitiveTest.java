@@ -58,7 +58,16 @@ class SensitiveTest {
             String phone = "+234" + (700_000_000_0L + random.nextLong(300_000_000_0L));
             assertThat(Sensitive.containsPan(phone)).as(phone).isFalse();
             assertThat(Sensitive.containsPan("+254 7" + random.nextInt(10_000_000, 99_999_999))).isFalse();
+            // the hub's own references: a UUID without its dashes behind a prefix (a batch's, a payment's)
+            String compact = uuid.replace("-", "").toUpperCase(java.util.Locale.ROOT);
+            assertThat(Sensitive.containsPan("BATCH" + compact)).as("BATCH" + compact).isFalse();
+            assertThat(Sensitive.containsPan("HUB" + compact.toLowerCase(java.util.Locale.ROOT))).isFalse();
         }
+        // seen refused as a card number in an operator's query before compact UUIDs were read as ids
+        assertThat(Sensitive.containsPan("BATCHBBCA0E528422495993776444A2D870FB")).isFalse();
+        // a card number among hex digits that are no UUID is still one
+        assertThat(Sensitive.containsPan("ref ABC4111111111111111")).isTrue();
+        assertThat(Sensitive.containsPan("card 411111111111111100001234")).as("a card number inside 24 digits").isTrue();
         for (String fine : List.of("2024-11-15T10:30:00.123456Z", "2024/11/15 10:30", "1,234,567.89", "192.168.100.200",
                 "invoice 4111 1111 1111 1112", "acct 0123456789, 0987654321", "MFDS|20210317032332|002431",
                 "HUB3F2C1A9E123456789012345678901234")) {
