@@ -52,11 +52,12 @@ public record HubProperties(
 
     /**
      * Limits before work: the largest body, how long a whole body may take to arrive, how many bodies one
-     * address may be sending at once, requests per second per client and per anonymous address, and failed
-     * logins before a client name is locked out for {@code lockout}.
+     * address (and all addresses together) may be trickling in at once, requests per second per client and per
+     * anonymous address, and failed logins before a client name is locked out for {@code lockout}.
      */
     public record Limits(@DefaultValue("65536") int maxBodyBytes, @DefaultValue("10s") Duration bodyReadTimeout,
-                         @DefaultValue("8") int readsPerAddress, @DefaultValue("50") int clientRequestsPerSecond,
+                         @DefaultValue("8") int readsPerAddress, @DefaultValue("256") int slowReads,
+                         @DefaultValue("50") int clientRequestsPerSecond,
                          @DefaultValue("20") int anonymousRequestsPerSecond, @DefaultValue("10") int failedLogins,
                          @DefaultValue("5m") Duration lockout) {
     }

@@ -11,8 +11,8 @@ import org.springframework.stereotype.Component;
 /**
  * Health component {@code requests}: OUT_OF_SERVICE (503) when the requests being served fill nine tenths
  * of the server's threads ({@code server.tomcat.threads.max}: a stall), UP otherwise; with whether bodies were
- * cut off at the read deadline in the last minute (someone is sending slowly) and the counts of refused,
- * slow and rate-limited requests.
+ * cut off at the read deadline in the last minute (someone is sending slowly), the bodies being awaited now
+ * (without a thread), and the counts of refused, slow and rate-limited requests.
  */
 @Component("requests")
 public class RequestCapacityHealth implements HealthIndicator {
@@ -39,6 +39,7 @@ public class RequestCapacityHealth implements HealthIndicator {
                 .withDetail("refusedAtTheDoor", guard.refused())
                 .withDetail("slowBodiesCutOff", guard.slowBodies())
                 .withDetail("rateLimited", limits.limited())
+                .withDetail("slowBodiesAwaited", guard.slowReads())
                 .build();
     }
 }

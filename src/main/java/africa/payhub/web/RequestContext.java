@@ -63,15 +63,28 @@ public class RequestContext {
     }
 
     static final class RequestIdFilter extends OncePerRequestFilter {
+
+        private static final String ATTRIBUTE = RequestIdFilter.class.getName() + ".id";
+
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
-            String given = request.getHeader(HEADER);
-            String id = given != null && ACCEPTABLE.matcher(given).matches() ? given : UUID.randomUUID().toString();
-            response.setHeader(HEADER, id);
+            // a request whose body arrived without a thread goes on in a second dispatch: the same id
+            String id = (String) request.getAttribute(ATTRIBUTE);
+            if (id == null) {
+                String given = request.getHeader(HEADER);
+                id = given != null && ACCEPTABLE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+                request.setAttribute(ATTRIBUTE, id);
+                response.setHeader(HEADER, id);
+            }
             try (LogContext log = LogContext.with(LogContext.REQUEST_ID, id)) {
                 chain.doFilter(request, response);
             }
+        }
+
+        @Override
+        protected boolean shouldNotFilterAsyncDispatch() {
+            return false;
         }
     }
 }

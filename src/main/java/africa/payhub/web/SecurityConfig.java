@@ -32,8 +32,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * HTTP Basic for enterprise clients (role CLIENT) and operators (role OPERATOR) on /api/**.
  * Webhooks, the sandbox and partner endpoints authenticate themselves (signatures, their own Basic).
- * Failures answer with RFC 9457 problem documents, never an HTML page. Ahead of all of it: rate limits and the
- * login lockout ({@link AccessLimits}), then body limits ({@link RequestGuard}).
+ * Failures answer with RFC 9457 problem documents, never an HTML page. Ahead of all of it: body limits
+ * ({@link RequestGuard}), then rate limits and the login lockout ({@link AccessLimits}).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -67,10 +67,13 @@ public class SecurityConfig {
         return new RequestGuard(properties.limits(), dataRequests, mapper);
     }
 
-    /** Rate limits and the login lockout first, then the body limits: both ahead of Spring Security. */
+    /**
+     * The body limits first (every body is read there, without holding a thread while it arrives), then the rate
+     * limits and the login lockout, on the request with its body in memory: both ahead of Spring Security.
+     */
     @Bean
-    public FilterRegistrationBean<OncePerRequestFilter> accessLimitFilter(AccessLimits limits) {
-        FilterRegistrationBean<OncePerRequestFilter> r = new FilterRegistrationBean<>(limits.filter());
+    public FilterRegistrationBean<RequestGuard> requestGuardFilter(RequestGuard guard) {
+        FilterRegistrationBean<RequestGuard> r = new FilterRegistrationBean<>(guard);
         r.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return r;
     }
@@ -84,8 +87,8 @@ public class SecurityConfig {
     }
 
     @Bean
-    public FilterRegistrationBean<RequestGuard> requestGuardFilter(RequestGuard guard) {
-        FilterRegistrationBean<RequestGuard> r = new FilterRegistrationBean<>(guard);
+    public FilterRegistrationBean<OncePerRequestFilter> accessLimitFilter(AccessLimits limits) {
+        FilterRegistrationBean<OncePerRequestFilter> r = new FilterRegistrationBean<>(limits.filter());
         r.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
         return r;
     }
