@@ -12,22 +12,37 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import africa.payhub.security.LoginAttempts;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A handful of addresses try to take the hub from everyone else: bodies sent a byte at a time that never end.
- * Another client's latency is measured before and during the attack (benchmark-style, with generous bounds),
- * and what protects it is checked directly: a trickled body holds no request thread.
+ * A handful of addresses try to take the hub from everyone else: bodies sent a byte at a time that never end,
+ * and floods of logins under random names. Another client's latency is measured before and during each attack
+ * (benchmark-style, with generous bounds; the full attack, and its figures, is {@code scripts/attack.sh}), and
+ * what protects it is checked directly: a trickled body holds no request thread, a login that would need a
+ * password hash is refused before the hash once its address has failed too often, and the hashes run on a small
+ * pool that answers 429 when it is full.
  */
 class AvailabilityUnderAttackTest extends HubTestSupport {
 
     private static final String VICTIM_PATH = "/api/v1/payments?messageId=victim-x";
 
+    /** The password checks' counters, read in this process (a health request would need a login of its own). */
+    @Autowired
+    LoginAttempts logins;
 
     @Test
     void slowBodiesFromTwentyAddressesHoldNoRequestThreadAndAnotherClientIsServedAsBefore() throws Exception {
@@ -54,7 +69,97 @@ class AvailabilityUnderAttackTest extends HubTestSupport {
                 .isGreaterThan(cutOffBefore);
     }
 
+    @Test
+    void anAddressFailingLoginsUnderRandomNamesIsRefusedBeforeAnyHash() {
+        get(VICTIM_PATH, CLIENT); // the demo client's login is verified (and remembered) before the attack
+        FromAddress attacker = new FromAddress("127.0.0.31", PORT);
+        long checksBefore = logins.passwordChecks();
+        for (int i = 0; i < 20; i++) { // hub.limits.failed-logins-per-address here
+            FromAddress.Answer wrong = attacker.get(VICTIM_PATH, randomName() + ":guess");
+            assertThat(wrong.status()).as(wrong.body()).isEqualTo(401);
+        }
+        for (int i = 0; i < 30; i++) {
+            FromAddress.Answer refused = attacker.get(VICTIM_PATH, randomName() + ":guess");
+            assertThat(refused.status()).as(refused.body()).isEqualTo(429);
+            assertThat(refused.header("Retry-After")).isNotBlank();
+            assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+        }
+        assertThat(logins.passwordChecks() - checksBefore).as("password hashes computed").isEqualTo(20);
+        // a login already verified needs no hash and still works from there; one that would need a hash does not
+        assertThat(attacker.get(VICTIM_PATH, CLIENT).status()).isEqualTo(200);
+        assertThat(attacker.get(VICTIM_PATH, "slow-erp:slow-erp-secret-0000000000000000000000").status()).isEqualTo(429);
+        // other addresses are not touched
+        assertThat(new FromAddress("127.0.0.32", PORT).get(VICTIM_PATH, randomName() + ":guess").status()).isEqualTo(401);
+    }
+
+    @Test
+    void passwordChecksRunOnASmallPoolThatRefusesWhenFullAndAFloodLeavesAnotherClientAlone() throws Exception {
+        victim(Duration.ofMillis(300));
+        Latencies baseline = victim(Duration.ofMillis(1500));
+        ExecutorService pool = Executors.newFixedThreadPool(64);
+        try {
+            // slow-erp's secret is hashed at cost 12 (about a second a check here): three wrong passwords fill the
+            // one checking thread and its queue of two (hub.limits.password-checks, password-check-queue)
+            long before = logins.passwordChecks();
+            List<Future<FromAddress.Answer>> slow = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                FromAddress from = new FromAddress("127.0.0.4" + i, PORT);
+                String wrong = "slow-erp:wrong-" + i; // three different logins: each its own check
+                slow.add(pool.submit(() -> from.get(VICTIM_PATH, wrong)));
+            }
+            Awaitility.await().until(() -> logins.passwordChecks() >= before + 3);
+            FromAddress.Answer full = new FromAddress("127.0.0.45", PORT).get(VICTIM_PATH, randomName() + ":guess");
+            assertThat(full.status()).as(full.body()).isEqualTo(429);
+            assertThat(full.json().path("detail").asText()).contains("being checked");
+
+            // 64 at once under random names from 20 addresses (127.0.0.50 .. 127.0.0.69), while the victim works
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger refused = new AtomicInteger();
+            AtomicInteger unauthorized = new AtomicInteger();
+            AtomicInteger other = new AtomicInteger();
+            List<Future<?>> flood = new ArrayList<>();
+            for (int t = 0; t < 64; t++) {
+                FromAddress from = new FromAddress("127.0.0." + (50 + t % 20), PORT);
+                flood.add(pool.submit(() -> {
+                    while (!stop.get()) {
+                        int status = from.get(VICTIM_PATH, randomName() + ":guess").status();
+                        (status == 429 ? refused : status == 401 ? unauthorized : other).incrementAndGet();
+                    }
+                }));
+            }
+            Latencies during;
+            try {
+                during = victim(Duration.ofSeconds(3));
+            } finally {
+                stop.set(true);
+            }
+            for (Future<?> f : flood) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            System.out.printf("login flood (64 at once, random names, 20 addresses): victim baseline %s; under attack %s;"
+                    + " flood answers 401: %d, 429: %d, other: %d%n", baseline, during, unauthorized.get(), refused.get(), other.get());
+            assertThat(during.failures()).as("the victim's failed requests").isZero();
+            // generous: the flood's 64 threads run in this process, on the same cores as the hub (scripts/attack.sh
+            // measures it with the attacker apart)
+            assertThat(during.p95()).as("the victim's p95 under attack (ms), baseline " + baseline)
+                    .isLessThan(Math.max(10 * baseline.p95(), 3000));
+            assertThat(other.get()).as("flood answers neither 401 nor 429").isZero();
+            // each address fails at most 20 times (hub.limits.failed-logins-per-address here): the rest are refused
+            assertThat(unauthorized.get()).isLessThanOrEqualTo(20 * 20);
+            assertThat(refused.get()).isPositive();
+            for (Future<FromAddress.Answer> f : slow) {
+                assertThat(f.get(30, TimeUnit.SECONDS).status()).isEqualTo(401);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    private static String randomName() {
+        return "intruder-" + UUID.randomUUID();
+    }
 
     private static JsonNode health(String detail) {
         return get("/actuator/health", OPERATOR).json().path("components").path("requests").path("details").path(detail);

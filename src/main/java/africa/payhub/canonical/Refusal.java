@@ -9,15 +9,26 @@ import java.util.List;
 public class Refusal extends RuntimeException {
 
     /** Why, in the caller's terms. */
-    public enum Kind { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, UNPROCESSABLE, UNAVAILABLE }
+    public enum Kind { INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, UNPROCESSABLE, UNAVAILABLE, TOO_MANY }
 
     private final Kind kind;
     private final transient List<FieldError> errors;
+    private final long retryAfterSeconds;
 
     public Refusal(Kind kind, String detail, List<FieldError> errors) {
+        this(kind, detail, errors, 0);
+    }
+
+    private Refusal(Kind kind, String detail, List<FieldError> errors, long retryAfterSeconds) {
         super(detail, null, false, false);
         this.kind = kind;
         this.errors = errors == null ? List.of() : List.copyOf(errors);
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** How long the caller should wait before asking again, in seconds (0: not said). */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public Kind kind() {
@@ -59,5 +70,10 @@ public class Refusal extends RuntimeException {
 
     public static Refusal unavailable(String detail) {
         return new Refusal(Kind.UNAVAILABLE, detail, null);
+    }
+
+    /** Too many attempts (a locked-out login): ask again after {@code retryAfterSeconds}. */
+    public static Refusal tooMany(String detail, long retryAfterSeconds) {
+        return new Refusal(Kind.TOO_MANY, detail, null, retryAfterSeconds);
     }
 }

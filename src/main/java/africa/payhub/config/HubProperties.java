@@ -53,13 +53,15 @@ public record HubProperties(
     /**
      * Limits before work: the largest body, how long a whole body may take to arrive, how many bodies one
      * address (and all addresses together) may be trickling in at once, requests per second per client and per
-     * anonymous address, and failed logins before a client name is locked out for {@code lockout}.
+     * anonymous address, failed logins before a client name (or, whatever the names, an address) is locked out
+     * for {@code lockout}, and the threads (0: half the processors, at least one) and queue of password checks.
      */
     public record Limits(@DefaultValue("65536") int maxBodyBytes, @DefaultValue("10s") Duration bodyReadTimeout,
                          @DefaultValue("8") int readsPerAddress, @DefaultValue("256") int slowReads,
                          @DefaultValue("50") int clientRequestsPerSecond,
                          @DefaultValue("20") int anonymousRequestsPerSecond, @DefaultValue("10") int failedLogins,
-                         @DefaultValue("5m") Duration lockout) {
+                         @DefaultValue("50") int failedLoginsPerAddress, @DefaultValue("5m") Duration lockout,
+                         @DefaultValue("0") int passwordChecks, @DefaultValue("8") int passwordCheckQueue) {
     }
 
     /** Provider threads, sends per payment at most, the resend guard, and how soon a payment that found its

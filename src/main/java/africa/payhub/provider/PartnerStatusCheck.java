@@ -9,6 +9,7 @@ import africa.payhub.payment.PaymentService;
 import africa.payhub.payment.PaymentStore;
 import africa.payhub.payment.Timeline;
 import africa.payhub.security.BasicCredentials;
+import africa.payhub.security.LoginAttempts;
 import africa.payhub.canonical.Refusal;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -33,8 +34,11 @@ public class PartnerStatusCheck {
     /** A partner may ask as often as it likes; its questions are recorded this many times per payment. */
     static final int MAX_RECORDED = 20;
 
+    private final LoginAttempts attempts;
+
     public PartnerStatusCheck(ProviderCatalog providers, PaymentStore store, PaymentService payments, Mappings mappings,
-                              Timeline timeline, Webhooks webhooks) {
+                              Timeline timeline, Webhooks webhooks, LoginAttempts attempts) {
+        this.attempts = attempts;
         this.webhooks = webhooks;
         this.providers = providers;
         this.store = store;
@@ -44,7 +48,8 @@ public class PartnerStatusCheck {
     }
 
     public void check(String provider, Exchange exchange) {
-        authenticate(provider, exchange.getMessage().getHeader("Authorization", String.class));
+        authenticate(provider, exchange.getMessage().getHeader("Authorization", String.class),
+                Webhooks.remoteAddress(exchange));
         byte[] raw = exchange.getMessage().getBody(byte[].class);
         JsonNode request;
         try {
@@ -84,14 +89,34 @@ public class PartnerStatusCheck {
         exchange.getMessage().setBody(Json.write(answer));
     }
 
-    /** The credentials the provider's declaration names under {@code inbound.basic}, compared in constant time. */
-    private void authenticate(String provider, String header) {
+    /**
+     * The credentials the provider's declaration names under {@code inbound.basic}, compared in constant time.
+     * Failures lock out as the API's logins do ({@link LoginAttempts}, realm {@code partner:<provider>}): after
+     * {@code hub.limits.failed-logins} wrong passwords for one name from one address, that name is refused there
+     * (429, even with the right password) for {@code hub.limits.lockout}, and so is any name from an address with
+     * {@code failed-logins-per-address} failures.
+     */
+    private void authenticate(String provider, String header, String address) {
+        String realm = "partner:" + provider;
+        String user = BasicCredentials.user(header);
+        if (user != null) {
+            try {
+                attempts.requireNotLockedOut(realm, user, address);
+                attempts.requireAddressInGoodStanding(address);
+            } catch (LoginAttempts.Refused e) {
+                throw Refusal.tooMany(e.getMessage(), e.retryAfterSeconds());
+            }
+        }
         Provider p = providers.provider(provider).orElse(null);
         ProviderDeclaration.Basic inbound = p == null || p.declaration().inbound() == null ? null
                 : p.declaration().inbound().basic();
         if (inbound == null || !BasicCredentials.matches(header, p.credential(inbound.username()).reveal(),
                 p.credential(inbound.password()))) {
+            if (user != null) {
+                attempts.failed(realm, user, address);
+            }
             throw Refusal.unauthenticated("status check credentials are missing or wrong");
         }
+        attempts.succeeded(realm, user, address);
     }
 }

@@ -357,7 +357,7 @@ public class Webhooks {
         return list.isBlank() ? Set.of() : Set.of(list.trim().split("\\s*,\\s*"));
     }
 
-    private static String remoteAddress(Exchange exchange) {
+    static String remoteAddress(Exchange exchange) {
         if (exchange.getIn() instanceof PlatformHttpMessage m && m.getRequest() != null) {
             return m.getRequest().getRemoteAddr();
         }

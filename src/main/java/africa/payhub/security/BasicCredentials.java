@@ -26,4 +26,18 @@ public final class BasicCredentials {
         return MessageDigest.isEqual(header(user, password).getBytes(StandardCharsets.UTF_8),
                 presented.trim().getBytes(StandardCharsets.UTF_8));
     }
+
+    /** The user name a Basic header presents, or null when it presents none. */
+    public static String user(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String pair = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = pair.indexOf(':');
+            return colon > 0 ? pair.substring(0, colon) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
 }

@@ -22,17 +22,24 @@ import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 /**
  * The API logins of clients (role CLIENT) and operators (role OPERATOR). Secrets are held only as salted
  * BCrypt hashes: a configured secret is hashed at start, or configured already hashed ({@code {bcrypt}$2a$...}).
  * A client may have two active secrets ({@code secret} and {@code next-secret}) while it rotates. A login
- * verified once is remembered for a few minutes under a keyed digest (a random key of this process), so
- * the slow hash is paid once per caller, not on every request.
+ * verified once is remembered while it is used (and five minutes after) under a keyed digest (a random key of
+ * this process), so the slow hash is paid once per caller, not on every request.
+ *
+ * <p>Before any hash: a name locked out from the caller's address is refused (even with the right secret), and
+ * so is, when its login is not already verified, an address with too many recent failures whatever the names
+ * ({@link LoginAttempts}); the hash itself runs on the bounded password-check pool, which refuses when full.
+ * Those refusals are {@link TooManyLogins} (429), the others 401.
  */
 public class ClientLogins implements AuthenticationProvider {
 
@@ -46,9 +53,29 @@ public class ClientLogins implements AuthenticationProvider {
     private final String unknownUserHash;
     private final Mac prototype;
     private final Cache<String, Boolean> verified = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(Duration.ofMinutes(5)).build();
+            .expireAfterAccess(Duration.ofMinutes(5)).build();
+    private final LoginAttempts attempts;
 
-    public ClientLogins(ClientRegistry registry, int bcryptStrength) {
+    /** The realm of the API's logins in {@link LoginAttempts}. */
+    static final String REALM = "api";
+
+    /** A login refused before its secret was checked: 429 with {@code Retry-After}. */
+    public static final class TooManyLogins extends AuthenticationException {
+
+        private final long retryAfterSeconds;
+
+        TooManyLogins(LoginAttempts.Refused refused) {
+            super(refused.getMessage());
+            this.retryAfterSeconds = refused.retryAfterSeconds();
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
+    public ClientLogins(ClientRegistry registry, int bcryptStrength, LoginAttempts attempts) {
+        this.attempts = attempts;
         this.encoder = new DelegatingPasswordEncoder("bcrypt", Map.of("bcrypt", new BCryptPasswordEncoder(bcryptStrength)));
         byte[] cacheKey = new byte[32];
         new SecureRandom().nextBytes(cacheKey);
@@ -92,25 +119,42 @@ public class ClientLogins implements AuthenticationProvider {
         String name = authentication.getName();
         Object credentials = authentication.getCredentials();
         String raw = credentials == null ? "" : credentials.toString();
-        Account account = accounts.get(name);
-        if (account == null) {
-            encoder.matches(raw, unknownUserHash);
-            throw new BadCredentialsException("bad credentials");
-        }
-        // callers arriving together with the same login wait for one slow hash rather than each paying it;
-        // a refusal is thrown out of the loader and nothing is remembered
-        verified.get(digest(name, raw), k -> {
-            boolean ok = false;
-            for (String hash : account.hashes()) {
-                ok |= encoder.matches(raw, hash);
+        String address = authentication.getDetails() instanceof WebAuthenticationDetails d ? d.getRemoteAddress() : null;
+        try {
+            attempts.requireNotLockedOut(REALM, name, address);
+            Account account = accounts.get(name);
+            String key = digest(name, raw);
+            if (account == null || verified.getIfPresent(key) == null) {
+                attempts.requireAddressInGoodStanding(address);
             }
-            if (!ok) {
+            if (account == null) {
+                // as slow as a known name's check, so a name's existence does not show in the time taken
+                attempts.check(() -> encoder.matches(raw, unknownUserHash));
+                attempts.failed(REALM, name, address);
                 throw new BadCredentialsException("bad credentials");
             }
-            return Boolean.TRUE;
-        });
-        return UsernamePasswordAuthenticationToken.authenticated(name, null,
-                AuthorityUtils.createAuthorityList("ROLE_" + account.role()));
+            // callers arriving together with the same login wait for one slow hash rather than each paying it;
+            // a refusal is thrown out of the loader and nothing is remembered
+            verified.get(key, k -> {
+                boolean ok = attempts.check(() -> {
+                    boolean any = false;
+                    for (String hash : account.hashes()) {
+                        any |= encoder.matches(raw, hash);
+                    }
+                    return any;
+                });
+                if (!ok) {
+                    attempts.failed(REALM, name, address);
+                    throw new BadCredentialsException("bad credentials");
+                }
+                return Boolean.TRUE;
+            });
+            attempts.succeeded(REALM, name, address);
+            return UsernamePasswordAuthenticationToken.authenticated(name, null,
+                    AuthorityUtils.createAuthorityList("ROLE_" + account.role()));
+        } catch (LoginAttempts.Refused e) {
+            throw new TooManyLogins(e);
+        }
     }
 
     @Override

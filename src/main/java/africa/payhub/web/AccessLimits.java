@@ -1,10 +1,7 @@
 package africa.payhub.web;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,18 +14,16 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Rate limits and the login lockout, each a Resilience4j {@link RateLimiter} or a counter in a bounded
- * Caffeine cache: requests per second per authenticated client ({@code hub.limits.client-requests-per-second},
- * checked once the caller is known) and per address and endpoint for anonymous callers (webhooks, partner
- * calls: {@code anonymous-requests-per-second}); after {@code failed-logins} wrong API logins from one
- * address for one name, that name is refused from that address for {@code lockout} without its password
- * being checked. Refusals are 429 problems with {@code Retry-After}.
+ * Rate limits, each a Resilience4j {@link RateLimiter} in a bounded Caffeine cache: requests per second per
+ * authenticated client ({@code hub.limits.client-requests-per-second}, checked once the caller is known) and per
+ * address and endpoint for anonymous callers (webhooks, partner calls: {@code anonymous-requests-per-second}).
+ * Refusals are 429 problems with {@code Retry-After}. Failed logins are counted where they are checked
+ * ({@link africa.payhub.security.LoginAttempts}).
  */
 public class AccessLimits {
 
@@ -37,9 +32,6 @@ public class AccessLimits {
     private final RateLimiterConfig clientConfig;
     private final RateLimiterConfig anonymousConfig;
     private final Cache<String, RateLimiter> limiters;
-    private final Cache<String, AtomicInteger> failures;
-    private final int failedLogins;
-    private final Duration lockout;
     private final ObjectMapper mapper;
     private final AtomicLong limited = new AtomicLong();
 
@@ -47,9 +39,6 @@ public class AccessLimits {
         this.clientConfig = perSecond(limits.clientRequestsPerSecond());
         this.anonymousConfig = perSecond(limits.anonymousRequestsPerSecond());
         this.limiters = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
-        this.failures = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(limits.lockout()).build();
-        this.failedLogins = limits.failedLogins();
-        this.lockout = limits.lockout();
         this.mapper = mapper;
     }
 
@@ -58,7 +47,7 @@ public class AccessLimits {
                 .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build();
     }
 
-    /** Requests refused by a rate limit or the lockout since start. */
+    /** Requests refused by a rate limit since start. */
     public long limited() {
         return limited.get();
     }
@@ -99,58 +88,7 @@ public class AccessLimits {
                     chain.doFilter(request, response);
                     return;
                 }
-                String user = path.startsWith("/api/") ? basicUser(request.getHeader("Authorization")) : null;
-                if (user == null) {
-                    chain.doFilter(request, response);
-                    return;
-                }
-                String key = user + "|" + address;
-                AtomicInteger failed = failures.getIfPresent(key);
-                if (failed != null && failed.get() >= failedLogins) {
-                    limited.incrementAndGet();
-                    tooMany(response, "Too many failed logins; try again later", lockout.toSeconds());
-                    return;
-                }
-                // a failed login is counted as its 401 is set, before the answer leaves: counted after the chain,
-                // the client could send its next try (the sixth, with the right secret) before the fifth was counted
-                HttpServletResponseWrapper counting = new HttpServletResponseWrapper(response) {
-                    @Override
-                    public void setStatus(int sc) {
-                        countIf(sc);
-                        super.setStatus(sc);
-                    }
-
-                    @Override
-                    public void sendError(int sc) throws IOException {
-                        countIf(sc);
-                        super.sendError(sc);
-                    }
-
-                    @Override
-                    public void sendError(int sc, String msg) throws IOException {
-                        countIf(sc);
-                        super.sendError(sc, msg);
-                    }
-
-                    private boolean counted;
-
-                    private void countIf(int sc) {
-                        if (sc != 401 || counted) {
-                            return;
-                        }
-                        counted = true;
-                        AtomicInteger count = failures.get(key, k -> new AtomicInteger());
-                        // written again on every failure: the count, and then the lockout, lasts from the last failure
-                        failures.put(key, count);
-                        if (count.incrementAndGet() == failedLogins) {
-                            LOG.warn("Login lockout for {} after {} failed logins from {}", lockout, failedLogins, address);
-                        }
-                    }
-                };
-                chain.doFilter(request, counting);
-                if (counting.getStatus() != 401 && failed != null) {
-                    failures.invalidate(key);
-                }
+                chain.doFilter(request, response);
             }
         };
     }
@@ -159,19 +97,5 @@ public class AccessLimits {
     private static String endpoint(String path) {
         String[] parts = path.split("/", 4);
         return parts.length >= 3 ? parts[1] + "/" + parts[2] : path;
-    }
-
-    /** The user name of a Basic header, or null. */
-    static String basicUser(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return null;
-        }
-        try {
-            String pair = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = pair.indexOf(':');
-            return colon > 0 ? pair.substring(0, colon) : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

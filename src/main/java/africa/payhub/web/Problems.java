@@ -27,7 +27,11 @@ public class Problems {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Problem problem;
         Refusal refusal = find(caught);
-        if (refusal != null) {
+        if (refusal != null && refusal.retryAfterSeconds() > 0) {
+            write(exchange, problem(refusal));
+            exchange.getMessage().setHeader("Retry-After", String.valueOf(refusal.retryAfterSeconds()));
+            return;
+        } else if (refusal != null) {
             problem = problem(refusal);
         } else if (databaseUnavailable(caught)) {
             // the pool gave no connection within its timeout (about a second): the database is down or
@@ -65,6 +69,7 @@ public class Problems {
             case CONFLICT -> Problem.of(409, "Conflict", r.getMessage());
             case UNPROCESSABLE -> Problem.of(422, "Unprocessable Content", r.getMessage());
             case UNAVAILABLE -> Problem.of(503, "Service Unavailable", r.getMessage());
+            case TOO_MANY -> Problem.of(429, "Too Many Requests", r.getMessage());
         };
     }
 

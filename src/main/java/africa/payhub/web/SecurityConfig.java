@@ -9,6 +9,7 @@ import africa.payhub.logging.LogContext;
 import africa.payhub.security.Caller;
 import africa.payhub.config.HubProperties;
 import africa.payhub.security.ClientLogins;
+import africa.payhub.security.LoginAttempts;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
@@ -20,10 +21,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -33,7 +36,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * HTTP Basic for enterprise clients (role CLIENT) and operators (role OPERATOR) on /api/**.
  * Webhooks, the sandbox and partner endpoints authenticate themselves (signatures, their own Basic).
  * Failures answer with RFC 9457 problem documents, never an HTML page. Ahead of all of it: body limits
- * ({@link RequestGuard}), then rate limits and the login lockout ({@link AccessLimits}).
+ * ({@link RequestGuard}), then rate limits ({@link AccessLimits}); failed logins are counted and locked out
+ * where they are checked ({@link ClientLogins}, {@link LoginAttempts}).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -51,10 +55,15 @@ public class SecurityConfig {
         return SecurityObservationSettings.noObservations();
     }
 
+    @Bean(destroyMethod = "close")
+    public LoginAttempts loginAttempts(HubProperties properties) {
+        return new LoginAttempts(properties.limits());
+    }
+
     @Bean
-    public ClientLogins clientLogins(ClientRegistry registry,
+    public ClientLogins clientLogins(ClientRegistry registry, LoginAttempts attempts,
                                      @Value("${hub.security.bcrypt-strength:10}") int bcryptStrength) {
-        return new ClientLogins(registry, bcryptStrength);
+        return new ClientLogins(registry, bcryptStrength, attempts);
     }
 
     @Bean
@@ -69,7 +78,7 @@ public class SecurityConfig {
 
     /**
      * The body limits first (every body is read there, without holding a thread while it arrives), then the rate
-     * limits and the login lockout, on the request with its body in memory: both ahead of Spring Security.
+     * limits, on the request with its body in memory: both ahead of Spring Security.
      */
     @Bean
     public FilterRegistrationBean<RequestGuard> requestGuardFilter(RequestGuard guard) {
@@ -102,10 +111,11 @@ public class SecurityConfig {
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(c -> c.disable())
-                .authenticationProvider(logins)
-                .httpBasic(b -> b.authenticationEntryPoint((req, res, e) -> unauthorized(req, res, mapper)))
+                // the logins alone, with no parent manager to try the same login a second time when it fails
+                .authenticationManager(new ProviderManager(logins))
+                .httpBasic(b -> b.authenticationEntryPoint((req, res, e) -> unauthorized(req, res, e, mapper)))
                 .exceptionHandling(e -> e
-                        .authenticationEntryPoint((req, res, ex) -> unauthorized(req, res, mapper))
+                        .authenticationEntryPoint((req, res, ex) -> unauthorized(req, res, ex, mapper))
                         .accessDeniedHandler((req, res, ex) -> Problem.of(403, "Forbidden",
                                 "This operation needs the OPERATOR role").write(res, mapper)))
                 .authorizeHttpRequests(a -> a
@@ -163,9 +173,17 @@ public class SecurityConfig {
 
     /**
      * 401 with a problem document; the Basic challenge is left out for the console's own requests
-     * ({@code X-Requested-With}), so a wrong password shows in the page rather than in a browser dialog.
+     * ({@code X-Requested-With}), so a wrong password shows in the page rather than in a browser dialog. A login
+     * refused before its secret was checked (locked out, or the password checks are full) is a 429 with
+     * {@code Retry-After}.
      */
-    private static void unauthorized(HttpServletRequest req, HttpServletResponse res, ObjectMapper mapper) throws IOException {
+    private static void unauthorized(HttpServletRequest req, HttpServletResponse res, AuthenticationException e,
+                                     ObjectMapper mapper) throws IOException {
+        if (e instanceof ClientLogins.TooManyLogins refused) {
+            res.setHeader("Retry-After", String.valueOf(refused.retryAfterSeconds()));
+            Problem.of(429, "Too Many Requests", refused.getMessage()).write(res, mapper);
+            return;
+        }
         if (req.getHeader("X-Requested-With") == null) {
             res.setHeader("WWW-Authenticate", "Basic realm=\"payment-hub\"");
         }
