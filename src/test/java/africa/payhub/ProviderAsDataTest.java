@@ -34,7 +34,9 @@ class ProviderAsDataTest extends HubTestSupport {
                     .replace("name: monnify", "name: " + NAME).replace("title: Monnify", "title: Acme")
                     // Acme does not promise to refuse a repeated reference, but says how long it may hold one
                     .replaceFirst("(?s)resend:\n  duplicateReferences: rejected\n.*?notFound: \\{[^}]*}\n",
-                            "resend:\n  duplicateReferences: unknown\n  maxHoldTime: 4s\n"));
+                            "resend:\n  duplicateReferences: unknown\n  maxHoldTime: 4s\n")
+                    // Acme's webhooks come from its own published address (WebhookBurstTest sends from it)
+                    .replace("senders: [35.242.133.146]", "senders: [" + WebhookBurstTest.ACME_SENDER + "]"));
             copy(home.resolve("mappings/monnify"), home.resolve("mappings/" + NAME));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

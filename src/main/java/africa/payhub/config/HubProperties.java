@@ -57,7 +57,7 @@ public record HubProperties(
      * for {@code lockout}, and the threads (0: half the processors, at least one) and queue of password checks.
      */
     public record Limits(@DefaultValue("65536") int maxBodyBytes, @DefaultValue("10s") Duration bodyReadTimeout,
-                         @DefaultValue("8") int readsPerAddress, @DefaultValue("256") int slowReads,
+                         @DefaultValue("32") int readsPerAddress, @DefaultValue("256") int slowReads,
                          @DefaultValue("50") int clientRequestsPerSecond,
                          @DefaultValue("20") int anonymousRequestsPerSecond, @DefaultValue("10") int failedLogins,
                          @DefaultValue("50") int failedLoginsPerAddress, @DefaultValue("5m") Duration lockout,

@@ -3,6 +3,7 @@ package africa.payhub.provider;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -355,6 +356,22 @@ public class Webhooks {
     private Set<String> allowedIps(String provider) {
         String list = env.getProperty("hub.webhooks." + provider + ".allowed-ips", "");
         return list.isBlank() ? Set.of() : Set.of(list.trim().split("\\s*,\\s*"));
+    }
+
+    /**
+     * The addresses a provider's webhooks come from, as configured ({@code hub.webhooks.<provider>.allowed-ips})
+     * or declared ({@code webhooks.senders}); empty for an unknown provider or one that names none.
+     */
+    public Set<String> senders(String provider) {
+        Set<String> configured = allowedIps(provider);
+        List<String> declared = providers.provider(provider).map(p -> p.declaration().webhooks())
+                .map(ProviderDeclaration.Webhooks::senders).orElse(List.of());
+        if (declared.isEmpty()) {
+            return configured;
+        }
+        Set<String> all = new java.util.HashSet<>(configured);
+        all.addAll(declared);
+        return all;
     }
 
     static String remoteAddress(Exchange exchange) {

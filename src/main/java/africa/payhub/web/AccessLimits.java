@@ -2,7 +2,9 @@ package africa.payhub.web;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -20,9 +22,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Rate limits, each a Resilience4j {@link RateLimiter} in a bounded Caffeine cache: requests per second per
- * authenticated client ({@code hub.limits.client-requests-per-second}, checked once the caller is known) and per
- * address and endpoint for anonymous callers (webhooks, partner calls: {@code anonymous-requests-per-second}).
- * Refusals are 429 problems with {@code Retry-After}. Failed logins are counted where they are checked
+ * authenticated client ({@code hub.limits.client-requests-per-second}, checked once the caller is known) and,
+ * on the endpoints callers reach without a hub login (webhooks, partner calls), per address and endpoint
+ * ({@code anonymous-requests-per-second}). The anonymous limit counts only what fails its own check: a request
+ * answered 2xx or 3xx (a webhook whose signature verified, a partner call with the right credentials) takes
+ * nothing from it, and neither does anything from the addresses a provider's webhooks come from (configured
+ * {@code hub.webhooks.<provider>.allowed-ips} or declared {@code webhooks.senders}); an address whose failures
+ * used up its second is refused at the door until the next. So a provider's burst of webhooks is never
+ * throttled, while forgeries from one address cost the hub at most that many checks a second. Refusals are 429
+ * problems with {@code Retry-After}. Failed logins are counted where they are checked
  * ({@link africa.payhub.security.LoginAttempts}).
  */
 public class AccessLimits {
@@ -32,13 +40,18 @@ public class AccessLimits {
     private final RateLimiterConfig clientConfig;
     private final RateLimiterConfig anonymousConfig;
     private final Cache<String, RateLimiter> limiters;
+    private final Function<String, Set<String>> senders;
     private final ObjectMapper mapper;
     private final AtomicLong limited = new AtomicLong();
 
-    public AccessLimits(HubProperties.Limits limits, ObjectMapper mapper) {
+    /**
+     * @param senders a provider's name to the addresses its webhooks come from
+     */
+    public AccessLimits(HubProperties.Limits limits, ObjectMapper mapper, Function<String, Set<String>> senders) {
         this.clientConfig = perSecond(limits.clientRequestsPerSecond());
         this.anonymousConfig = perSecond(limits.anonymousRequestsPerSecond());
         this.limiters = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
+        this.senders = senders;
         this.mapper = mapper;
     }
 
@@ -54,15 +67,15 @@ public class AccessLimits {
 
     /** Whether this authenticated client may make one more request now. */
     public boolean clientMayProceed(String client) {
-        return permit("client:" + client, clientConfig);
-    }
-
-    private boolean permit(String key, RateLimiterConfig config) {
-        boolean ok = limiters.get(key, k -> RateLimiter.of(k, config)).acquirePermission();
+        boolean ok = limiter("client:" + client, clientConfig).acquirePermission();
         if (!ok) {
             limited.incrementAndGet();
         }
         return ok;
+    }
+
+    private RateLimiter limiter(String key, RateLimiterConfig config) {
+        return limiters.get(key, k -> RateLimiter.of(k, config));
     }
 
     /** The 429 answer. */
@@ -71,7 +84,7 @@ public class AccessLimits {
         Problem.of(429, "Too Many Requests", detail).write(response, mapper);
     }
 
-    /** The filter ahead of authentication and of reading any body. */
+    /** The filter on webhooks and partner calls, once their body is read and before anything checks it. */
     public OncePerRequestFilter filter() {
         return new OncePerRequestFilter() {
             @Override
@@ -79,23 +92,32 @@ public class AccessLimits {
                     throws ServletException, IOException {
                 String path = request.getRequestURI();
                 String address = String.valueOf(request.getRemoteAddr());
-                if (path.startsWith("/webhooks/") || path.startsWith("/partners/")) {
-                    if (!permit("anonymous:" + address + ":" + endpoint(path), anonymousConfig)) {
-                        LOG.warn("Rate limit: {} {} from {}", request.getMethod(), path, address);
-                        tooMany(response, "Too many requests to this endpoint from this address", 1);
-                        return;
-                    }
+                String[] endpoint = endpoint(path);
+                if (endpoint == null || ("webhooks".equals(endpoint[0]) && senders.apply(endpoint[1]).contains(address))) {
                     chain.doFilter(request, response);
                     return;
                 }
+                RateLimiter failures = limiter("anonymous:" + address + ":" + endpoint[0] + "/" + endpoint[1], anonymousConfig);
+                if (failures.getMetrics().getAvailablePermissions() <= 0) {
+                    limited.incrementAndGet();
+                    LOG.warn("Rate limit: {} {} from {}", request.getMethod(), path, address);
+                    tooMany(response, "Too many refused requests to this endpoint from this address", 1);
+                    return;
+                }
                 chain.doFilter(request, response);
+                if (response.getStatus() >= 400) {
+                    failures.acquirePermission();
+                }
             }
         };
     }
 
-    /** The endpoint's first two path segments: /webhooks/monnify, /partners/connect. */
-    private static String endpoint(String path) {
+    /** {@code [webhooks|partners, provider]} for a webhook or partner endpoint, else null. */
+    private static String[] endpoint(String path) {
+        if (!path.startsWith("/webhooks/") && !path.startsWith("/partners/")) {
+            return null;
+        }
         String[] parts = path.split("/", 4);
-        return parts.length >= 3 ? parts[1] + "/" + parts[2] : path;
+        return parts.length >= 3 ? new String[] {parts[1], parts[2]} : null;
     }
 }

@@ -10,6 +10,7 @@ import africa.payhub.security.Caller;
 import africa.payhub.config.HubProperties;
 import africa.payhub.security.ClientLogins;
 import africa.payhub.security.LoginAttempts;
+import africa.payhub.provider.Webhooks;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
@@ -36,8 +37,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * HTTP Basic for enterprise clients (role CLIENT) and operators (role OPERATOR) on /api/**.
  * Webhooks, the sandbox and partner endpoints authenticate themselves (signatures, their own Basic).
  * Failures answer with RFC 9457 problem documents, never an HTML page. Ahead of all of it: body limits
- * ({@link RequestGuard}), then rate limits ({@link AccessLimits}); failed logins are counted and locked out
- * where they are checked ({@link ClientLogins}, {@link LoginAttempts}).
+ * ({@link RequestGuard}), then the anonymous rate limits ({@link AccessLimits}); failed logins are counted and
+ * locked out where they are checked ({@link ClientLogins}, {@link LoginAttempts}).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfig {
@@ -67,8 +68,8 @@ public class SecurityConfig {
     }
 
     @Bean
-    public AccessLimits accessLimits(HubProperties properties, ObjectMapper mapper) {
-        return new AccessLimits(properties.limits(), mapper);
+    public AccessLimits accessLimits(HubProperties properties, ObjectMapper mapper, Webhooks webhooks) {
+        return new AccessLimits(properties.limits(), mapper, webhooks::senders);
     }
 
     @Bean
@@ -77,8 +78,8 @@ public class SecurityConfig {
     }
 
     /**
-     * The body limits first (every body is read there, without holding a thread while it arrives), then the rate
-     * limits, on the request with its body in memory: both ahead of Spring Security.
+     * The body limits first (every body is read there, without holding a thread while it arrives), then the
+     * anonymous rate limits, which need to know how a request ended: both ahead of Spring Security.
      */
     @Bean
     public FilterRegistrationBean<RequestGuard> requestGuardFilter(RequestGuard guard) {
