@@ -13,28 +13,58 @@ import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * The {@code prod} profile refuses to start without what a production hub cannot run without: an
- * external database, no sandbox and no demo logins, the settings each enabled provider's declaration marks
- * required, a webhook address allow-list for a provider that publishes its senders, at least one configured
- * enterprise client, secrets of at least 32 characters (or configured as BCrypt hashes) and https callback URLs.
- * Runs before any bean (and before any database connection) so the operator gets one clear list.
+ * Settings the hub refuses to start with, each problem naming its setting. Runs before any bean (and before any
+ * database connection) so the operator gets one clear list.
+ *
+ * <p>In every profile: a client or operator without a secret (the demo client's built-in one counts while the
+ * demo is on), and a callback secret given as a BCrypt hash (it is the key of the callbacks' HMAC, used as it
+ * is written).
+ *
+ * <p>In the {@code prod} profile, also what a production hub cannot run without: an external database, no
+ * sandbox and no demo logins, the settings each enabled provider's declaration marks required, a webhook
+ * address allow-list for a provider that publishes its senders, at least one configured enterprise client,
+ * secrets of at least 32 characters (or configured as BCrypt hashes) and https callback URLs.
  */
 public class ProductionChecks implements EnvironmentPostProcessor {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
-        if (!Arrays.asList(env.getActiveProfiles()).contains("prod")) {
-            return;
-        }
-        List<String> problems = check(env);
+        boolean prod = Arrays.asList(env.getActiveProfiles()).contains("prod");
+        List<String> problems = prod ? check(env) : always(env);
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("The prod profile refuses to start:\n  - " + String.join("\n  - ", problems));
+            throw new IllegalStateException((prod ? "The prod profile refuses to start" : "The hub refuses to start")
+                    + ":\n  - " + String.join("\n  - ", problems));
         }
     }
 
-    public static List<String> check(ConfigurableEnvironment env) {
+    /** What no profile starts with. */
+    public static List<String> always(ConfigurableEnvironment env) {
         Binder binder = Binder.get(env);
         List<String> problems = new ArrayList<>();
+        boolean demo = env.getProperty("hub.demo.enabled", Boolean.class, false);
+        binder.bind("hub.clients", Bindable.mapOf(String.class, ClientSettings.class)).orElse(Map.of()).forEach((id, c) -> {
+            boolean builtIn = demo && ClientRegistry.DEMO_CLIENT.equals(id);
+            if (blank(c.secret()) && !builtIn) {
+                problems.add("hub.clients." + id + ".secret is not set: client '" + id + "' could not log in");
+            }
+            if (!blank(c.callbackSecret()) && c.callbackSecret().startsWith("{bcrypt}")) {
+                problems.add("hub.clients." + id + ".callback-secret must be the secret itself, not a {bcrypt} hash:"
+                        + " it is the key of the callbacks' HMAC");
+            }
+        });
+        binder.bind("hub.operators", Bindable.mapOf(String.class, ClientSettings.class)).orElse(Map.of()).forEach((name, o) -> {
+            boolean builtIn = demo && ClientRegistry.DEMO_OPERATOR.equals(name);
+            if (blank(o.secret()) && !builtIn) {
+                problems.add("hub.operators." + name + ".secret is not set: operator '" + name + "' could not log in");
+            }
+        });
+        return problems;
+    }
+
+    /** What the prod profile does not start with (everything {@link #always} refuses too). */
+    public static List<String> check(ConfigurableEnvironment env) {
+        Binder binder = Binder.get(env);
+        List<String> problems = new ArrayList<>(always(env));
         if (env.getProperty("hub.database.embedded", Boolean.class, false)) {
             problems.add("hub.database.embedded must be false: production needs an external PostgreSQL");
         }
@@ -54,9 +84,6 @@ public class ProductionChecks implements EnvironmentPostProcessor {
             problems.add("no enterprise client configured: set hub.clients.<clientId>.secret and .callback-secret");
         }
         clients.forEach((id, c) -> {
-            if (blank(c.secret())) {
-                problems.add("hub.clients." + id + ".secret is not set");
-            }
             if (blank(c.callbackSecret())) {
                 problems.add("hub.clients." + id + ".callback-secret is not set");
             }
@@ -68,12 +95,7 @@ public class ProductionChecks implements EnvironmentPostProcessor {
             }
         });
         binder.bind("hub.operators", Bindable.mapOf(String.class, ClientSettings.class)).orElse(Map.of())
-                .forEach((name, o) -> {
-                    if (blank(o.secret())) {
-                        problems.add("hub.operators." + name + ".secret is not set");
-                    }
-                    strong(problems, "hub.operators." + name + ".secret", o.secret());
-                });
+                .forEach((name, o) -> strong(problems, "hub.operators." + name + ".secret", o.secret()));
         String home = env.getProperty("hub.home", ".");
         Map<String, ProviderDeclaration> declared;
         try {
@@ -108,8 +130,12 @@ public class ProductionChecks implements EnvironmentPostProcessor {
         return problems;
     }
 
-    /** The client settings as plain text, for checking before the application context exists. */
-    public record ClientSettings(String secret, String nextSecret, String callbackSecret, String callbackUrl) {
+    /**
+     * The client settings as plain text, for checking before the application context exists. Every setting a
+     * client has is named here: a client configured with any one of them alone is bound, and so seen.
+     */
+    public record ClientSettings(String secret, String nextSecret, String callbackSecret, String callbackUrl,
+                                 List<String> sourceAccounts, Boolean callbackAllowPrivate) {
     }
 
     /** The shortest secret production accepts (a configured BCrypt hash, {@code {bcrypt}...}, is not measured). */
