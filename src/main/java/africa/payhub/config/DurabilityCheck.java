@@ -23,7 +23,8 @@ import org.springframework.stereotype.Component;
  * commits: {@code fsync}, {@code synchronous_commit} and {@code full_page_writes} must be on (a commit
  * the server acknowledges before it reaches the disk is lost when the server dies, and the client, told
  * 202, would never send it again, or would send it again under a new message id). The {@code prod} profile
- * refuses to start; elsewhere the hub warns loudly. {@code hub.database.require-durable} overrides.
+ * refuses to start; elsewhere the hub warns loudly. {@code hub.database.require-durable} overrides, outside
+ * production only ({@link ProductionChecks} refuses it switched off in prod).
  */
 @Component
 public class DurabilityCheck implements InitializingBean {
@@ -65,7 +66,7 @@ public class DurabilityCheck implements InitializingBean {
                 + " sends it again";
         if (refuse) {
             throw new IllegalStateException("The hub refuses to start: " + text
-                    + " (set these on the server, or hub.database.require-durable=false to accept the risk)");
+                    + " (set these on the server; outside production, hub.database.require-durable=false accepts the risk)");
         }
         LOG.warn("\n**********\n*** NOT DURABLE: {}\n**********", text);
         return problems;

@@ -154,10 +154,12 @@ public record ProviderDeclaration(
 
     /**
      * One setting, under {@code hub.providers.<provider>.<key>}. {@code format: password} marks a secret
-     * (never shown to mappings, never logged); {@code required} ones must be set in production.
+     * (never shown to mappings, never logged); {@code required} ones must be set in production. A secret the
+     * provider issues says how short the provider issues it ({@code minLength}); one without is chosen by the
+     * hub's operator and held in production to the chosen secrets' rules (32 characters that look random).
      */
     public record Property(String type, String format, boolean required, String description,
-                           @JsonProperty("default") JsonNode defaultValue) {
+                           @JsonProperty("default") JsonNode defaultValue, Integer minLength) {
         public boolean secret() {
             return "password".equals(format);
         }
