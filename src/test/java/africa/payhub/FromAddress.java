@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -18,7 +19,8 @@ import africa.payhub.canonical.Json;
 /**
  * Another caller, as the hub sees it: HTTP/1.0 requests over a socket bound to a loopback address of its own
  * (127.0.0.2, 127.0.0.3, ...: all of 127/8 is this machine), so per-address limits and lockouts of one test
- * touch no other test's traffic (which comes from 127.0.0.1).
+ * touch no other test's traffic (which comes from 127.0.0.1). Each answer is held against the OpenAPI document
+ * ({@link ResponseContract}), like those of {@link HubTestSupport}'s helpers.
  */
 final class FromAddress {
 
@@ -68,7 +70,10 @@ final class FromAddress {
                 out.write(body);
             }
             out.flush();
-            return Answer.parse(s.getInputStream());
+            Answer answer = Answer.parse(s.getInputStream());
+            // the answers of other addresses obey the published document too, the refusals above all
+            ResponseContract.INSTANCE.check(method, URI.create(path), answer.status(), answer.header("Content-Type"), answer.body());
+            return answer;
         } catch (IOException e) {
             throw new UncheckedIOException(address + " " + method + " " + path, e);
         }
