@@ -129,9 +129,9 @@ class DockerFilesTest {
             assertThat(secret.has("environment")).as("secrets from the environment are Compose v2 only").isFalse();
         }
         String env = Files.readString(DOCKER.resolve(".env.example"));
-        assertThat(env).contains("at least " + ProductionChecks.MIN_SECRET_LENGTH + " characters");
+        assertThat(env).contains("at least " + africa.payhub.config.SecretStrength.CHOSEN_MIN_LENGTH + " characters");
         String production = Files.readString(Path.of("docs/production.md"));
-        assertThat(production).contains("at least " + ProductionChecks.MIN_SECRET_LENGTH + " characters")
+        assertThat(production).contains("at least " + africa.payhub.config.SecretStrength.CHOSEN_MIN_LENGTH + " characters")
                 .contains("docker-compose 1.28").contains("Compose v2");
         // the build command the documentation gives is the image's
         assertThat(Files.readString(DOCKER.resolve("Dockerfile"))).contains("-Pprod").contains("-DskipTests package");
