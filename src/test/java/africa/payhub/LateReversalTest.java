@@ -57,7 +57,10 @@ class LateReversalTest extends HubTestSupport {
             Response reversed = post("/sandbox/monnify/_control/transfers/" + reference + "/status",
                     "{\"status\": \"REVERSED\", \"webhook\": true}", null);
             assertThat(reversed.status()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(20)).until(() -> monnify(reference).path("webhookAnswers").size() == 3);
+            // the hub's own background work fails while the pool is empty (a callback sender finds no connection):
+            // that is the outage, not this test's failure
+            await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(20))
+                    .until(() -> monnify(reference).path("webhookAnswers").size() == 3);
         } finally {
             for (Connection c : taken) {
                 try {
