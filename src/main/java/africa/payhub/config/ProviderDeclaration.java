@@ -223,28 +223,24 @@ public record ProviderDeclaration(
 
     /**
      * A kind of data request the provider answers ({@code data:}, e.g. INSIGHTS): its request and response
-     * mappings (or a route file, {@code flow}), and optionally {@code upload}: a call answering
+     * mappings, and optionally {@code upload}: a call answering
      * {@code result: {url, path}} where the hub first PUTs the request's file, before the request itself
      * (which then reads {@code .upload.path}). The request's answer comes later by webhook.
      */
-    public record DataCall(String request, String response, String flow, Call upload, String file) {
+    public record DataCall(String request, String response, Call upload, String file) {
     }
 
     public record Hmac(String algorithm, String header, String encoding, String key, String prefix) {
     }
 
     /**
-     * A provider call of the common shape: request template, HTTP, response template. Or, for a flow with
-     * steps of its own, the id of a route file ({@code flow}). {@code enabledBy}: a boolean setting.
+     * A provider call of the common shape: request template, HTTP, response template. {@code enabledBy}: a
+     * boolean setting.
      * {@code uses}: recorded things the call reads (a status query of a payment's invoice), never created.
      */
-    public record Call(String request, String response, String flow, String enabledBy, List<Use> uses) {
+    public record Call(String request, String response, String enabledBy, List<Use> uses) {
         public Call {
             uses = uses == null ? List.of() : uses;
-        }
-
-        public boolean templated() {
-            return flow == null;
         }
     }
 
@@ -263,7 +259,7 @@ public record ProviderDeclaration(
      * elements already made, in order, and only the rest are made.
      */
     public record Resource(String scope, String key, String configured, List<String> needs, String request,
-                           String response, String flow, String when, String each, Call find) {
+                           String response, String when, String each, Call find) {
         public Resource {
             needs = needs == null ? List.of() : needs;
         }
@@ -274,7 +270,7 @@ public record ProviderDeclaration(
      * the response mapping's answer must be at least the value of its expression over the call input
      * (exact decimals), or the payment fails with {@code refuse} as its reason code before anything is sent.
      */
-    public record Check(String request, String response, String flow, String enabledBy, Map<String, String> atLeast,
+    public record Check(String request, String response, String enabledBy, Map<String, String> atLeast,
                         String refuse) {
         public Check {
             atLeast = atLeast == null ? Map.of() : atLeast;
@@ -315,7 +311,7 @@ public record ProviderDeclaration(
      * {@code cardNext}: a second call with the same card, made at once when the charge's answer comes to
      * the provider status it names (e.g. 3-D Secure authorized through a call of its own).
      */
-    public record Operation(String request, String response, String flow, Call status, List<String> needs,
+    public record Operation(String request, String response, Call status, List<String> needs,
                             List<Use> uses, String records, boolean lookupFirst, Call authorize,
                             Call resendAuthorization, List<String> checks, Map<String, String> result,
                             List<String> onSuccess, Reconcile reconcile, Call card, CardStep cardNext, Expire expire) {
@@ -328,24 +324,20 @@ public record ProviderDeclaration(
         }
 
         public Call call() {
-            return new Call(request, response, flow, null, null);
+            return new Call(request, response, null, null);
         }
     }
 
     /**
      * A card call that follows the charge with the same card, while it is still in memory: made when the
-     * charge's outcome has provider status {@code when}, through {@code request} and {@code response} (or a
-     * route file, {@code flow}); its outcome is the payment's.
+     * charge's outcome has provider status {@code when}, through {@code request} and {@code response}; its outcome
+     * is the payment's.
      */
-    public record CardStep(String when, String request, String response, String flow) {
+    public record CardStep(String when, String request, String response) {
         public CardStep {
             if (when == null || when.isBlank()) {
                 throw new IllegalArgumentException("cardNext: when (the charge's provider status it follows) is required");
             }
-        }
-
-        public boolean templated() {
-            return flow == null;
         }
     }
 

@@ -26,7 +26,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * The money rules, between the provider calls. Plain values in, a {@link Decision} out:
  * <ul>
- *   <li>{@link #claimForSend}: ACCEPTED -> SUBMITTED, atomically, so one payment is sent by one sender;</li>
+ *   <li>{@link #claimAll}: ACCEPTED -> SUBMITTED, atomically, so one payment is sent by one sender;</li>
  *   <li>{@link #applyOutcome}: what a response, status query or webhook means for the payment;</li>
  *   <li>{@link #nextAction}: what the poller does with a due payment.</li>
  * </ul>
@@ -56,16 +56,6 @@ public class PaymentFlow {
         this.carriers = carriers;
         this.properties = properties;
         this.clock = clock;
-    }
-
-    /**
-     * Claims an ACCEPTED payment for sending: the call to make, or empty when someone else sent it already
-     * or its provider takes no calls now (circuit open: the payment stays ACCEPTED, it was never sent, and
-     * the poller offers it again; a routed payment goes to its next provider at once).
-     */
-    @Transactional
-    public Optional<Call> claimForSend(String id) {
-        return claimAll(List.of(new GroupCommit.Piece<>(id, null))).get(0);
     }
 
     /**
@@ -101,9 +91,11 @@ public class PaymentFlow {
     }
 
     /**
-     * {@link #claimForSend} for many payments in the caller's transaction: their rows locked in one statement,
-     * the ready ones moved to SUBMITTED (with their events) in another. For each, in order, the call to make
-     * or empty; a payment named twice is sent by its first claim only (see {@link SendGroups}).
+     * Claims ACCEPTED payments for sending, in the caller's transaction: their rows locked in one statement,
+     * the ready ones moved to SUBMITTED (with their events) in another. For each, in order, the call to make,
+     * or empty when someone else sent it already or its provider takes no calls now (circuit open: the payment
+     * stays ACCEPTED, it was never sent, and the poller offers it again; a routed payment goes to its next
+     * provider at once). A payment named twice is sent by its first claim only (see {@link SendGroups}).
      */
     public List<Optional<Call>> claimAll(List<GroupCommit.Piece<String>> pieces) {
         java.util.Map<String, Payment> locked = store.lockAll(pieces.stream().map(GroupCommit.Piece::item).toList());
@@ -924,27 +916,27 @@ public class PaymentFlow {
     }
 
     /** What a verified webhook did: APPLIED, NO_CHANGE, UNMATCHED or IGNORED, and to which payment. */
-    public record WebhookResult(String result, String paymentId, Decision decision) {
+    public record WebhookResult(String result, String paymentId) {
     }
 
     /** Applies a verified provider webhook's outcome (it names our reference). */
     @Transactional
     public WebhookResult applyWebhook(String provider, Outcome outcome) {
         if (outcome.kind() == Outcome.Kind.IGNORED || outcome.reference() == null) {
-            return new WebhookResult("IGNORED", null, null);
+            return new WebhookResult("IGNORED", null);
         }
         Payment found = store.findByProviderReference(provider, outcome.reference()).orElse(null);
         if (found == null) {
             LOG.warn("Verified {} webhook for unknown reference {}", provider, africa.payhub.canonical.Sensitive.maskPans(outcome.reference()));
-            return new WebhookResult("UNMATCHED", null, null);
+            return new WebhookResult("UNMATCHED", null);
         }
         // the status before is read under the payment's lock: another event applied meanwhile (two webhooks at
         // once) is not taken for this one's change
         Payment p = store.lock(found.id()).orElseThrow(() -> new IllegalStateException("no payment " + found.id()));
         PaymentStatus before = p.status();
-        Decision decision = applyOutcome(p, Phase.WEBHOOK, outcome, List.of(), 0);
+        applyOutcome(p, Phase.WEBHOOK, outcome, List.of(), 0);
         PaymentStatus after = store.find(p.id()).orElseThrow().status();
-        return new WebhookResult(before == after ? "NO_CHANGE" : "APPLIED", p.id(), decision);
+        return new WebhookResult(before == after ? "NO_CHANGE" : "APPLIED", p.id());
     }
 
     /**
@@ -956,7 +948,7 @@ public class PaymentFlow {
     public WebhookResult applyReported(String provider, String clientId, String operation, String callbackUrl,
                                        JsonNode into, Outcome outcome) {
         if (outcome.providerTransactionId() == null || outcome.providerTransactionId().isBlank()) {
-            return new WebhookResult("UNMATCHED", null, null);
+            return new WebhookResult("UNMATCHED", null);
         }
         ObjectNode message = Json.object();
         message.put("messageId", reportedMessageId(provider, outcome.providerTransactionId()));
@@ -970,10 +962,10 @@ public class PaymentFlow {
         Optional<Payment> made = payments.acceptReported(clientId, provider, message, callbackUrl);
         if (made.isEmpty()) {
             return new WebhookResult("NO_CHANGE", store.findByMessage(clientId, message.path("messageId").asText())
-                    .map(Payment::id).orElse(null), null);
+                    .map(Payment::id).orElse(null));
         }
-        Decision decision = applyOutcome(made.get().id(), Phase.WEBHOOK, outcome);
-        return new WebhookResult("CREATED", made.get().id(), decision);
+        applyOutcome(made.get().id(), Phase.WEBHOOK, outcome);
+        return new WebhookResult("CREATED", made.get().id());
     }
 
     /** The message id of a reported payment: the provider's transaction id, as a message id may be written. */
@@ -1018,9 +1010,9 @@ public class PaymentFlow {
         }
         if (found == 0) {
             LOG.warn("Verified {} {} webhook names no payment of the hub", provider, notice);
-            return new WebhookResult("UNMATCHED", null, null);
+            return new WebhookResult("UNMATCHED", null);
         }
-        return new WebhookResult(missing == 0 ? "NOTIFIED" : "PARTLY_MATCHED", first, null);
+        return new WebhookResult(missing == 0 ? "NOTIFIED" : "PARTLY_MATCHED", first);
     }
 
     /** An operator's decision on a payment in NEEDS_REVIEW. */

@@ -95,7 +95,7 @@ public class ProviderCatalog implements Carriers {
     @Override
     public Optional<String> flow(String provider, String operation) {
         return provider(provider).flatMap(p -> Optional.ofNullable(p.declaration().operations().get(operation))
-                .map(op -> op.flow() != null ? op.flow() : routeId(provider, operation))).filter(this::hasRoute);
+                .map(op -> routeId(provider, operation))).filter(this::hasRoute);
     }
 
     /** The route that asks the provider for a payment's status: the operation's own, else the provider's, else none. */
@@ -113,9 +113,9 @@ public class ProviderCatalog implements Carriers {
             return Optional.empty();
         }
         if (op != null && op.status() != null) {
-            route = op.status().flow() != null ? op.status().flow() : routeId(provider, operation) + "-status";
+            route = routeId(provider, operation) + "-status";
         } else if (d.status() != null) {
-            route = d.status().flow() != null ? d.status().flow() : provider + "-status";
+            route = provider + "-status";
         }
         return Optional.ofNullable(route).filter(this::hasRoute);
     }
@@ -145,7 +145,7 @@ public class ProviderCatalog implements Carriers {
     public Optional<String> authorizationFlow(String provider, String operation, boolean resend) {
         return provider(provider).flatMap(p -> Optional.ofNullable(p.declaration().operations().get(operation)))
                 .map(op -> resend ? op.resendAuthorization() : op.authorize())
-                .map(c -> c.flow() != null ? c.flow() : routeId(provider, operation) + (resend ? "-authorize-resend" : "-authorize"))
+                .map(c -> routeId(provider, operation) + (resend ? "-authorize-resend" : "-authorize"))
                 .filter(this::hasRoute);
     }
 
@@ -153,7 +153,7 @@ public class ProviderCatalog implements Carriers {
     public Optional<String> cardFlow(String provider, String operation) {
         return provider(provider).flatMap(p -> Optional.ofNullable(p.declaration().operations().get(operation)))
                 .map(ProviderDeclaration.Operation::card)
-                .map(c -> c.flow() != null ? c.flow() : routeId(provider, operation) + "-card")
+                .map(c -> routeId(provider, operation) + "-card")
                 .filter(this::hasRoute);
     }
 
@@ -165,14 +165,14 @@ public class ProviderCatalog implements Carriers {
     public Optional<CardNext> cardNext(String provider, String operation) {
         return provider(provider).flatMap(p -> Optional.ofNullable(p.declaration().operations().get(operation)))
                 .map(ProviderDeclaration.Operation::cardNext)
-                .map(c -> new CardNext(c.when(), c.flow() != null ? c.flow() : routeId(provider, operation) + "-card-next"))
+                .map(c -> new CardNext(c.when(), routeId(provider, operation) + "-card-next"))
                 .filter(c -> hasRoute(c.flow()));
     }
 
     /** The running route that sends a data request of this kind to the provider, e.g. stub-data-insights. */
     public Optional<String> dataFlow(String provider, String kind) {
         return provider(provider).flatMap(p -> Optional.ofNullable(p.declaration().data().get(kind))
-                .map(call -> call.flow() != null ? call.flow() : dataRouteId(provider, kind))).filter(this::hasRoute);
+                .map(call -> dataRouteId(provider, kind))).filter(this::hasRoute);
     }
 
     /** The enabled providers that answer data requests of this kind. */

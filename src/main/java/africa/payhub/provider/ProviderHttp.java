@@ -270,16 +270,6 @@ public class ProviderHttp {
         throw refusal;
     }
 
-    /** For a login route: any non-2xx means no token, and nothing was sent for a payment. */
-    public void checkLogin(String provider, Exchange exchange) {
-        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        exchange.getMessage().setBody(exchange.getMessage().getBody(String.class));
-        if (status < 200 || status >= 300) {
-            throw new ProviderAuthenticationException(provider, provider + " login refused with HTTP " + status
-                    + (status == 401 ? " (check the configured credentials)" : ""));
-        }
-    }
-
     /**
      * The HTTP component's own method value for a method name: given as a string, the component converts it on
      * every call through Camel's generic (uncached) enum conversion. A name it does not know stays a string, so

@@ -24,8 +24,7 @@ import org.springframework.stereotype.Component;
  * request mapping, HTTP, response mapping), {@code <p>-<operation>-status} and {@code <p>-status}
  * (status queries), {@code <p>-data-<kind>} (and {@code -upload}) for each kind of data request it answers,
  * {@code <p>-lookup}, {@code <p>-<resource>-create} and {@code <p>-operator-<call>} (provider-fetch: failures go back
- * to the caller), and {@code <p>-webhook} (provider-webhook) when it sends webhooks. An operation whose
- * declaration names a {@code flow} is carried by that route file instead.
+ * to the caller), and {@code <p>-webhook} (provider-webhook) when it sends webhooks.
  */
 @Component
 public class ProviderRoutes implements CamelContextConfiguration, HealthIndicator {
@@ -118,51 +117,40 @@ public class ProviderRoutes implements CamelContextConfiguration, HealthIndicato
         out.add(new Route(name + "-http", "provider-http", Map.of("provider", name, "baseUrl", p.baseUrl())));
         d.operations().forEach((operation, op) -> {
             String id = ProviderCatalog.routeId(name, operation);
-            if (op.flow() == null) {
-                out.add(call(id, name, operation, "send", op.request(), op.response()));
-            }
-            if (op.status() != null && op.status().templated()) {
+            out.add(call(id, name, operation, "send", op.request(), op.response()));
+            if (op.status() != null) {
                 out.add(call(id + "-status", name, operation, "status", op.status().request(), op.status().response()));
             }
-            if (op.authorize() != null && op.authorize().templated()) {
+            if (op.authorize() != null) {
                 out.add(fetch(id + "-authorize", name, op.authorize().request(), op.authorize().response()));
             }
             if (op.expire() != null) {
                 out.add(call(id + "-expire", name, operation, "expire", op.expire().request(), op.expire().response()));
             }
-            if (op.card() != null && op.card().templated()) {
+            if (op.card() != null) {
                 out.add(call(id + "-card", name, "", "status", op.card().request(), op.card().response()));
             }
-            if (op.cardNext() != null && op.cardNext().templated()) {
+            if (op.cardNext() != null) {
                 out.add(call(id + "-card-next", name, "", "status", op.cardNext().request(), op.cardNext().response()));
             }
-            if (op.resendAuthorization() != null && op.resendAuthorization().templated()) {
+            if (op.resendAuthorization() != null) {
                 out.add(fetch(id + "-authorize-resend", name, op.resendAuthorization().request(),
                         op.resendAuthorization().response()));
             }
         });
-        if (d.status() != null && d.status().templated()) {
+        if (d.status() != null) {
             out.add(call(name + "-status", name, "", "status", d.status().request(), d.status().response()));
         }
-        if (d.lookup() != null && d.lookup().templated()) {
+        if (d.lookup() != null) {
             out.add(fetch(name + "-lookup", name, d.lookup().request(), d.lookup().response()));
         }
-        d.checks().forEach((check, c) -> {
-            if (c.flow() == null) {
-                out.add(fetch(name + "-check-" + check, name, c.request(), c.response()));
-            }
-        });
-        d.resources().forEach((resource, r) -> {
-            if (r.flow() == null) {
-                out.add(fetch(name + "-" + resource + "-create", name, r.request(), r.response()));
-            }
-        });
+        d.checks().forEach((check, c) -> out.add(fetch(name + "-check-" + check, name, c.request(), c.response())));
+        d.resources().forEach((resource, r) ->
+                out.add(fetch(name + "-" + resource + "-create", name, r.request(), r.response())));
         d.data().forEach((kind, call) -> {
             String id = ProviderCatalog.dataRouteId(name, kind);
-            if (call.flow() == null) {
-                out.add(call(id, name, "", "send", call.request(), call.response()));
-            }
-            if (call.upload() != null && call.upload().templated()) {
+            out.add(call(id, name, "", "send", call.request(), call.response()));
+            if (call.upload() != null) {
                 out.add(call(id + "-upload", name, "", "send", call.upload().request(), call.upload().response()));
             }
         });

@@ -317,7 +317,7 @@ public class Steps {
         if (c.enabledBy() != null && !p.flag(c.enabledBy())) {
             return;
         }
-        String route = "direct:" + (c.flow() != null ? c.flow() : provider + "-check-" + name);
+        String route = "direct:" + provider + "-check-" + name;
         Exchange result = template.send(route, ex -> {
             ex.setProperty(FlowAdapter.PAYMENT_ID, input.path("payment").path("paymentId").asText(null));
             ex.getMessage().setBody(input.deepCopy());
@@ -513,7 +513,7 @@ public class Steps {
                                              Marks marks, List<JsonNode> made) {
         ObjectNode createInput = input.deepCopy();
         ensureAll(provider, r.needs(), createInput, marks);
-        String route = "direct:" + (r.flow() != null ? r.flow() : provider + "-" + name + "-create");
+        String route = "direct:" + provider + "-" + name + "-create";
         if (r.each() == null) {
             mark(marks, name);
             return createOne(route, input, createInput);

@@ -218,7 +218,7 @@ public class Webhooks {
                 : resources.findAnyOwner(provider, record, into.path("key").asText(""));
         if (row.isEmpty()) {
             LOG.warn("Verified {} webhook for money into unknown {} {}", provider, record, Sensitive.maskPans(into.path("key").asText()));
-            return new PaymentFlow.WebhookResult("UNMATCHED", null, null);
+            return new PaymentFlow.WebhookResult("UNMATCHED", null);
         }
         String callbackUrl = row.get().detail() == null ? null : row.get().detail().path("callbackUrl").asText(null);
         if (callbackUrl == null) {
