@@ -88,18 +88,18 @@ class MoneySafetyTest extends HubTestSupport {
     @Test
     void onlyARefusalTheProviderMapNamesFailsAPayment() {
         // a duplicate-reference answer reworded by the provider: not in errors.yaml, so never a failure
-        Outcomes.Refusal reworded = outcomes.classify(new ProviderRejectedException("monnify", 400,
+        Outcomes.Rejection reworded = outcomes.classify(new ProviderRejectedException("monnify", 400,
                 "{\"requestSuccessful\":false,\"responseCode\":\"99\",\"responseMessage\":\"This reference has been used before\"}"));
         assertThat(reworded.rule().outcome()).isEqualTo(Outcome.Kind.UNKNOWN);
         assertThat(reworded.rule().reasonCode()).isEqualTo("UNRECOGNISED_REFUSAL");
-        Outcomes.Refusal newCode = outcomes.classify(new ProviderRejectedException("connect", 422,
+        Outcomes.Rejection newCode = outcomes.classify(new ProviderRejectedException("connect", 422,
                 "{\"code\":\"SOMETHING_NEW\",\"message\":\"try later\"}"));
         assertThat(newCode.rule().outcome()).isEqualTo(Outcome.Kind.UNKNOWN);
-        Outcomes.Refusal waas = outcomes.classify(new ProviderRejectedException("waas", 400,
+        Outcomes.Rejection waas = outcomes.classify(new ProviderRejectedException("waas", 400,
                 "{\"status\":\"error\",\"error_code\":\"SOMETHING_NEW\",\"message\":\"odd\"}"));
         assertThat(waas.rule().outcome()).isEqualTo(Outcome.Kind.UNKNOWN);
         // what the map names explicitly still fails
-        Outcomes.Refusal named = outcomes.classify(new ProviderRejectedException("monnify", 400,
+        Outcomes.Rejection named = outcomes.classify(new ProviderRejectedException("monnify", 400,
                 "{\"requestSuccessful\":false,\"responseCode\":\"99\",\"responseMessage\":\"Insufficient balance in source account\"}"));
         assertThat(named.rule().outcome()).isEqualTo(Outcome.Kind.REJECTED);
         assertThat(named.rule().reasonCode()).isEqualTo("INSUFFICIENT_FUNDS");

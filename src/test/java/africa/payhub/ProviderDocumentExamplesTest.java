@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import africa.payhub.canonical.Json;
 import africa.payhub.payment.Carriers;
-import africa.payhub.provider.FlowAdapter;
+import africa.payhub.provider.PaymentSteps;
 import africa.payhub.provider.Mappings;
 import africa.payhub.provider.Outcomes;
 import africa.payhub.provider.ProviderAuth;
@@ -202,7 +202,7 @@ class ProviderDocumentExamplesTest extends HubTestSupport {
                 }
             }
         } catch (ProviderRejectedException refused) {
-            Outcomes.Refusal r = outcomes.classify(refused);
+            Outcomes.Rejection r = outcomes.classify(refused);
             seen = Json.object().put("outcome", r.rule().outcome().name()).put("reasonCode", r.rule().reasonCode())
                     .put("code", r.code()).put("message", r.message());
         }
@@ -254,7 +254,7 @@ class ProviderDocumentExamplesTest extends HubTestSupport {
 
     private void loginRequest(Index index, JsonNode example) throws IOException {
         Exchange e = new DefaultExchange(camelContext);
-        e.setProperty(FlowAdapter.PROVIDER, index.provider());
+        e.setProperty(PaymentSteps.PROVIDER, index.provider());
         auth.loginRequest(e);
         Documented doc = documented(index, example);
         assertThat(String.valueOf(e.getMessage().getHeader(Exchange.HTTP_METHOD))).isEqualTo(doc.method());
@@ -277,7 +277,7 @@ class ProviderDocumentExamplesTest extends HubTestSupport {
 
     private void loginAnswer(Index index, JsonNode example) throws IOException {
         Exchange e = new DefaultExchange(camelContext);
-        e.setProperty(FlowAdapter.PROVIDER, index.provider());
+        e.setProperty(PaymentSteps.PROVIDER, index.provider());
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         e.getMessage().setBody(Files.readString(index.dir().resolve(example.get("file").asText())));
         auth.loginAnswer(e);

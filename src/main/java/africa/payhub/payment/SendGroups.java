@@ -24,9 +24,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class SendGroups implements SmartLifecycle {
 
     private final GroupCommit<String, Optional<Call>> claims;
-    private final GroupCommit<PaymentFlow.Applied, Decision> outcomes;
+    private final GroupCommit<PaymentRules.Applied, Decision> outcomes;
 
-    public SendGroups(PaymentFlow flow, PlatformTransactionManager transactions,
+    public SendGroups(PaymentRules flow, PlatformTransactionManager transactions,
                       @Value("${hub.dispatch.writers:4}") int writers,
                       @Value("${hub.dispatch.max-group:32}") int maxGroup,
                       @Value("${hub.dispatch.group-wait:5ms}") Duration gather) {
@@ -36,17 +36,17 @@ public class SendGroups implements SmartLifecycle {
         this.outcomes = new GroupCommit<>("outcome-writer", transactions, writers, maxGroup, gather, 4096, null, flow::applyAll);
     }
 
-    /** As {@link PaymentFlow#claimForSend}, committed together with concurrent claims. */
+    /** As {@link PaymentRules#claimForSend}, committed together with concurrent claims. */
     public Optional<Call> claimForSend(String id) {
         return claims.submit(id);
     }
 
     /**
-     * As {@link PaymentFlow#applyOutcome(String, Phase, Outcome, List)}, committed together with concurrent outcomes;
+     * As {@link PaymentRules#applyOutcome(String, Phase, Outcome, List)}, committed together with concurrent outcomes;
      * {@code attempt}: the send it answers (see {@code Call.attempt}), 0 when not fenced.
      */
     public Decision applyOutcome(String id, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents, int attempt) {
-        return outcomes.submit(new PaymentFlow.Applied(id, phase, outcome, callEvents, attempt));
+        return outcomes.submit(new PaymentRules.Applied(id, phase, outcome, callEvents, attempt));
     }
 
     @Override

@@ -9,7 +9,7 @@ import africa.payhub.payment.Decision;
 import africa.payhub.payment.Decision.Call;
 import africa.payhub.payment.Outcome;
 import africa.payhub.payment.Payment;
-import africa.payhub.payment.PaymentFlow;
+import africa.payhub.payment.PaymentRules;
 import africa.payhub.payment.PaymentService;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -28,12 +28,12 @@ import org.springframework.stereotype.Component;
 @Component("cardCharges")
 public class CardCharges {
 
-    private final PaymentFlow rules;
+    private final PaymentRules rules;
     private final PaymentService payments;
     private final ProviderCatalog providers;
     private final ProducerTemplate template;
 
-    public CardCharges(PaymentFlow rules, PaymentService payments, ProviderCatalog providers, ProducerTemplate template) {
+    public CardCharges(PaymentRules rules, PaymentService payments, ProviderCatalog providers, ProducerTemplate template) {
         this.rules = rules;
         this.payments = payments;
         this.providers = providers;
@@ -85,7 +85,7 @@ public class CardCharges {
     /** One card call through {@code flow} with the card as transient values: its outcome. */
     private Outcome send(String flow, Call call, ObjectNode values, String noAnswer) {
         Exchange result = template.send("direct:" + flow, ex -> {
-            ex.setProperty(FlowAdapter.PAYMENT_ID, call.paymentId());
+            ex.setProperty(PaymentSteps.PAYMENT_ID, call.paymentId());
             ex.setProperty(ProviderAuth.TRANSIENT, values);
             ex.getMessage().setBody(call.input().deepCopy());
         });

@@ -15,7 +15,7 @@ import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The thin edge between the routes and data requests, as {@link FlowAdapter} is for payments: claims a
+ * The thin edge between the routes and data requests, as {@link PaymentSteps} is for payments: claims a
  * request for sending (the call input as the body; {@code hubDataRequestId}, {@code hubRoute} and the token
  * the provider is to echo as properties), uploads a declared file first, and hands outcomes and verified
  * webhooks to {@link DataRequestService}.
@@ -47,14 +47,14 @@ public class DataAdapter {
         String id = exchange.getMessage().getBody(String.class);
         boolean leased = exchange.getProperty(LEASED, false, Boolean.class);
         Optional<DataRequestService.Send> send = requests.claimForSend(id, leased);
-        exchange.setProperty(FlowAdapter.CLAIMED, send.isPresent());
+        exchange.setProperty(PaymentSteps.CLAIMED, send.isPresent());
         exchange.setProperty(NOT_SENT, false);
         if (send.isEmpty()) {
             return;
         }
         DataRequestService.Send s = send.get();
         exchange.setProperty(DATA_REQUEST_ID, s.id());
-        exchange.setProperty(FlowAdapter.PROVIDER, s.provider());
+        exchange.setProperty(PaymentSteps.PROVIDER, s.provider());
         exchange.setProperty(ECHOED_TOKEN, s.token());
         Optional<String> route = providers.dataFlow(s.provider(), s.kind());
         if (route.isEmpty()) {
@@ -63,7 +63,7 @@ public class DataAdapter {
                     + s.kind() + " requests now (disabled, or its route is not running)"));
             return;
         }
-        exchange.setProperty(FlowAdapter.ROUTE, route.get());
+        exchange.setProperty(PaymentSteps.ROUTE, route.get());
         ProviderDeclaration.DataCall call = providers.require(s.provider()).declaration().data().get(s.kind());
         if (call.upload() != null) {
             exchange.setProperty(UPLOAD_ROUTE, route.get() + "-upload");
@@ -82,7 +82,7 @@ public class DataAdapter {
     public void upload(Exchange exchange) {
         ObjectNode input = (ObjectNode) Json.toNode(exchange.getMessage().getBody());
         String id = exchange.getProperty(DATA_REQUEST_ID, String.class);
-        String provider = exchange.getProperty(FlowAdapter.PROVIDER, String.class);
+        String provider = exchange.getProperty(PaymentSteps.PROVIDER, String.class);
         String kind = input.path("dataRequest").path("kind").asText();
         ProviderDeclaration.DataCall call = providers.require(provider).declaration().data().get(kind);
         Exchange asked = template.send("direct:" + exchange.getProperty(UPLOAD_ROUTE, String.class), ex -> {

@@ -79,7 +79,7 @@ public class OperatorCalls {
         });
         Exception e = result.getException();
         if (e instanceof ProviderRejectedException refused) {
-            Outcomes.Refusal r = outcomes.classify(refused);
+            Outcomes.Rejection r = outcomes.classify(refused);
             String reason = r.code() == null ? r.rule().reasonCode() : r.code();
             audit(operator, provider, call, c.method(), input, "REFUSED", reason);
             throw Refusal.unprocessable(provider + " refused " + call + " (" + reason + ")"

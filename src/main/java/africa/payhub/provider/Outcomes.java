@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
 /**
  * Turns a failed provider call into an {@link Outcome} (the body the flow continues with). Called by the
  * {@code provider-errors} route configuration, one method per failure class; it decides nothing about
- * the payment itself, {@code paymentFlow.applyOutcome} does.
+ * the payment itself, {@code paymentSteps.applyOutcome} does.
  */
 @Component("outcomes")
 public class Outcomes {
@@ -96,7 +96,7 @@ public class Outcomes {
     /** The provider refused: its error code and message, through {@code <provider>/error.jslt} and errors.yaml. */
     public void rejected(Exchange exchange) {
         ProviderRejectedException e = (ProviderRejectedException) caught(exchange);
-        Refusal refusal = classify(e);
+        Rejection refusal = classify(e);
         ObjectNode outcome = Outcome.of(refusal.rule().outcome(), refusal.reason());
         outcome.put("reasonCode", refusal.rule().reasonCode());
         outcome.put("httpStatus", e.httpStatus());
@@ -108,13 +108,13 @@ public class Outcomes {
     }
 
     /** A provider's refusal, read: its own code and message, and what errors.yaml makes of them. */
-    public record Refusal(String code, String message, Mappings.ErrorRule rule, String reason) {
+    public record Rejection(String code, String message, Mappings.ErrorRule rule, String reason) {
     }
 
     /** Reads a refusal through {@code <provider>/error.jslt} and {@code <provider>/errors.yaml}. */
-    public Refusal classify(ProviderRejectedException e) {
+    public Rejection classify(ProviderRejectedException e) {
         if (e.hubReasonCode() != null) {
-            return new Refusal(e.hubReasonCode(), e.getMessage(),
+            return new Rejection(e.hubReasonCode(), e.getMessage(),
                     new Mappings.ErrorRule(Outcome.Kind.REJECTED, e.hubReasonCode(), null), e.getMessage());
         }
         String code = null;
@@ -128,7 +128,7 @@ public class Outcomes {
         }
         Mappings.ErrorRule rule = mappings.error(e.provider(), code, message, e.httpStatus());
         String reason = rule.reason() != null ? rule.reason() : message != null ? message : e.getMessage();
-        return new Refusal(code, message, rule, reason);
+        return new Rejection(code, message, rule, reason);
     }
 
     private static void log(Exchange exchange, ObjectNode outcome) {

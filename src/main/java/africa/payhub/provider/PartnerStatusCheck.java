@@ -78,7 +78,7 @@ public class PartnerStatusCheck {
             ObjectNode detail = Json.object().put("reference", reference).put("answeredStatus", p.status().name());
             if (request.path("confirmation").isObject()) {
                 detail.put("confirmed", request.path("confirmation").path("providerStatus").asText());
-                detail.put("result", exchange.getProperty(FlowAdapter.WEBHOOK_RESULT, "DUPLICATE", String.class));
+                detail.put("result", exchange.getProperty(PaymentSteps.WEBHOOK_RESULT, "DUPLICATE", String.class));
             }
             timeline.recordAtMost(p.id(), "PARTNER_STATUS_CHECK", provider + ":status-check", detail, MAX_RECORDED);
         }

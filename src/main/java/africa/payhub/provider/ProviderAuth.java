@@ -144,7 +144,7 @@ public class ProviderAuth {
 
     /** Builds the login request of the provider in {@code hubProvider}: method, URL, credentials. */
     public void loginRequest(Exchange exchange) {
-        Provider p = providers.require(exchange.getProperty(FlowAdapter.PROVIDER, String.class));
+        Provider p = providers.require(exchange.getProperty(PaymentSteps.PROVIDER, String.class));
         ProviderDeclaration.Login login = p.declaration().auth().login();
         Message msg = exchange.getMessage();
         msg.removeHeaders("*");
@@ -179,7 +179,7 @@ public class ProviderAuth {
      * and unit; any non-2xx means no token (and nothing was sent for a payment).
      */
     public void loginAnswer(Exchange exchange) {
-        String provider = exchange.getProperty(FlowAdapter.PROVIDER, String.class);
+        String provider = exchange.getProperty(PaymentSteps.PROVIDER, String.class);
         Message msg = exchange.getMessage();
         int status = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         if (status < 200 || status >= 300) {

@@ -128,7 +128,7 @@ public class ProviderRoutes implements CamelContextConfiguration, HealthIndicato
                 out.add(call(id + "-expire", name, operation, "expire", op.expire().request(), op.expire().response()));
             }
             if (op.card() != null) {
-                out.add(call(id + "-card", name, "", "status", op.card().request(), op.card().response()));
+                out.add(call(id + "-card", name, "", "card", op.card().request(), op.card().response()));
             }
             if (op.cardNext() != null) {
                 out.add(call(id + "-card-next", name, "", "status", op.cardNext().request(), op.cardNext().response()));

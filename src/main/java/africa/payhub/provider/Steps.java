@@ -15,7 +15,7 @@ import africa.payhub.canonical.Refusal;
 import africa.payhub.config.ClientRegistry;
 import africa.payhub.config.ProviderDeclaration;
 import africa.payhub.payment.Payment;
-import africa.payhub.payment.PaymentFlow;
+import africa.payhub.payment.PaymentRules;
 import africa.payhub.payment.PaymentStatus;
 import africa.payhub.payment.PaymentStore;
 import africa.payhub.payment.Timeline;
@@ -41,7 +41,7 @@ import org.springframework.stereotype.Component;
  * A status query runs its declared {@code uses} only: it never creates anything.
  *
  * <p>A send whose operation {@code needs} resources is a chain of calls. Before each call of it goes, the step is
- * recorded durably ({@link PaymentFlow#markStep}): a resource step says that nothing of the payment's own request
+ * recorded durably ({@link PaymentRules#markStep}): a resource step says that nothing of the payment's own request
  * has left, and the request's own step, written just before it goes, that from then on it may have. So a hub
  * that dies mid-chain leaves what a restart needs: go on from the recorded steps (nothing was sent), or ask the
  * provider (the request may have left). The marks are fenced by the send's number: a send another one
@@ -64,11 +64,11 @@ public class Steps {
     private final Timeline timeline;
     private final ClientRegistry clients;
     private final PaymentStore store;
-    private final PaymentFlow rules;
+    private final PaymentRules rules;
 
     public Steps(ProviderCatalog providers, ProviderResources resources, Mappings mappings, Lookups lookups,
                  ProducerTemplate template, Timeline timeline, ClientRegistry clients, PaymentStore store,
-                 PaymentFlow rules) {
+                 PaymentRules rules) {
         this.clients = clients;
         this.store = store;
         this.rules = rules;
@@ -152,7 +152,8 @@ public class Steps {
 
     /**
      * Body: the call input. Checks uses, ensures needed resources, looks up first; the body gains what they
-     * found. {@code phase}: {@code send}, or {@code status} (a status query: its declared uses only). Before a
+     * found. {@code phase}: {@code send}, or {@code status} (a status query: its declared uses only); a card
+     * charge ({@code card}) names no operation and runs no declared step. Before a
      * send, what the message names must still be the client's (the second guard after acceptance).
      */
     public void before(String provider, String operation, String phase, Exchange exchange) {
@@ -179,7 +180,7 @@ public class Steps {
             for (String check : op.checks()) {
                 check(provider, check, input);
             }
-            int attempt = exchange.getProperty(FlowAdapter.SEND_ATTEMPT, 0, Integer.class);
+            int attempt = exchange.getProperty(PaymentSteps.SEND_ATTEMPT, 0, Integer.class);
             Marks marks = attempt == 0 || !providers.chain(provider, operation) ? null
                     : new Marks(provider, input.path("payment").path("paymentId").asText(), attempt);
             try {
@@ -319,7 +320,7 @@ public class Steps {
         }
         String route = "direct:" + provider + "-check-" + name;
         Exchange result = template.send(route, ex -> {
-            ex.setProperty(FlowAdapter.PAYMENT_ID, input.path("payment").path("paymentId").asText(null));
+            ex.setProperty(PaymentSteps.PAYMENT_ID, input.path("payment").path("paymentId").asText(null));
             ex.getMessage().setBody(input.deepCopy());
         });
         if (result.getException() != null) {
@@ -352,7 +353,7 @@ public class Steps {
     static final String REQUEST = "request";
 
     /**
-     * The steps one send of a chain marks ({@link PaymentFlow#markStep}): each before its call goes, and its own
+     * The steps one send of a chain marks ({@link PaymentRules#markStep}): each before its call goes, and its own
      * request last, fenced by the send's number (a superseded send finds out there and sends nothing more).
      */
     private static final class Marks {
@@ -366,7 +367,7 @@ public class Steps {
             this.attempt = attempt;
         }
 
-        void step(PaymentFlow rules, String step, boolean ownRequest) {
+        void step(PaymentRules rules, String step, boolean ownRequest) {
             if (!rules.markStep(paymentId, attempt, step, ownRequest)) {
                 throw new SendSupersededException(provider, paymentId, attempt, step);
             }
@@ -493,7 +494,7 @@ public class Steps {
     private JsonNode find(String provider, ProviderDeclaration.Call find, ObjectNode input) {
         JsonNode request = mappings.transform(provider + "/" + find.request(), input);
         Exchange result = template.send("direct:" + provider + "-http", ex -> {
-            ex.setProperty(FlowAdapter.PAYMENT_ID, input.path("payment").path("paymentId").asText(null));
+            ex.setProperty(PaymentSteps.PAYMENT_ID, input.path("payment").path("paymentId").asText(null));
             ex.getMessage().setBody(request);
         });
         if (result.getException() instanceof ProviderRejectedException) {
@@ -552,7 +553,7 @@ public class Steps {
 
     private ProviderResources.Created createOne(String route, ObjectNode input, ObjectNode createInput) {
         Exchange result = template.send(route, ex -> {
-            ex.setProperty(FlowAdapter.PAYMENT_ID, input.path("payment").path("paymentId").asText(null));
+            ex.setProperty(PaymentSteps.PAYMENT_ID, input.path("payment").path("paymentId").asText(null));
             ex.getMessage().setBody(createInput);
         });
         if (result.getException() != null) {

@@ -73,7 +73,7 @@ public class TokenCache {
         JsonNode answer;
         try {
             Exchange result = template.send("direct:provider-login", ex -> {
-                ex.setProperty(FlowAdapter.PROVIDER, provider);
+                ex.setProperty(PaymentSteps.PROVIDER, provider);
                 ex.getMessage().setBody("");
             });
             if (result.getException() != null) {

@@ -37,7 +37,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import africa.payhub.payment.Outcome;
-import africa.payhub.payment.PaymentFlow;
+import africa.payhub.payment.PaymentRules;
 
 /**
  * Provider webhooks: verified over the raw request bytes as the provider's declaration says (constant-time
@@ -59,14 +59,14 @@ public class Webhooks {
     private final ApplicationContext context;
     private final EchoedTokens tokens;
     private final DataTimeline dataTimeline;
-    private final PaymentFlow rules;
+    private final PaymentRules rules;
     private final DataRequestService dataRequests;
     private final ProviderResources resources;
     private final africa.payhub.config.ClientRegistry clients;
 
     public Webhooks(ProviderCatalog providers, JdbcClient jdbc, Timeline timeline, Environment env,
                     africa.payhub.payment.PaymentStore payments, ApplicationContext context, EchoedTokens tokens,
-                    DataTimeline dataTimeline, PaymentFlow rules, DataRequestService dataRequests,
+                    DataTimeline dataTimeline, PaymentRules rules, DataRequestService dataRequests,
                     ProviderResources resources, africa.payhub.config.ClientRegistry clients) {
         this.resources = resources;
         this.clients = clients;
@@ -187,16 +187,16 @@ public class Webhooks {
         String dataRequestId = exchange.getProperty(DataAdapter.DATA_REQUEST_ID, String.class);
         if (first && dataRequestId != null) {
             // its echoed token named a data request: the webhook settles that request
-            exchange.setProperty(FlowAdapter.WEBHOOK_RESULT, dataRequests.applyWebhook(dataRequestId,
+            exchange.setProperty(PaymentSteps.WEBHOOK_RESULT, dataRequests.applyWebhook(dataRequestId,
                     Outcome.from(exchange.getMessage().getBody()), exchange.getProperty(SHA, String.class)));
         } else if (first) {
             Outcome outcome = Outcome.from(exchange.getMessage().getBody());
-            PaymentFlow.WebhookResult result = outcome.json().path("into").isObject() ? reported(provider, outcome)
+            PaymentRules.WebhookResult result = outcome.json().path("into").isObject() ? reported(provider, outcome)
                     : outcome.kind() == Outcome.Kind.NOTICE ? rules.applyNotice(provider, outcome)
                     : rules.applyWebhook(provider, outcome);
-            exchange.setProperty(FlowAdapter.WEBHOOK_RESULT, result.result());
+            exchange.setProperty(PaymentSteps.WEBHOOK_RESULT, result.result());
             if (result.paymentId() != null) {
-                exchange.setProperty(FlowAdapter.PAYMENT_ID, result.paymentId());
+                exchange.setProperty(PaymentSteps.PAYMENT_ID, result.paymentId());
             }
         } else {
             exchange.setProperty(Exchange.DUPLICATE_MESSAGE, true);
@@ -210,7 +210,7 @@ public class Webhooks {
      * the thing's recorded {@code callbackUrl} (or the client's configured one) says. An unknown thing, or one
      * whose declaration makes no payments, is UNMATCHED: recorded for an operator.
      */
-    private PaymentFlow.WebhookResult reported(String provider, Outcome outcome) {
+    private PaymentRules.WebhookResult reported(String provider, Outcome outcome) {
         JsonNode into = outcome.json().get("into");
         String record = into.path("record").asText("");
         ProviderDeclaration.Recorded declared = providers.require(provider).declaration().records().get(record);
@@ -218,7 +218,7 @@ public class Webhooks {
                 : resources.findAnyOwner(provider, record, into.path("key").asText(""));
         if (row.isEmpty()) {
             LOG.warn("Verified {} webhook for money into unknown {} {}", provider, record, Sensitive.maskPans(into.path("key").asText()));
-            return new PaymentFlow.WebhookResult("UNMATCHED", null);
+            return new PaymentRules.WebhookResult("UNMATCHED", null);
         }
         String callbackUrl = row.get().detail() == null ? null : row.get().detail().path("callbackUrl").asText(null);
         if (callbackUrl == null) {
@@ -230,9 +230,9 @@ public class Webhooks {
     /** Records the verified webhook (body: the mapping's outcome) and what it did to the payment. */
     void record(String provider, Exchange exchange) {
         boolean duplicate = exchange.getProperty(Exchange.DUPLICATE_MESSAGE, false, Boolean.class);
-        String result = duplicate ? "DUPLICATE" : exchange.getProperty(FlowAdapter.WEBHOOK_RESULT, "IGNORED", String.class);
+        String result = duplicate ? "DUPLICATE" : exchange.getProperty(PaymentSteps.WEBHOOK_RESULT, "IGNORED", String.class);
         JsonNode outcome = Json.toNode(exchange.getMessage().getBody());
-        String paymentId = exchange.getProperty(FlowAdapter.PAYMENT_ID, String.class);
+        String paymentId = exchange.getProperty(PaymentSteps.PAYMENT_ID, String.class);
         if (paymentId == null && outcome.hasNonNull("reference")) {
             paymentId = payments.findByProviderReference(provider, outcome.get("reference").asText())
                     .map(africa.payhub.payment.Payment::id).orElse(null);

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import africa.payhub.payment.PaymentFlow;
+import africa.payhub.payment.PaymentRules;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
  * by the poller meanwhile is held once; one taken by both paths is still sent once, by the first claim.
  * <p>
  * Past {@code hub.dispatch.held-max} payments for one provider, a payment is not held but made due for the
- * poller in {@code hub.dispatch.queue-full-retry} ({@link PaymentFlow#queueFull}).
+ * poller in {@code hub.dispatch.queue-full-retry} ({@link PaymentRules#queueFull}).
  */
 @Component("workQueues")
 public class WorkQueues {
@@ -36,13 +36,13 @@ public class WorkQueues {
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueues.class);
 
     private final Map<String, Held> held = new ConcurrentHashMap<>();
-    private final PaymentFlow rules;
+    private final PaymentRules rules;
     private final CamelContext camel;
     private final int heldMax;
     private final int queueSize;
     private final ProducerTemplate template;
 
-    public WorkQueues(PaymentFlow rules, CamelContext camel, ProducerTemplate template,
+    public WorkQueues(PaymentRules rules, CamelContext camel, ProducerTemplate template,
                       @Value("${hub.dispatch.held-max:20000}") int heldMax,
                       @Value("${hub.dispatch.queue-size:2000}") int queueSize) {
         this.rules = rules;
@@ -54,7 +54,7 @@ public class WorkQueues {
 
     /** Property {@code hubProvider}: whether payments of that provider are held, waiting for room. */
     public boolean anyHeld(Exchange exchange) {
-        Held h = held.get(exchange.getProperty(FlowAdapter.PROVIDER, String.class));
+        Held h = held.get(exchange.getProperty(PaymentSteps.PROVIDER, String.class));
         return h != null && h.size > 0;
     }
 
@@ -78,7 +78,7 @@ public class WorkQueues {
      * provider's other held payments, or, past {@code hub.dispatch.held-max}, due for the poller soon.
      */
     public void hold(Exchange exchange) {
-        String provider = exchange.getProperty(FlowAdapter.PROVIDER, String.class);
+        String provider = exchange.getProperty(PaymentSteps.PROVIDER, String.class);
         String id = exchange.getMessage().getBody(String.class);
         String work = exchange.getMessage().getHeader("hubWork", String.class);
         if (!held.computeIfAbsent(provider, p -> new Held()).add(id, work, heldMax)) {

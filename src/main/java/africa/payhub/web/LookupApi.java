@@ -75,7 +75,7 @@ public class LookupApi {
     }
 
     private Refusal refusal(Caller caller, String provider, JsonNode account, ProviderRejectedException refused) {
-        Outcomes.Refusal refusal = outcomes.classify(refused);
+        Outcomes.Rejection refusal = outcomes.classify(refused);
         if ("INVALID_ACCOUNT".equals(refusal.rule().reasonCode())) {
             lookups.notFound(caller.name(), provider, account);
             return Refusal.notFound(provider + " knows no such account");

@@ -16,8 +16,8 @@ import africa.payhub.payment.AcceptGroups;
 import africa.payhub.payment.Batch;
 import africa.payhub.payment.Batches;
 import africa.payhub.payment.Payment;
-import africa.payhub.payment.PaymentFlow;
-import africa.payhub.provider.FlowAdapter;
+import africa.payhub.payment.PaymentRules;
+import africa.payhub.provider.PaymentSteps;
 import africa.payhub.payment.PaymentService;
 import africa.payhub.payment.PaymentStatus;
 import africa.payhub.provider.ProviderCatalog;
@@ -39,7 +39,7 @@ public class PaymentApi {
 
     private final CanonicalValidator validator;
     private final PaymentService payments;
-    private final PaymentFlow flow;
+    private final PaymentRules flow;
     private final ProviderCatalog providers;
     private final CallbackDelivery callbacks;
     private final Router router;
@@ -49,7 +49,7 @@ public class PaymentApi {
     private final CallbackTargets callbackTargets;
     private final AcceptGroups acceptGroups;
 
-    public PaymentApi(CanonicalValidator validator, PaymentService payments, PaymentFlow flow,
+    public PaymentApi(CanonicalValidator validator, PaymentService payments, PaymentRules flow,
                       ProviderCatalog providers, CallbackDelivery callbacks, Router router, Batches batches, OpsApi ops,
                       Steps steps, CallbackTargets callbackTargets, AcceptGroups acceptGroups) {
         this.acceptGroups = acceptGroups;
@@ -101,8 +101,8 @@ public class PaymentApi {
         });
         Payment p = accepted.payment();
         respondAccepted(exchange, accepted.created(), payments.view(p), "/api/v1/payments/" + p.id());
-        exchange.setProperty(FlowAdapter.PAYMENT_ID, p.id());
-        exchange.setProperty(FlowAdapter.PROVIDER, p.provider());
+        exchange.setProperty(PaymentSteps.PAYMENT_ID, p.id());
+        exchange.setProperty(PaymentSteps.PROVIDER, p.provider());
         exchange.setProperty(DISPATCH, accepted.created());
     }
 
@@ -153,7 +153,7 @@ public class PaymentApi {
         Batches.Accepted accepted = batches.accept(caller.name(), message, provider);
         respondAccepted(exchange, accepted.created(), batches.view(accepted.batch(), true),
                 "/api/v1/batches/" + accepted.batch().id());
-        exchange.setProperty(FlowAdapter.BATCH_ID, accepted.batch().id());
+        exchange.setProperty(PaymentSteps.BATCH_ID, accepted.batch().id());
         exchange.setProperty("hubDispatchBatch", accepted.created());
     }
 

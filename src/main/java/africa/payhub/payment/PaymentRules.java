@@ -34,10 +34,10 @@ import org.springframework.transaction.annotation.Transactional;
  * it is sent again (with the same reference) only when the provider says it never saw it. Nothing here
  * knows of Camel or HTTP: the provider layer's adapter carries the decisions to the routes.
  */
-@Service("paymentRules")
-public class PaymentFlow {
+@Service
+public class PaymentRules {
 
-    private static final Logger LOG = LoggerFactory.getLogger(PaymentFlow.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PaymentRules.class);
     private final java.util.Queue<String> sendsQueueFull = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.Queue<String> resolvesQueueFull = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -48,7 +48,7 @@ public class PaymentFlow {
     private final HubProperties properties;
     private final Clock clock;
 
-    public PaymentFlow(PaymentStore store, BatchStore batches, PaymentService payments, Carriers carriers,
+    public PaymentRules(PaymentStore store, BatchStore batches, PaymentService payments, Carriers carriers,
                        HubProperties properties, Clock clock) {
         this.store = store;
         this.batches = batches;

@@ -7,7 +7,7 @@ import africa.payhub.payment.Decision;
 import africa.payhub.payment.Decision.Call;
 import africa.payhub.payment.Decision.Phase;
 import africa.payhub.payment.Outcome;
-import africa.payhub.payment.PaymentFlow;
+import africa.payhub.payment.PaymentRules;
 import africa.payhub.payment.SendGroups;
 import africa.payhub.payment.Timeline;
 import africa.payhub.logging.LogContext;
@@ -18,11 +18,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * The thin edge between the routes and the money rules: reads the payment id and outcome off the
- * exchange, asks {@link PaymentFlow}, and sets what the routes read: {@code hubClaimed}, {@code hubAction}
+ * exchange, asks {@link PaymentRules}, and sets what the routes read: {@code hubClaimed}, {@code hubAction}
  * (NONE, SEND, RESEND, QUERY), {@code hubRoute} (the flow to call) and the call input as the body.
  */
-@Component("paymentFlow")
-public class FlowAdapter {
+@Component
+public class PaymentSteps {
 
     public static final String PAYMENT_ID = "hubPaymentId";
     public static final String PROVIDER = "hubProvider";
@@ -41,11 +41,11 @@ public class FlowAdapter {
     /** When the call to the provider flow was prepared (System.nanoTime), for its timer. */
     static final String CALL_STARTED = "hubCallStarted";
 
-    private final PaymentFlow rules;
+    private final PaymentRules rules;
     private final SendGroups groups;
     private final MeterRegistry meters;
 
-    public FlowAdapter(PaymentFlow rules, SendGroups groups, MeterRegistry meters) {
+    public PaymentSteps(PaymentRules rules, SendGroups groups, MeterRegistry meters) {
         this.rules = rules;
         this.groups = groups;
         this.meters = meters;
@@ -78,7 +78,7 @@ public class FlowAdapter {
         }
     }
 
-    /** See {@link PaymentFlow#dueAfterQueueFull}. */
+    /** See {@link PaymentRules#dueAfterQueueFull}. */
     public void dueAfterQueueFull() {
         rules.dueAfterQueueFull();
     }
