@@ -12,7 +12,7 @@ import africa.payhub.canonical.Json;
 import africa.payhub.payment.Decision;
 import africa.payhub.payment.GroupCommit;
 import africa.payhub.payment.Outcome;
-import africa.payhub.payment.PaymentRules;
+import africa.payhub.payment.OutcomeRules;
 import africa.payhub.payment.Timeline;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,7 +37,7 @@ class SendGroupsTest extends HubTestSupport {
     PlatformTransactionManager transactions;
 
     @Test
-    void whatASendCameToIsWrittenWithTheMoveItBroughtOrAloneWhenThePaymentDidNotMoveSo(@Autowired PaymentRules flow) {
+    void whatASendCameToIsWrittenWithTheMoveItBroughtOrAloneWhenThePaymentDidNotMoveSo(@Autowired OutcomeRules flow) {
         // the send's answer moves the payment, and what the send came to goes with the move: SUCCESS at once,
         // and PENDING (its webhook never comes)
         String done = submit(payout(messageId("outcome-success"), "2085886393", "31.00")).path("paymentId").asText();
@@ -57,7 +57,7 @@ class SendGroupsTest extends HubTestSupport {
     }
 
     @Test
-    void aGroupOfOutcomesWritesEachCallBeforeItsMoveAndAPaymentNamedAgainAfterItsFirst(@Autowired PaymentRules flow) {
+    void aGroupOfOutcomesWritesEachCallBeforeItsMoveAndAPaymentNamedAgainAfterItsFirst(@Autowired OutcomeRules flow) {
         // two payments waiting for their provider (its webhook never comes)
         String first = submit(payout(messageId("group-calls-a"), "1000000003", "33.00")).path("paymentId").asText();
         String second = submit(payout(messageId("group-calls-b"), "1000000003", "34.00")).path("paymentId").asText();
@@ -73,9 +73,9 @@ class SendGroupsTest extends HubTestSupport {
                 new Timeline.Entry("PROVIDER_RESPONSE", "monnify", null, "{}"));
         List<Decision> decisions = new TransactionTemplate(transactions).execute(tx ->
                 flow.applyAll(List.of(
-                        new GroupCommit.Piece<>(new PaymentRules.Applied(first, Decision.Phase.POLL, succeeded, call), null),
-                        new GroupCommit.Piece<>(new PaymentRules.Applied(second, Decision.Phase.POLL, pending, call), null),
-                        new GroupCommit.Piece<>(new PaymentRules.Applied(first, Decision.Phase.WEBHOOK, succeeded, List.of()), null))));
+                        new GroupCommit.Piece<>(new OutcomeRules.Applied(first, Decision.Phase.POLL, succeeded, call), null),
+                        new GroupCommit.Piece<>(new OutcomeRules.Applied(second, Decision.Phase.POLL, pending, call), null),
+                        new GroupCommit.Piece<>(new OutcomeRules.Applied(first, Decision.Phase.WEBHOOK, succeeded, List.of()), null))));
         assertThat(decisions).hasSize(3);
 
         // each payment's timeline in the order it happened: its call, the outcome, the move; the late webhook after

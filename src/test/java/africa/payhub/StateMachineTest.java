@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
 
 import africa.payhub.canonical.Json;
 import africa.payhub.payment.Payment;
-import africa.payhub.payment.PaymentRules;
+import africa.payhub.payment.OutcomeRules;
 import africa.payhub.payment.Decision;
 import africa.payhub.payment.Outcome;
 import africa.payhub.payment.PaymentService;
@@ -31,7 +31,7 @@ class StateMachineTest extends HubTestSupport {
     PaymentService payments;
 
     @Autowired
-    PaymentRules flow;
+    OutcomeRules flow;
 
     @Test
     void theDatabaseAllowsExactlyTheTransitionsTheStateMachineAllows() {

@@ -24,29 +24,29 @@ import org.springframework.transaction.PlatformTransactionManager;
 public class SendGroups implements SmartLifecycle {
 
     private final GroupCommit<String, Optional<Call>> claims;
-    private final GroupCommit<PaymentRules.Applied, Decision> outcomes;
+    private final GroupCommit<OutcomeRules.Applied, Decision> outcomes;
 
-    public SendGroups(PaymentRules flow, PlatformTransactionManager transactions,
+    public SendGroups(SendRules sends, OutcomeRules rules, PlatformTransactionManager transactions,
                       @Value("${hub.dispatch.writers:4}") int writers,
                       @Value("${hub.dispatch.max-group:32}") int maxGroup,
                       @Value("${hub.dispatch.group-wait:5ms}") Duration gather) {
         // a caller waits for its answer however long the writer takes: a claim or an outcome given up on
         // while its commit may yet happen would leave the payment to the poller for no reason
-        this.claims = new GroupCommit<>("claim-writer", transactions, writers, maxGroup, gather, 4096, null, flow::claimAll);
-        this.outcomes = new GroupCommit<>("outcome-writer", transactions, writers, maxGroup, gather, 4096, null, flow::applyAll);
+        this.claims = new GroupCommit<>("claim-writer", transactions, writers, maxGroup, gather, 4096, null, sends::claimAll);
+        this.outcomes = new GroupCommit<>("outcome-writer", transactions, writers, maxGroup, gather, 4096, null, rules::applyAll);
     }
 
-    /** As {@link PaymentRules#claimForSend}, committed together with concurrent claims. */
+    /** As {@link SendRules#claimAll} for one payment, committed together with concurrent claims. */
     public Optional<Call> claimForSend(String id) {
         return claims.submit(id);
     }
 
     /**
-     * As {@link PaymentRules#applyOutcome(String, Phase, Outcome, List)}, committed together with concurrent outcomes;
+     * As {@link OutcomeRules#applyOutcome(String, Phase, Outcome, List)}, committed together with concurrent outcomes;
      * {@code attempt}: the send it answers (see {@code Call.attempt}), 0 when not fenced.
      */
     public Decision applyOutcome(String id, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents, int attempt) {
-        return outcomes.submit(new PaymentRules.Applied(id, phase, outcome, callEvents, attempt));
+        return outcomes.submit(new OutcomeRules.Applied(id, phase, outcome, callEvents, attempt));
     }
 
     @Override

@@ -10,7 +10,7 @@ import africa.payhub.payment.Decision;
 import africa.payhub.payment.Decision.Call;
 import africa.payhub.payment.Outcome;
 import africa.payhub.payment.Payment;
-import africa.payhub.payment.PaymentRules;
+import africa.payhub.payment.AuthorizationRules;
 import africa.payhub.payment.PaymentService;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
 @Component("authorizations")
 public class Authorizations {
 
-    private final PaymentRules rules;
+    private final AuthorizationRules rules;
     private final PaymentService payments;
     private final Batches batches;
     private final ProviderCatalog providers;
@@ -35,7 +35,7 @@ public class Authorizations {
     private final ProducerTemplate template;
     private final String allowed;
 
-    public Authorizations(PaymentRules rules, PaymentService payments, Batches batches, ProviderCatalog providers,
+    public Authorizations(AuthorizationRules rules, PaymentService payments, Batches batches, ProviderCatalog providers,
                           Outcomes outcomes,
                           ProducerTemplate template,
                           @Value("${hub.payments.authorization-by:client}") String allowed) {
@@ -60,7 +60,7 @@ public class Authorizations {
         JsonNode answer = send(call, flow, input);
         // the answer is the authorizer's doing: its moves are recorded as theirs, not a status query's
         rules.applyAuthorization(paymentId, Outcome.from(answer),
-                PaymentRules.authorizer(payments.visible(paymentId, clientScope), operator));
+                AuthorizationRules.authorizer(payments.visible(paymentId, clientScope), operator));
         return payments.visible(paymentId, clientScope);
     }
 
@@ -78,7 +78,7 @@ public class Authorizations {
         JsonNode answer = send(send.call(), flow, input);
         Outcome outcome = Outcome.from(answer);
         for (String id : send.items()) {
-            rules.applyAuthorization(id, outcome, PaymentRules.authorizer(payments.visible(id, clientScope), operator));
+            rules.applyAuthorization(id, outcome, AuthorizationRules.authorizer(payments.visible(id, clientScope), operator));
         }
         return batches.visible(batchId, clientScope);
     }

@@ -9,7 +9,8 @@ import africa.payhub.payment.Decision;
 import africa.payhub.payment.Decision.Call;
 import africa.payhub.payment.Outcome;
 import africa.payhub.payment.Payment;
-import africa.payhub.payment.PaymentRules;
+import africa.payhub.payment.CardChargeRules;
+import africa.payhub.payment.OutcomeRules;
 import africa.payhub.payment.PaymentService;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -28,13 +29,16 @@ import org.springframework.stereotype.Component;
 @Component("cardCharges")
 public class CardCharges {
 
-    private final PaymentRules rules;
+    private final CardChargeRules rules;
+    private final OutcomeRules outcomeRules;
     private final PaymentService payments;
     private final ProviderCatalog providers;
     private final ProducerTemplate template;
 
-    public CardCharges(PaymentRules rules, PaymentService payments, ProviderCatalog providers, ProducerTemplate template) {
+    public CardCharges(CardChargeRules rules, OutcomeRules outcomeRules, PaymentService payments, ProviderCatalog providers,
+                       ProducerTemplate template) {
         this.rules = rules;
+        this.outcomeRules = outcomeRules;
         this.payments = payments;
         this.providers = providers;
         this.template = template;
@@ -66,14 +70,14 @@ public class CardCharges {
             }
             Optional<ProviderCatalog.CardNext> next = providers.cardNext(p.provider(), p.operation())
                     .filter(n -> n.when().equals(outcome.providerStatus()));
-            rules.applyOutcome(paymentId, Decision.Phase.SEND, outcome);
+            outcomeRules.applyOutcome(paymentId, Decision.Phase.SEND, outcome);
             if (next.isPresent()) {
                 // the provider asks for the same card again (3-D Secure through a call of its own): now, while the
                 // card is still in memory; the charge reached it, so a call that never left leaves the payment
                 // waiting as the charge's answer said, for its status query
                 Outcome then = send(next.get().flow(), call, values, "the card's next call ended without an answer");
                 if (then.kind() != Outcome.Kind.NOT_SENT) {
-                    rules.applyOutcome(paymentId, Decision.Phase.SEND, then);
+                    outcomeRules.applyOutcome(paymentId, Decision.Phase.SEND, then);
                 }
             }
         } finally {

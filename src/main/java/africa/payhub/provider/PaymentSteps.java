@@ -7,7 +7,10 @@ import africa.payhub.payment.Decision;
 import africa.payhub.payment.Decision.Call;
 import africa.payhub.payment.Decision.Phase;
 import africa.payhub.payment.Outcome;
-import africa.payhub.payment.PaymentRules;
+import africa.payhub.payment.BatchRules;
+import africa.payhub.payment.OutcomeRules;
+import africa.payhub.payment.ResendRules;
+import africa.payhub.payment.SendRules;
 import africa.payhub.payment.SendGroups;
 import africa.payhub.payment.Timeline;
 import africa.payhub.logging.LogContext;
@@ -18,7 +21,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The thin edge between the routes and the money rules: reads the payment id and outcome off the
- * exchange, asks {@link PaymentRules}, and sets what the routes read: {@code hubClaimed}, {@code hubAction}
+ * exchange, asks the rules ({@link SendRules}, {@link OutcomeRules}, {@link ResendRules},
+ * {@link BatchRules}), and sets what the routes read: {@code hubClaimed}, {@code hubAction}
  * (NONE, SEND, RESEND, QUERY), {@code hubRoute} (the flow to call) and the call input as the body.
  */
 @Component
@@ -41,12 +45,19 @@ public class PaymentSteps {
     /** When the call to the provider flow was prepared (System.nanoTime), for its timer. */
     static final String CALL_STARTED = "hubCallStarted";
 
-    private final PaymentRules rules;
+    private final SendRules sends;
+    private final OutcomeRules outcomes;
+    private final ResendRules resends;
+    private final BatchRules batches;
     private final SendGroups groups;
     private final MeterRegistry meters;
 
-    public PaymentSteps(PaymentRules rules, SendGroups groups, MeterRegistry meters) {
-        this.rules = rules;
+    public PaymentSteps(SendRules sends, OutcomeRules outcomes, ResendRules resends, BatchRules batches, SendGroups groups,
+                        MeterRegistry meters) {
+        this.sends = sends;
+        this.outcomes = outcomes;
+        this.resends = resends;
+        this.batches = batches;
         this.groups = groups;
         this.meters = meters;
     }
@@ -56,7 +67,7 @@ public class PaymentSteps {
      * {@code hubRoute}), and {@code hubIndividually}: the items to send one by one instead.
      */
     public void claimBatch(Exchange exchange) {
-        Decision.BatchSend send = rules.claimBatch(exchange.getMessage().getBody(String.class));
+        Decision.BatchSend send = batches.claimBatch(exchange.getMessage().getBody(String.class));
         exchange.setProperty(BATCH_ID, send.batchId());
         exchange.setProperty(CLAIMED, send.call() != null);
         exchange.setProperty(BATCH_ITEMS, send.items());
@@ -74,13 +85,13 @@ public class PaymentSteps {
         @SuppressWarnings("unchecked")
         java.util.List<String> items = exchange.getProperty(BATCH_ITEMS, java.util.List.class);
         for (String id : items) {
-            rules.applyOutcome(id, Phase.SEND, outcome);
+            outcomes.applyOutcome(id, Phase.SEND, outcome);
         }
     }
 
-    /** See {@link PaymentRules#dueAfterQueueFull}. */
+    /** See {@link SendRules#dueAfterQueueFull}. */
     public void dueAfterQueueFull() {
-        rules.dueAfterQueueFull();
+        sends.dueAfterQueueFull();
     }
 
     /** Body: a payment id. Claims it for sending; when claimed, the body becomes the call input. */
@@ -126,7 +137,7 @@ public class PaymentSteps {
         String id = exchange.getMessage().getBody(String.class);
         exchange.setProperty(PAYMENT_ID, id);
         try (LogContext log = LogContext.with(LogContext.PAYMENT_ID, id)) {
-            decided(exchange, rules.nextAction(id));
+            decided(exchange, resends.nextAction(id));
         }
     }
 

@@ -13,7 +13,7 @@ import africa.payhub.config.ProviderDeclaration;
 import africa.payhub.payment.Decision;
 import africa.payhub.payment.Outcome;
 import africa.payhub.payment.Payment;
-import africa.payhub.payment.PaymentRules;
+import africa.payhub.payment.OutcomeRules;
 import africa.payhub.payment.PaymentStatus;
 import africa.payhub.payment.PaymentStore;
 import africa.payhub.payment.Timeline;
@@ -45,11 +45,11 @@ public class Recheck {
     private final ProviderCatalog providers;
     private final PeriodReconciliation listings;
     private final PaymentStore payments;
-    private final PaymentRules rules;
+    private final OutcomeRules rules;
     private final Timeline timeline;
 
     public Recheck(JdbcClient jdbc, ProviderCatalog providers, PeriodReconciliation listings, PaymentStore payments,
-                   PaymentRules rules, Timeline timeline) {
+                   OutcomeRules rules, Timeline timeline) {
         this.jdbc = jdbc;
         this.providers = providers;
         this.listings = listings;

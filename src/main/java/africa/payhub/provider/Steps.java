@@ -15,7 +15,7 @@ import africa.payhub.canonical.Refusal;
 import africa.payhub.config.ClientRegistry;
 import africa.payhub.config.ProviderDeclaration;
 import africa.payhub.payment.Payment;
-import africa.payhub.payment.PaymentRules;
+import africa.payhub.payment.SendRules;
 import africa.payhub.payment.PaymentStatus;
 import africa.payhub.payment.PaymentStore;
 import africa.payhub.payment.Timeline;
@@ -41,7 +41,7 @@ import org.springframework.stereotype.Component;
  * A status query runs its declared {@code uses} only: it never creates anything.
  *
  * <p>A send whose operation {@code needs} resources is a chain of calls. Before each call of it goes, the step is
- * recorded durably ({@link PaymentRules#markStep}): a resource step says that nothing of the payment's own request
+ * recorded durably ({@link SendRules#markStep}): a resource step says that nothing of the payment's own request
  * has left, and the request's own step, written just before it goes, that from then on it may have. So a hub
  * that dies mid-chain leaves what a restart needs: go on from the recorded steps (nothing was sent), or ask the
  * provider (the request may have left). The marks are fenced by the send's number: a send another one
@@ -64,11 +64,11 @@ public class Steps {
     private final Timeline timeline;
     private final ClientRegistry clients;
     private final PaymentStore store;
-    private final PaymentRules rules;
+    private final SendRules rules;
 
     public Steps(ProviderCatalog providers, ProviderResources resources, Mappings mappings, Lookups lookups,
                  ProducerTemplate template, Timeline timeline, ClientRegistry clients, PaymentStore store,
-                 PaymentRules rules) {
+                 SendRules rules) {
         this.clients = clients;
         this.store = store;
         this.rules = rules;
@@ -353,7 +353,7 @@ public class Steps {
     static final String REQUEST = "request";
 
     /**
-     * The steps one send of a chain marks ({@link PaymentRules#markStep}): each before its call goes, and its own
+     * The steps one send of a chain marks ({@link SendRules#markStep}): each before its call goes, and its own
      * request last, fenced by the send's number (a superseded send finds out there and sends nothing more).
      */
     private static final class Marks {
@@ -367,7 +367,7 @@ public class Steps {
             this.attempt = attempt;
         }
 
-        void step(PaymentRules rules, String step, boolean ownRequest) {
+        void step(SendRules rules, String step, boolean ownRequest) {
             if (!rules.markStep(paymentId, attempt, step, ownRequest)) {
                 throw new SendSupersededException(provider, paymentId, attempt, step);
             }

@@ -37,7 +37,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import africa.payhub.payment.Outcome;
-import africa.payhub.payment.PaymentRules;
+import africa.payhub.payment.InboundEventRules;
 
 /**
  * Provider webhooks: verified over the raw request bytes as the provider's declaration says (constant-time
@@ -59,14 +59,14 @@ public class Webhooks {
     private final ApplicationContext context;
     private final EchoedTokens tokens;
     private final DataTimeline dataTimeline;
-    private final PaymentRules rules;
+    private final InboundEventRules rules;
     private final DataRequestService dataRequests;
     private final ProviderResources resources;
     private final africa.payhub.config.ClientRegistry clients;
 
     public Webhooks(ProviderCatalog providers, JdbcClient jdbc, Timeline timeline, Environment env,
                     africa.payhub.payment.PaymentStore payments, ApplicationContext context, EchoedTokens tokens,
-                    DataTimeline dataTimeline, PaymentRules rules, DataRequestService dataRequests,
+                    DataTimeline dataTimeline, InboundEventRules rules, DataRequestService dataRequests,
                     ProviderResources resources, africa.payhub.config.ClientRegistry clients) {
         this.resources = resources;
         this.clients = clients;
@@ -191,7 +191,7 @@ public class Webhooks {
                     Outcome.from(exchange.getMessage().getBody()), exchange.getProperty(SHA, String.class)));
         } else if (first) {
             Outcome outcome = Outcome.from(exchange.getMessage().getBody());
-            PaymentRules.WebhookResult result = outcome.json().path("into").isObject() ? reported(provider, outcome)
+            InboundEventRules.WebhookResult result = outcome.json().path("into").isObject() ? reported(provider, outcome)
                     : outcome.kind() == Outcome.Kind.NOTICE ? rules.applyNotice(provider, outcome)
                     : rules.applyWebhook(provider, outcome);
             exchange.setProperty(PaymentSteps.WEBHOOK_RESULT, result.result());
@@ -210,7 +210,7 @@ public class Webhooks {
      * the thing's recorded {@code callbackUrl} (or the client's configured one) says. An unknown thing, or one
      * whose declaration makes no payments, is UNMATCHED: recorded for an operator.
      */
-    private PaymentRules.WebhookResult reported(String provider, Outcome outcome) {
+    private InboundEventRules.WebhookResult reported(String provider, Outcome outcome) {
         JsonNode into = outcome.json().get("into");
         String record = into.path("record").asText("");
         ProviderDeclaration.Recorded declared = providers.require(provider).declaration().records().get(record);
@@ -218,7 +218,7 @@ public class Webhooks {
                 : resources.findAnyOwner(provider, record, into.path("key").asText(""));
         if (row.isEmpty()) {
             LOG.warn("Verified {} webhook for money into unknown {} {}", provider, record, Sensitive.maskPans(into.path("key").asText()));
-            return new PaymentRules.WebhookResult("UNMATCHED", null);
+            return new InboundEventRules.WebhookResult("UNMATCHED", null);
         }
         String callbackUrl = row.get().detail() == null ? null : row.get().detail().path("callbackUrl").asText(null);
         if (callbackUrl == null) {

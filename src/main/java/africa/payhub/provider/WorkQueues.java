@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import africa.payhub.payment.PaymentRules;
+import africa.payhub.payment.SendRules;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
  * by the poller meanwhile is held once; one taken by both paths is still sent once, by the first claim.
  * <p>
  * Past {@code hub.dispatch.held-max} payments for one provider, a payment is not held but made due for the
- * poller in {@code hub.dispatch.queue-full-retry} ({@link PaymentRules#queueFull}).
+ * poller in {@code hub.dispatch.queue-full-retry} ({@link SendRules#queueFull}).
  */
 @Component("workQueues")
 public class WorkQueues {
@@ -36,13 +36,13 @@ public class WorkQueues {
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueues.class);
 
     private final Map<String, Held> held = new ConcurrentHashMap<>();
-    private final PaymentRules rules;
+    private final SendRules rules;
     private final CamelContext camel;
     private final int heldMax;
     private final int queueSize;
     private final ProducerTemplate template;
 
-    public WorkQueues(PaymentRules rules, CamelContext camel, ProducerTemplate template,
+    public WorkQueues(SendRules rules, CamelContext camel, ProducerTemplate template,
                       @Value("${hub.dispatch.held-max:20000}") int heldMax,
                       @Value("${hub.dispatch.queue-size:2000}") int queueSize) {
         this.rules = rules;

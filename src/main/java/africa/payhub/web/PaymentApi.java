@@ -16,7 +16,7 @@ import africa.payhub.payment.AcceptGroups;
 import africa.payhub.payment.Batch;
 import africa.payhub.payment.Batches;
 import africa.payhub.payment.Payment;
-import africa.payhub.payment.PaymentRules;
+import africa.payhub.payment.ResolutionRules;
 import africa.payhub.provider.PaymentSteps;
 import africa.payhub.payment.PaymentService;
 import africa.payhub.payment.PaymentStatus;
@@ -39,7 +39,7 @@ public class PaymentApi {
 
     private final CanonicalValidator validator;
     private final PaymentService payments;
-    private final PaymentRules flow;
+    private final ResolutionRules resolutions;
     private final ProviderCatalog providers;
     private final CallbackDelivery callbacks;
     private final Router router;
@@ -49,7 +49,7 @@ public class PaymentApi {
     private final CallbackTargets callbackTargets;
     private final AcceptGroups acceptGroups;
 
-    public PaymentApi(CanonicalValidator validator, PaymentService payments, PaymentRules flow,
+    public PaymentApi(CanonicalValidator validator, PaymentService payments, ResolutionRules resolutions,
                       ProviderCatalog providers, CallbackDelivery callbacks, Router router, Batches batches, OpsApi ops,
                       Steps steps, CallbackTargets callbackTargets, AcceptGroups acceptGroups) {
         this.acceptGroups = acceptGroups;
@@ -60,7 +60,7 @@ public class PaymentApi {
         this.batches = batches;
         this.validator = validator;
         this.payments = payments;
-        this.flow = flow;
+        this.resolutions = resolutions;
         this.providers = providers;
         this.callbacks = callbacks;
     }
@@ -252,7 +252,7 @@ public class PaymentApi {
         if (!errors.isEmpty()) {
             throw Refusal.invalid(errors);
         }
-        Payment p = flow.resolve(header(exchange, "paymentId"), PaymentStatus.valueOf(status), reason, caller.name());
+        Payment p = resolutions.resolve(header(exchange, "paymentId"), PaymentStatus.valueOf(status), reason, caller.name());
         respond(exchange, 200, payments.view(p));
     }
 
