@@ -129,7 +129,7 @@ public class ProviderAuth {
      * never reaches the timeline.
      */
     private static void echoToken(Provider p, Exchange exchange) {
-        String token = exchange.getProperty(DataAdapter.ECHOED_TOKEN, String.class);
+        String token = exchange.getProperty(DataSteps.ECHOED_TOKEN, String.class);
         ProviderDeclaration.EchoedToken field = p.declaration().webhooks().token();
         if (token == null || field == null || !"echoed-token".equals(p.declaration().webhooks().verification())) {
             return;

@@ -82,7 +82,7 @@ public class ProviderHttp {
     /** Records in the timeline of the payment or data request the call is for, if any (which redacts it). */
     private void record(Exchange exchange, String type, String actor, ObjectNode detail) {
         String paymentId = exchange.getProperty(PaymentSteps.PAYMENT_ID, String.class);
-        String dataRequestId = exchange.getProperty(DataAdapter.DATA_REQUEST_ID, String.class);
+        String dataRequestId = exchange.getProperty(DataSteps.DATA_REQUEST_ID, String.class);
         Timeline.Pending pending = exchange.getProperty(PaymentSteps.PENDING_EVENTS, Timeline.Pending.class);
         if (paymentId != null && pending != null && paymentId.equals(pending.paymentId())) {
             pending.add(type, actor, detail); // written with the call's outcome, in its transaction

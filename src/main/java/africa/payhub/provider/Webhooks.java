@@ -145,7 +145,7 @@ public class Webhooks {
             LOG.warn("Refused a {} webhook with a missing or unknown echoed token from {}", provider, exchange.getProperty(REMOTE));
             throw Refusal.unauthenticated("webhook token missing or unknown");
         }
-        exchange.setProperty(DataAdapter.DATA_REQUEST_ID, claim.get().dataRequestId());
+        exchange.setProperty(DataSteps.DATA_REQUEST_ID, claim.get().dataRequestId());
         if (claim.get().used() && !exchange.getProperty(SHA, String.class).equals(claim.get().webhookSha256())) {
             save(provider, false, "REJECTED_TOKEN_USED", null, null, exchange, null);
             dataTimeline.record(claim.get().dataRequestId(), "WEBHOOK_REFUSED", provider + ":webhook",
@@ -184,7 +184,7 @@ public class Webhooks {
                         INSERT INTO camel_messageprocessed (processorname, messageid, createdat)
                         VALUES ('provider-webhooks', :key, now()) ON CONFLICT DO NOTHING""")
                 .param("key", key).update() == 1;
-        String dataRequestId = exchange.getProperty(DataAdapter.DATA_REQUEST_ID, String.class);
+        String dataRequestId = exchange.getProperty(DataSteps.DATA_REQUEST_ID, String.class);
         if (first && dataRequestId != null) {
             // its echoed token named a data request: the webhook settles that request
             exchange.setProperty(PaymentSteps.WEBHOOK_RESULT, dataRequests.applyWebhook(dataRequestId,
@@ -238,7 +238,7 @@ public class Webhooks {
                     .map(africa.payhub.payment.Payment::id).orElse(null);
         }
         String eventKey = storable(outcome.path("eventKey").asText(null));
-        String dataRequestId = exchange.getProperty(DataAdapter.DATA_REQUEST_ID, String.class);
+        String dataRequestId = exchange.getProperty(DataSteps.DATA_REQUEST_ID, String.class);
         if (dataRequestId != null && outcome.isObject()) {
             // a data result is kept once, with its request, not in every record of its delivery
             ObjectNode brief = ((ObjectNode) outcome).deepCopy();
@@ -295,7 +295,7 @@ public class Webhooks {
                         INSERT INTO provider_webhooks (provider, signature_valid, outcome, event_key, payment_id, remote_addr,
                             body_sha256, detail, data_request_id)
                         VALUES (:provider, :valid, :outcome, :key, :payment, :remote, :sha, CAST(:detail AS jsonb), :dataRequest)""")
-                .param("dataRequest", exchange.getProperty(DataAdapter.DATA_REQUEST_ID, String.class))
+                .param("dataRequest", exchange.getProperty(DataSteps.DATA_REQUEST_ID, String.class))
                 .param("provider", provider).param("valid", valid).param("outcome", outcome).param("key", eventKey)
                 .param("payment", paymentId).param("remote", exchange.getProperty(REMOTE, String.class))
                 .param("sha", exchange.getProperty(SHA, String.class))

@@ -13,7 +13,7 @@ import africa.payhub.canonical.Refusal;
 import africa.payhub.data.DataRequest;
 import africa.payhub.data.DataRequestProperties;
 import africa.payhub.data.DataRequestService;
-import africa.payhub.provider.DataAdapter;
+import africa.payhub.provider.DataSteps;
 import africa.payhub.provider.ProviderCatalog;
 import africa.payhub.security.Caller;
 import org.apache.camel.Exchange;
@@ -74,7 +74,7 @@ public class DataRequestApi {
                 });
         DataRequest r = accepted.request();
         PaymentApi.respondAccepted(exchange, accepted.created(), requests.view(r), "/api/v1/data-requests/" + r.id());
-        exchange.setProperty(DataAdapter.DATA_REQUEST_ID, r.id());
+        exchange.setProperty(DataSteps.DATA_REQUEST_ID, r.id());
         exchange.setProperty(PaymentApi.DISPATCH, accepted.created());
     }
 

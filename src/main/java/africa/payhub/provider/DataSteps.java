@@ -20,8 +20,8 @@ import org.springframework.stereotype.Component;
  * the provider is to echo as properties), uploads a declared file first, and hands outcomes and verified
  * webhooks to {@link DataRequestService}.
  */
-@Component("dataFlow")
-public class DataAdapter {
+@Component
+public class DataSteps {
 
     public static final String DATA_REQUEST_ID = "hubDataRequestId";
     public static final String ECHOED_TOKEN = "hubEchoedToken";
@@ -34,7 +34,7 @@ public class DataAdapter {
     private final DataTimeline timeline;
     private final ProducerTemplate template;
 
-    public DataAdapter(DataRequestService requests, ProviderCatalog providers, DataTimeline timeline,
+    public DataSteps(DataRequestService requests, ProviderCatalog providers, DataTimeline timeline,
                        ProducerTemplate template) {
         this.requests = requests;
         this.providers = providers;
