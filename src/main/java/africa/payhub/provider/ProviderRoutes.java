@@ -131,7 +131,7 @@ public class ProviderRoutes implements CamelContextConfiguration, HealthIndicato
                 out.add(call(id + "-card", name, "", "card", op.card().request(), op.card().response()));
             }
             if (op.cardNext() != null) {
-                out.add(call(id + "-card-next", name, "", "status", op.cardNext().request(), op.cardNext().response()));
+                out.add(call(id + "-card-next", name, "", "card", op.cardNext().request(), op.cardNext().response()));
             }
             if (op.resendAuthorization() != null) {
                 out.add(fetch(id + "-authorize-resend", name, op.resendAuthorization().request(),
