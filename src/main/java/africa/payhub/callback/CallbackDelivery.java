@@ -41,7 +41,7 @@ import org.springframework.stereotype.Component;
  * and {@code X-Hub-Event-Id}; a non-2xx answer or no answer is retried on the configured ladder, after
  * which the callback is DEAD until redelivered.
  */
-@Component("callbacks")
+@Component("callbackDelivery")
 public class CallbackDelivery {
 
     public static final String SIGNATURE_HEADER = "X-Hub-Signature-256";

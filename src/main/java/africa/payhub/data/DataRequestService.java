@@ -28,7 +28,7 @@ import org.springframework.transaction.annotation.Transactional;
  * written with its callback in one transaction. Takes and returns plain values; the routes reach it
  * through the provider layer's adapter.
  */
-@Service("dataRequests")
+@Service("dataRequestService")
 public class DataRequestService {
 
     public static final String EVENT_TYPE = "data-request.status.changed";

@@ -30,7 +30,7 @@ import org.springframework.transaction.annotation.Transactional;
  * timeline, and the single path through which any status changes (with its callback written to the
  * outbox in the same transaction).
  */
-@Service("payments")
+@Service("paymentService")
 public class PaymentService {
 
     private static final Logger LOG = LoggerFactory.getLogger(PaymentService.class);

@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
  * and its settings, and what each can do: an operation is carried when the declaration names it and its
  * flow route is running.
  */
-@Component("providers")
+@Component("providerCatalog")
 public class ProviderCatalog implements Carriers {
 
     private final Map<String, Provider> providers = new TreeMap<>();

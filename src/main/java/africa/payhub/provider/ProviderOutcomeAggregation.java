@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
  * handling (retries, the outcome of a failure) stays inside the provider route and does not stop the
  * calling route, which goes on to apply the outcome.
  */
-@Component("providerOutcome")
+@Component("providerOutcomeAggregation")
 public class ProviderOutcomeAggregation implements AggregationStrategy {
 
     @Override

@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * rejects it. The login itself is the route {@code provider-login}, made from the provider's declaration
  * ({@code auth.login}), which answers {@code {"accessToken", "expiresIn"}} in seconds. Tokens never reach a log or the timeline.
  */
-@Component("tokens")
+@Component("tokenCache")
 public class TokenCache {
 
     /** Exchange property holding the token a request was sent with, to drop exactly that one on 401. */
