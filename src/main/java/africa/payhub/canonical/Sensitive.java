@@ -297,6 +297,9 @@ public final class Sensitive {
 
     /** The text with every UUID written over (same length, so spans stay valid), or the text itself. */
     private static String withoutIds(String text) {
+        if (text.length() < 32) {
+            return text; // shorter than either form of a UUID (36 with dashes, 32 without)
+        }
         StringBuilder out = null;
         for (Pattern id : List.of(UUID, COMPACT_UUID)) {
             Matcher m = id.matcher(out == null ? text : out);
