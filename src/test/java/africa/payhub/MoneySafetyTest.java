@@ -112,7 +112,7 @@ class MoneySafetyTest extends HubTestSupport {
         AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
         try {
             for (String path : new String[] {"/api/v1/payments", "/webhooks/monnify", "/no/such/path"}) {
-                Response r = post(path, Json(), CLIENT);
+                Response r = post(path, "{}", CLIENT);
                 assertThat(r.status()).as(path).isEqualTo(503);
                 assertThat(r.header("Retry-After")).isNotBlank();
                 assertThat(r.header("Content-Type")).startsWith("application/problem+json");
@@ -122,7 +122,7 @@ class MoneySafetyTest extends HubTestSupport {
         } finally {
             AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
         }
-        assertThat(post("/no/such/path", Json(), CLIENT).status()).isEqualTo(404);
+        assertThat(post("/no/such/path", "{}", CLIENT).status()).isEqualTo(404);
         assertThat(get("/actuator/health/readiness", null).status()).isEqualTo(200);
     }
 
@@ -167,10 +167,6 @@ class MoneySafetyTest extends HubTestSupport {
         assertThat(Problems.databaseUnavailable(new java.sql.SQLException("broken", "08006"))).isTrue();
         assertThat(Problems.databaseUnavailable(new IllegalStateException("a bug"))).isFalse();
         assertThat(Problems.databaseUnavailable(new java.sql.SQLException("duplicate key", "23505"))).isFalse();
-    }
-
-    private static String Json() {
-        return "{}";
     }
 
     private static java.time.Instant firstRequest(String id) {

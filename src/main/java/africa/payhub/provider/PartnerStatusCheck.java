@@ -99,23 +99,30 @@ public class PartnerStatusCheck {
     private void authenticate(String provider, String header, String address) {
         String realm = "partner:" + provider;
         String user = BasicCredentials.user(header);
+        LoginAttempts.Admission admission = null;
         if (user != null) {
             try {
                 attempts.requireNotLockedOut(realm, user, address);
-                attempts.requireAddressInGoodStanding(address);
+                admission = attempts.admit(address);
             } catch (LoginAttempts.Refused e) {
                 throw Refusal.tooMany(e.getMessage(), e.retryAfterSeconds());
             }
         }
-        Provider p = providers.provider(provider).orElse(null);
-        ProviderDeclaration.Basic inbound = p == null || p.declaration().inbound() == null ? null
-                : p.declaration().inbound().basic();
-        if (inbound == null || !BasicCredentials.matches(header, p.credential(inbound.username()).reveal(),
-                p.credential(inbound.password()))) {
-            if (user != null) {
-                attempts.failed(realm, user, address);
+        try {
+            Provider p = providers.provider(provider).orElse(null);
+            ProviderDeclaration.Basic inbound = p == null || p.declaration().inbound() == null ? null
+                    : p.declaration().inbound().basic();
+            if (inbound == null || !BasicCredentials.matches(header, p.credential(inbound.username()).reveal(),
+                    p.credential(inbound.password()))) {
+                if (user != null) {
+                    attempts.failed(realm, user, address, admission);
+                }
+                throw Refusal.unauthenticated("status check credentials are missing or wrong");
             }
-            throw Refusal.unauthenticated("status check credentials are missing or wrong");
+        } finally {
+            if (admission != null) {
+                admission.close();
+            }
         }
         attempts.succeeded(realm, user, address);
     }

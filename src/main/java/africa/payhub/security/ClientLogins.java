@@ -124,31 +124,32 @@ public class ClientLogins implements AuthenticationProvider {
             attempts.requireNotLockedOut(REALM, name, address);
             Account account = accounts.get(name);
             String key = digest(name, raw);
-            if (account == null || verified.getIfPresent(key) == null) {
-                attempts.requireAddressInGoodStanding(address);
-            }
-            if (account == null) {
-                // as slow as a known name's check, so a name's existence does not show in the time taken
-                attempts.check(() -> encoder.matches(raw, unknownUserHash));
-                attempts.failed(REALM, name, address);
-                throw new BadCredentialsException("bad credentials");
-            }
-            // callers arriving together with the same login wait for one slow hash rather than each paying it;
-            // a refusal is thrown out of the loader and nothing is remembered
-            verified.get(key, k -> {
-                boolean ok = attempts.check(() -> {
-                    boolean any = false;
-                    for (String hash : account.hashes()) {
-                        any |= encoder.matches(raw, hash);
-                    }
-                    return any;
-                });
-                if (!ok) {
-                    attempts.failed(REALM, name, address);
+            // a login that needs a password check holds a place in its address's bound until the check ends
+            try (LoginAttempts.Admission admission = account == null || verified.getIfPresent(key) == null
+                    ? attempts.admit(address) : null) {
+                if (account == null) {
+                    // as slow as a known name's check, so a name's existence does not show in the time taken
+                    attempts.check(() -> encoder.matches(raw, unknownUserHash));
+                    attempts.failed(REALM, name, address, admission);
                     throw new BadCredentialsException("bad credentials");
                 }
-                return Boolean.TRUE;
-            });
+                // callers arriving together with the same login wait for one slow hash rather than each paying it;
+                // a refusal is thrown out of the loader and nothing is remembered
+                verified.get(key, k -> {
+                    boolean ok = attempts.check(() -> {
+                        boolean any = false;
+                        for (String hash : account.hashes()) {
+                            any |= encoder.matches(raw, hash);
+                        }
+                        return any;
+                    });
+                    if (!ok) {
+                        attempts.failed(REALM, name, address, admission);
+                        throw new BadCredentialsException("bad credentials");
+                    }
+                    return Boolean.TRUE;
+                });
+            }
             attempts.succeeded(REALM, name, address);
             return UsernamePasswordAuthenticationToken.authenticated(name, null,
                     AuthorityUtils.createAuthorityList("ROLE_" + account.role()));

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * partner calls), and the slow password checks they cost. Failures are counted per name and address
  * ({@code hub.limits.failed-logins}: that name is then refused from that address) and per address whatever the
  * name ({@code hub.limits.failed-logins-per-address}: random names never lock one name, so the address itself
- * is then refused any login that needs a password check). Each count lasts {@code hub.limits.lockout} from its
- * last failure. Password hashes (BCrypt) are computed on a small pool of their own
+ * is then refused any login that needs a password check). An address's checks in progress count against its
+ * bound until they end ({@link #admit}), so logins arriving together cannot fail more often than the bound.
+ * Each count lasts {@code hub.limits.lockout} from its last failure. Password hashes (BCrypt) are computed on a small pool of their own
  * ({@code hub.limits.password-checks} threads, {@code password-check-queue} waiting): when it is full the
  * login is refused at once, so a flood of logins cannot take the processor from everyone else.
  */
@@ -47,7 +48,7 @@ public class LoginAttempts implements AutoCloseable {
     }
 
     private final Cache<String, AtomicInteger> byName;
-    private final Cache<String, AtomicInteger> byAddress;
+    private final Cache<String, AddressCount> byAddress;
     private final int failedLogins;
     private final int failedLoginsPerAddress;
     private final Duration lockout;
@@ -86,28 +87,91 @@ public class LoginAttempts implements AutoCloseable {
         }
     }
 
-    /** Refuses a login that would need a password check from an address with too many recent failures. */
-    public void requireAddressInGoodStanding(String address) {
-        AtomicInteger failed = byAddress.getIfPresent(String.valueOf(address));
-        if (failed != null && failed.get() >= failedLoginsPerAddress) {
-            refused.incrementAndGet();
-            throw new Refused("Too many failed logins from this address; try again later", lockout.toSeconds());
+    /** An address's recent failures and the password checks it has in progress. */
+    private static final class AddressCount {
+        int failures;
+        int checking;
+    }
+
+    /**
+     * A password check admitted for one address: it holds a place in the address's bound until it ends, as a
+     * failure ({@link #failed}) or not ({@link #close}).
+     */
+    public final class Admission implements AutoCloseable {
+
+        private final String address;
+        private final AddressCount count;
+        private boolean ended;
+
+        private Admission(String address, AddressCount count) {
+            this.address = address;
+            this.count = count;
+        }
+
+        /** The check failed: its place becomes one of the address's failures. */
+        public void failed() {
+            int failures;
+            synchronized (count) {
+                if (!ended) {
+                    ended = true;
+                    count.checking--;
+                }
+                failures = ++count.failures;
+            }
+            byAddress.put(address, count); // the count lasts from its last failure
+            if (failures == failedLoginsPerAddress) {
+                LOG.warn("Login lockout for {} after {} failed logins from {} (any name)", lockout, failedLoginsPerAddress,
+                        address);
+            }
+        }
+
+        /** The check ended without failing (or was never run): its place is given back. */
+        @Override
+        public void close() {
+            synchronized (count) {
+                if (!ended) {
+                    ended = true;
+                    count.checking--;
+                }
+            }
         }
     }
 
-    /** Counts a failed login; each count, and so each lockout, lasts from the last failure. */
-    public void failed(String realm, String name, String address) {
+    /**
+     * Admits a login that needs a password check from this address, or refuses it when the address's recent
+     * failures and the checks it has in progress reach {@code hub.limits.failed-logins-per-address}.
+     */
+    public Admission admit(String address) {
+        String a = String.valueOf(address);
+        AddressCount count = byAddress.get(a, k -> new AddressCount());
+        synchronized (count) {
+            if (count.failures + count.checking >= failedLoginsPerAddress) {
+                refused.incrementAndGet();
+                throw new Refused("Too many failed logins from this address; try again later", lockout.toSeconds());
+            }
+            count.checking++;
+        }
+        return new Admission(a, count);
+    }
+
+    /**
+     * Counts a failed login for its name and address, and for the address through its admission (none when the
+     * login needed no admission); each count, and so each lockout, lasts from the last failure.
+     */
+    public void failed(String realm, String name, String address, Admission admission) {
         String key = key(realm, name, address);
         AtomicInteger count = byName.get(key, k -> new AtomicInteger());
         byName.put(key, count);
         if (count.incrementAndGet() == failedLogins) {
             LOG.warn("Login lockout for {} after {} failed logins for one name from {}", lockout, failedLogins, address);
         }
-        String a = String.valueOf(address);
-        AtomicInteger all = byAddress.get(a, k -> new AtomicInteger());
-        byAddress.put(a, all);
-        if (all.incrementAndGet() == failedLoginsPerAddress) {
-            LOG.warn("Login lockout for {} after {} failed logins from {} (any name)", lockout, failedLoginsPerAddress, address);
+        if (admission != null) {
+            admission.failed();
+        } else {
+            String a = String.valueOf(address);
+            Admission unadmitted = new Admission(a, byAddress.get(a, k -> new AddressCount()));
+            unadmitted.ended = true; // it held no place
+            unadmitted.failed();
         }
     }
 
