@@ -9,7 +9,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import africa.payhub.payment.Payment;
-import africa.payhub.payment.PaymentService;
+import africa.payhub.payment.PaymentAcceptance;
+import africa.payhub.payment.PaymentLog;
+import africa.payhub.payment.StatusChanges;
 import africa.payhub.payment.PaymentStatus;
 import africa.payhub.payment.PaymentStore;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,10 @@ class LogAfterCommitTest extends HubTestSupport {
     private static final Pattern MOVED = Pattern.compile("^Payment (\\S+) ([A-Z_]+) -> ([A-Z_]+) ");
 
     @Autowired
-    PaymentService payments;
+    PaymentAcceptance payments;
+
+    @Autowired
+    StatusChanges statusChanges;
 
     @Autowired
     PaymentStore store;
@@ -53,7 +58,7 @@ class LogAfterCommitTest extends HubTestSupport {
 
     @Test
     void aLogLineAboutAPaymentSaysWhatTheDatabaseKept() {
-        Logger logger = (Logger) LoggerFactory.getLogger(PaymentService.class);
+        Logger logger = (Logger) LoggerFactory.getLogger(PaymentLog.class);
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
         logger.addAppender(log);
@@ -72,11 +77,11 @@ class LogAfterCommitTest extends HubTestSupport {
             moved = payments.accept("demo-erp", payout(messageId("lost-move"), "2085886393", "5.00")).payment().id();
             assertThatThrownBy(() -> tx.executeWithoutResult(status -> {
                 Payment locked = store.lock(moved).orElseThrow();
-                assertThat(payments.changeStatus(locked, PaymentStatus.FAILED, "a move that will be lost", "TEST",
+                assertThat(statusChanges.changeStatus(locked, PaymentStatus.FAILED, "a move that will be lost", "TEST",
                         "test", null)).isTrue();
                 throw new Crash();
             })).isInstanceOf(Crash.class);
-            tx.executeWithoutResult(status -> payments.changeStatus(store.lock(moved).orElseThrow(),
+            tx.executeWithoutResult(status -> statusChanges.changeStatus(store.lock(moved).orElseThrow(),
                     PaymentStatus.NEEDS_REVIEW, "a move that commits", "TEST", "test", null));
         } finally {
             logger.detachAppender(log);

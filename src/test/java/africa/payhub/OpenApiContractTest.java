@@ -63,7 +63,7 @@ class OpenApiContractTest {
     }
 
     /**
-     * The payment view as the hub builds it (PaymentService): every property always there, null when it does not
+     * The payment view as the hub builds it (PaymentViews): every property always there, null when it does not
      * apply, and the document saying so, so that a client generated from it reads a missing value as null and never
      * as an absent key. clientId, which only search results carry, is the one exception.
      */

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.payment.Payment;
-import africa.payhub.payment.PaymentService;
+import africa.payhub.payment.PaymentAcceptance;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RecoveryTest extends HubTestSupport {
 
     @Autowired
-    PaymentService payments;
+    PaymentAcceptance payments;
 
     @Autowired
     JdbcClient jdbc;

@@ -12,7 +12,7 @@ import africa.payhub.payment.Payment;
 import africa.payhub.payment.OutcomeRules;
 import africa.payhub.payment.Decision;
 import africa.payhub.payment.Outcome;
-import africa.payhub.payment.PaymentService;
+import africa.payhub.payment.PaymentAcceptance;
 import africa.payhub.payment.PaymentStatus;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -28,7 +28,7 @@ class StateMachineTest extends HubTestSupport {
     JdbcClient jdbc;
 
     @Autowired
-    PaymentService payments;
+    PaymentAcceptance payments;
 
     @Autowired
     OutcomeRules flow;
@@ -95,7 +95,7 @@ class StateMachineTest extends HubTestSupport {
                         INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
                             amount_value, amount_currency, provider_reference, message)
                         VALUES (:id, 'state-machine', :id, 'x', 'PAYOUT', 'monnify', :status, 10, 'NGN', :ref, '{}'::jsonb)""")
-                .param("id", id).param("status", status.name()).param("ref", PaymentService.providerReference(id))
+                .param("id", id).param("status", status.name()).param("ref", PaymentAcceptance.providerReference(id))
                 .update();
         return id;
     }

@@ -15,7 +15,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.OutputStreamAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import africa.payhub.canonical.Json;
-import africa.payhub.payment.PaymentService;
+import africa.payhub.payment.PaymentLog;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.logging.logback.StructuredLogEncoder;
@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * With structured logs on ({@code logging.structured.format.console=ecs}, the prod default), a payment's
  * lines are JSON carrying {@code paymentId}, {@code messageId}, {@code clientId} and, on the request's own
- * thread, the caller's {@code requestId}. The test encodes PaymentService's lines with Spring Boot's own
+ * thread, the caller's {@code requestId}. The test encodes PaymentLog's lines with Spring Boot's own
  * ECS encoder, as the console appender does in production.
  */
 class StructuredLogTest extends HubTestSupport {
@@ -44,7 +44,7 @@ class StructuredLogTest extends HubTestSupport {
         appender.setEncoder(encoder);
         appender.setOutputStream(out);
         appender.start();
-        Logger logger = context.getLogger(PaymentService.class);
+        Logger logger = context.getLogger(PaymentLog.class);
         logger.addAppender(appender);
         try {
             String messageId = messageId("logged");

@@ -21,7 +21,7 @@ class WaasTest extends HubTestSupport {
     JdbcClient jdbc;
 
     @Autowired
-    africa.payhub.payment.PaymentService paymentService;
+    africa.payhub.payment.PaymentAcceptance paymentAcceptance;
 
     @AfterEach
     void theBooksBalance() {

@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
  *   queue has room ({@link WorkQueues}).</li>
  * </ul>
  * Counters and timers are recorded where things happen: {@code hub.payment.transitions} {provider, operation,
- * status} (PaymentService) and {@code hub.provider.calls} {provider, flow, outcome} (PaymentSteps). Every tag
+ * status} (PaymentLog) and {@code hub.provider.calls} {provider, flow, outcome} (PaymentSteps). Every tag
  * value comes from a closed set (declared providers and flows, statuses, outcomes), never from a message.
  */
 @Component

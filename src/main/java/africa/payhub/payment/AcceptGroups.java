@@ -5,9 +5,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import africa.payhub.payment.PaymentService.Accepted;
-import africa.payhub.payment.PaymentService.Carrier;
-import africa.payhub.payment.PaymentService.Prepared;
+import africa.payhub.payment.PaymentAcceptance.Accepted;
+import africa.payhub.payment.PaymentAcceptance.Carrier;
+import africa.payhub.payment.PaymentAcceptance.Prepared;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
@@ -20,7 +20,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * leaves before the commit that holds its row and ACCEPTED event. Under load one commit (one WAL flush)
  * carries many payments; alone, a payment waits for no one.
  *
- * <p>The idempotency rule holds as in {@link PaymentService#accept}: a message id taken meanwhile, by an
+ * <p>The idempotency rule holds as in {@link PaymentAcceptance#accept}: a message id taken meanwhile, by an
  * earlier group, another instance or an earlier payment of the same group (its insert does nothing), is
  * answered after the commit from the stored payment: the stored answer for the same content, 422 for other
  * content. A group whose transaction fails is written again one payment per transaction, so one bad row
@@ -29,31 +29,31 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Service
 public class AcceptGroups implements SmartLifecycle {
 
-    private final PaymentService payments;
+    private final PaymentAcceptance acceptance;
     private final GroupCommit<Prepared, Optional<Accepted>> groups;
 
-    public AcceptGroups(PaymentService payments, PlatformTransactionManager transactions,
+    public AcceptGroups(PaymentAcceptance acceptance, PlatformTransactionManager transactions,
                         @Value("${hub.accepts.max-group:64}") int maxGroup,
                         @Value("${hub.accepts.queue-size:4096}") int queueSize) {
-        this.payments = payments;
+        this.acceptance = acceptance;
         this.groups = new GroupCommit<>("accept-writer", transactions, 1, maxGroup, Duration.ZERO, queueSize, Duration.ofSeconds(30),
-                payments::storeAll);
+                acceptance::storeAll);
     }
 
-    /** As {@link PaymentService#accept(String, ObjectNode, Supplier)}, committed together with concurrent ones. */
+    /** As {@link PaymentAcceptance#accept(String, ObjectNode, Supplier)}, committed together with concurrent ones. */
     public Accepted accept(String clientId, ObjectNode message, Supplier<Carrier> carrier) {
         // a reversal or a refund is checked against its original under that row's lock, in the transaction
         // that stores it (two refunds must never both fit), so it takes the single path
         if (message.hasNonNull("reversalOf") || message.hasNonNull("refundOf") || !groups.isRunning()) {
-            return payments.accept(clientId, message, carrier);
+            return acceptance.accept(clientId, message, carrier);
         }
-        Prepared prepared = payments.prepare(clientId, message, carrier);
+        Prepared prepared = acceptance.prepare(clientId, message, carrier);
         if (prepared.replay() != null) {
             return prepared.replay();
         }
         // its message id taken meanwhile (another group, instance or an earlier payment of this group):
         // the stored answer, or 422, after the commit
-        return groups.submit(prepared).orElseGet(() -> payments.replayOf(prepared.candidate()));
+        return groups.submit(prepared).orElseGet(() -> acceptance.replayOf(prepared.candidate()));
     }
 
     @Override

@@ -20,15 +20,15 @@ public class AuthorizationRules {
 
     private final PaymentStore store;
     private final BatchStore batches;
-    private final PaymentService payments;
+    private final PaymentViews views;
     private final CallInputs inputs;
     private final OutcomeRules outcomes;
 
-    public AuthorizationRules(PaymentStore store, BatchStore batches, PaymentService payments, CallInputs inputs,
+    public AuthorizationRules(PaymentStore store, BatchStore batches, PaymentViews views, CallInputs inputs,
                               OutcomeRules outcomes) {
         this.store = store;
         this.batches = batches;
-        this.payments = payments;
+        this.views = views;
         this.inputs = inputs;
         this.outcomes = outcomes;
     }
@@ -40,7 +40,7 @@ public class AuthorizationRules {
      */
     @Transactional
     public Call authorization(String id, String clientScope, boolean operator, String flow, String allowed) {
-        Payment p = payments.visible(id, clientScope);
+        Payment p = views.visible(id, clientScope);
         requireAuthorizer(operator, allowed);
         if (p.status() != PaymentStatus.PENDING || !AWAITING_AUTHORIZATION.equals(p.reasonCode())) {
             throw Refusal.conflict("payment " + id + " is " + p.status()

@@ -19,18 +19,18 @@ public class BatchRules {
 
     private final PaymentStore store;
     private final BatchStore batches;
-    private final PaymentService payments;
+    private final StatusChanges statusChanges;
     private final Carriers carriers;
     private final HubProperties properties;
     private final Clock clock;
     private final CallInputs inputs;
     private final SendRules sends;
 
-    public BatchRules(PaymentStore store, BatchStore batches, PaymentService payments, Carriers carriers,
+    public BatchRules(PaymentStore store, BatchStore batches, StatusChanges statusChanges, Carriers carriers,
                       HubProperties properties, Clock clock, CallInputs inputs, SendRules sends) {
         this.store = store;
         this.batches = batches;
-        this.payments = payments;
+        this.statusChanges = statusChanges;
         this.carriers = carriers;
         this.properties = properties;
         this.clock = clock;
@@ -60,7 +60,7 @@ public class BatchRules {
         ArrayNode items = Json.NODES.arrayNode();
         for (String id : ids) {
             Payment p = store.lock(id).orElseThrow();
-            payments.changeStatus(p, PaymentStatus.SUBMITTED, "sent to " + p.provider() + " in batch " + batchId
+            statusChanges.changeStatus(p, PaymentStatus.SUBMITTED, "sent to " + p.provider() + " in batch " + batchId
                     + " (" + batch.providerReference() + ")", null, "hub", Json.object().put("batchId", batchId)
                     .put("batchReference", batch.providerReference()).put("items", ids.size()));
             store.markSent(id, clock.instant().plus(properties.polling().firstDelay()));

@@ -27,12 +27,17 @@ import org.springframework.transaction.annotation.Transactional;
 public class Batches {
 
     private final BatchStore store;
-    private final PaymentService payments;
+    private final PaymentAcceptance acceptance;
+    private final StatusChanges statusChanges;
+    private final PaymentViews views;
     private final ClientRegistry clients;
 
-    public Batches(BatchStore store, PaymentService payments, ClientRegistry clients) {
+    public Batches(BatchStore store, PaymentAcceptance acceptance, StatusChanges statusChanges, PaymentViews views,
+                   ClientRegistry clients) {
         this.store = store;
-        this.payments = payments;
+        this.acceptance = acceptance;
+        this.statusChanges = statusChanges;
+        this.views = views;
         this.clients = clients;
     }
 
@@ -77,7 +82,7 @@ public class Batches {
             return replay(existing, hash, messageId);
         }
         for (JsonNode item : items) {
-            payments.acceptItem(clientId, itemMessage(message, item, Batch.itemOperation(operation), callbackUrl),
+            acceptance.acceptItem(clientId, itemMessage(message, item, Batch.itemOperation(operation), callbackUrl),
                     provider, id, item.path("itemId").asText());
         }
         return new Accepted(store.find(id).orElseThrow(), true);
@@ -127,7 +132,7 @@ public class Batches {
     @Transactional
     public int completeDone() {
         List<String> done = store.lockDone(50);
-        done.forEach(payments::completeBatch);
+        done.forEach(statusChanges::completeBatch);
         return done.size();
     }
 
@@ -147,6 +152,6 @@ public class Batches {
     }
 
     public ObjectNode view(Batch b, boolean withItems) {
-        return payments.batchView(b, withItems);
+        return views.batchView(b, withItems);
     }
 }

@@ -15,12 +15,12 @@ import org.springframework.stereotype.Service;
 public class CardChargeRules {
 
     private final PaymentStore store;
-    private final PaymentService payments;
+    private final PaymentViews views;
     private final CallInputs inputs;
 
-    public CardChargeRules(PaymentStore store, PaymentService payments, CallInputs inputs) {
+    public CardChargeRules(PaymentStore store, PaymentViews views, CallInputs inputs) {
         this.store = store;
-        this.payments = payments;
+        this.views = views;
         this.inputs = inputs;
     }
 
@@ -37,7 +37,7 @@ public class CardChargeRules {
      */
     @Transactional
     public Call cardCharge(String id, String clientScope, String flow) {
-        payments.visible(id, clientScope);
+        views.visible(id, clientScope);
         Payment p = store.lock(id).orElseThrow();
         if (store.countEvents(id, "CARD_SUBMITTED") > store.countEvents(id, "CARD_NOT_SENT")) {
             throw Refusal.conflict("payment " + id + " had a card sent to " + p.provider() + " already; its outcome"

@@ -22,12 +22,15 @@ public class InboundEventRules {
     private static final Logger LOG = LoggerFactory.getLogger(InboundEventRules.class);
 
     private final PaymentStore store;
-    private final PaymentService payments;
+    private final PaymentAcceptance acceptance;
+    private final StatusChanges statusChanges;
     private final OutcomeRules outcomes;
 
-    public InboundEventRules(PaymentStore store, PaymentService payments, OutcomeRules outcomes) {
+    public InboundEventRules(PaymentStore store, PaymentAcceptance acceptance, StatusChanges statusChanges,
+                             OutcomeRules outcomes) {
         this.store = store;
-        this.payments = payments;
+        this.acceptance = acceptance;
+        this.statusChanges = statusChanges;
         this.outcomes = outcomes;
     }
 
@@ -75,7 +78,7 @@ public class InboundEventRules {
         }
         message.set("into", into);
         message.put("providerTransactionId", outcome.providerTransactionId());
-        Optional<Payment> made = payments.acceptReported(clientId, provider, message, callbackUrl);
+        Optional<Payment> made = acceptance.acceptReported(clientId, provider, message, callbackUrl);
         if (made.isEmpty()) {
             return new WebhookResult("NO_CHANGE", store.findByMessage(clientId, message.path("messageId").asText())
                     .map(Payment::id).orElse(null));
@@ -122,7 +125,7 @@ public class InboundEventRules {
             found++;
             first = first == null ? p.get().id() : first;
             JsonNode detail = m.has("detail") ? m.get("detail") : json.get("detail");
-            payments.notice(store.lock(p.get().id()).orElseThrow(), notice, detail, provider + ":webhook");
+            statusChanges.notice(store.lock(p.get().id()).orElseThrow(), notice, detail, provider + ":webhook");
         }
         if (found == 0) {
             LOG.warn("Verified {} {} webhook names no payment of the hub", provider, notice);

@@ -23,17 +23,17 @@ import org.springframework.stereotype.Service;
 public class OutcomeRules {
 
     private final PaymentStore store;
-    private final PaymentService payments;
+    private final StatusChanges statusChanges;
     private final Carriers carriers;
     private final Clock clock;
     private final CallInputs inputs;
     private final PollSchedule schedule;
     private final ResendRules resends;
 
-    public OutcomeRules(PaymentStore store, PaymentService payments, Carriers carriers, Clock clock,
+    public OutcomeRules(PaymentStore store, StatusChanges statusChanges, Carriers carriers, Clock clock,
                         CallInputs inputs, PollSchedule schedule, ResendRules resends) {
         this.store = store;
-        this.payments = payments;
+        this.statusChanges = statusChanges;
         this.carriers = carriers;
         this.clock = clock;
         this.inputs = inputs;
@@ -146,7 +146,7 @@ public class OutcomeRules {
             }
             case REJECTED -> {
                 if (phase == Phase.SEND) {
-                    payments.changeStatus(p, PaymentStatus.FAILED, outcome.reason(), outcome.reasonCode(), actor, outcome.json());
+                    statusChanges.changeStatus(p, PaymentStatus.FAILED, outcome.reason(), outcome.reasonCode(), actor, outcome.json());
                 } else {
                     schedule.keepWaiting(p, phase, null);
                 }
@@ -154,7 +154,7 @@ public class OutcomeRules {
             case UNKNOWN -> {
                 if (carriers.statusFlow(p.provider(), p.operation()).isEmpty()) {
                     if (p.status().isUnresolved()) {
-                        payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "outcome unknown (" + outcome.reason() + ") and "
+                        statusChanges.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "outcome unknown (" + outcome.reason() + ") and "
                                 + p.provider() + " offers no status query: check reference " + inputs.referenceAt(p)
                                 + " with the provider, then resolve", "OUTCOME_UNKNOWN", actor, outcome.json());
                         store.schedulePoll(p.id(), null, false);
@@ -184,7 +184,7 @@ public class OutcomeRules {
             }
             case NOT_FOUND -> {
                 if (phase == Phase.SEND) {
-                    payments.changeStatus(p, PaymentStatus.FAILED, outcome.reason(), outcome.reasonCode(), actor, outcome.json());
+                    statusChanges.changeStatus(p, PaymentStatus.FAILED, outcome.reason(), outcome.reasonCode(), actor, outcome.json());
                 } else {
                     return resends.onNotFound(p, actor, outcome);
                 }
@@ -204,7 +204,7 @@ public class OutcomeRules {
         PaymentStatus target = rule.status();
         String mismatch = AmountChecks.amountMismatch(p, outcome.amount());
         if (mismatch != null && target != PaymentStatus.PENDING) {
-            payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, mismatch, "AMOUNT_MISMATCH", actor, outcome.json());
+            statusChanges.changeStatus(p, PaymentStatus.NEEDS_REVIEW, mismatch, "AMOUNT_MISMATCH", actor, outcome.json());
             return false;
         }
         if (phase == Phase.WEBHOOK && target.isFinal() && !p.status().isFinal() && !AmountChecks.confirmsAmount(p, outcome.amount())) {
@@ -225,7 +225,7 @@ public class OutcomeRules {
             boolean moved = false;
             if (rule.notifyClient() && p.status() == PaymentStatus.PENDING && !java.util.Objects.equals(p.reasonCode(), rule.reasonCode())) {
                 keepProviderDetails(p, details);
-                payments.noteReason(p, reason, rule.reasonCode(), actor, outcome.json(), true);
+                statusChanges.noteReason(p, reason, rule.reasonCode(), actor, outcome.json(), true);
             } else if (moveToPending(p, reason, rule.reasonCode(), actor, outcome, details)) {
                 moved = true;
             } else {
@@ -241,12 +241,12 @@ public class OutcomeRules {
                 : outcome.reasonCode();
         // the provider's details go with the move, in its statement; a payment that does not move keeps them too
         // unless it is final
-        boolean changed = payments.changeStatus(p, target, reason, code, actor, outcome.json(), details);
+        boolean changed = statusChanges.changeStatus(p, target, reason, code, actor, outcome.json(), details);
         if (!changed) {
             keepProviderDetails(p, details);
         }
         if (changed && target == PaymentStatus.SUCCEEDED && p.reversalOf() != null) {
-            store.lock(p.reversalOf()).ifPresent(original -> payments.changeStatus(original, PaymentStatus.REVERSED,
+            store.lock(p.reversalOf()).ifPresent(original -> statusChanges.changeStatus(original, PaymentStatus.REVERSED,
                     "reversed by payment " + p.id(), "REVERSED_ON_REQUEST", actor,
                     Json.object().put("reversalPaymentId", p.id())));
         }
@@ -275,7 +275,7 @@ public class OutcomeRules {
             store.schedulePoll(p.id(), clock.instant(), false);
             return;
         }
-        payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, said + " (expected " + (p.amountValue() == null ? "an amount"
+        statusChanges.changeStatus(p, PaymentStatus.NEEDS_REVIEW, said + " (expected " + (p.amountValue() == null ? "an amount"
                 : p.amountValue().toPlainString() + " " + p.amountCurrency()) + "): check with " + p.provider()
                 + ", then resolve", AMOUNT_MISSING, actor, outcome.json());
         store.schedulePoll(p.id(), null, false);
@@ -302,7 +302,7 @@ public class OutcomeRules {
     private boolean moveToPending(Payment p, String reason, String reasonCode, String actor, Outcome outcome,
                                   PaymentStore.ProviderDetails details) {
         if (p.status() == PaymentStatus.SUBMITTED || p.status() == PaymentStatus.ACCEPTED) {
-            return payments.changeStatus(p, PaymentStatus.PENDING, reason, reasonCode, actor, outcome.json(), details);
+            return statusChanges.changeStatus(p, PaymentStatus.PENDING, reason, reasonCode, actor, outcome.json(), details);
         }
         if (p.status() == PaymentStatus.PENDING && !java.util.Objects.equals(p.reasonCode(), reasonCode)) {
             store.updateReason(p.id(), reason, reasonCode);

@@ -16,13 +16,13 @@ import org.springframework.stereotype.Service;
 public class PollSchedule {
 
     private final PaymentStore store;
-    private final PaymentService payments;
+    private final StatusChanges statusChanges;
     private final HubProperties properties;
     private final Clock clock;
 
-    public PollSchedule(PaymentStore store, PaymentService payments, HubProperties properties, Clock clock) {
+    public PollSchedule(PaymentStore store, StatusChanges statusChanges, HubProperties properties, Clock clock) {
         this.store = store;
-        this.payments = payments;
+        this.statusChanges = statusChanges;
         this.properties = properties;
         this.clock = clock;
     }
@@ -33,7 +33,7 @@ public class PollSchedule {
             return;
         }
         if (phase == Phase.POLL && tooOld(p)) {
-            payments.changeStatus(store.lock(p.id()).orElseThrow(), PaymentStatus.NEEDS_REVIEW,
+            statusChanges.changeStatus(store.lock(p.id()).orElseThrow(), PaymentStatus.NEEDS_REVIEW,
                     "unresolved after " + properties.polling().reviewAfter() + " of status queries; a person decides",
                     "UNRESOLVED", "hub:poller", null);
             store.schedulePoll(p.id(), null, false);

@@ -27,7 +27,7 @@ import org.springframework.stereotype.Service;
 public class ResendRules {
 
     private final PaymentStore store;
-    private final PaymentService payments;
+    private final StatusChanges statusChanges;
     private final Carriers carriers;
     private final HubProperties properties;
     private final Clock clock;
@@ -35,10 +35,10 @@ public class ResendRules {
     private final PollSchedule schedule;
     private final SendRules sends;
 
-    public ResendRules(PaymentStore store, PaymentService payments, Carriers carriers, HubProperties properties,
+    public ResendRules(PaymentStore store, StatusChanges statusChanges, Carriers carriers, HubProperties properties,
                        Clock clock, CallInputs inputs, PollSchedule schedule, SendRules sends) {
         this.store = store;
-        this.payments = payments;
+        this.statusChanges = statusChanges;
         this.carriers = carriers;
         this.properties = properties;
         this.clock = clock;
@@ -100,7 +100,7 @@ public class ResendRules {
             }
         }
         if (schedule.tooOld(p)) {
-            payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "unresolved after "
+            statusChanges.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "unresolved after "
                     + properties.polling().reviewAfter() + "; a person decides", "UNRESOLVED", "hub:poller", null);
             store.schedulePoll(id, null, false);
             return Decision.none(id);
@@ -124,7 +124,7 @@ public class ResendRules {
                 store.schedulePoll(id, settled, false);
                 return Decision.none(id);
             }
-            payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, p.provider() + " offers no status query for "
+            statusChanges.changeStatus(p, PaymentStatus.NEEDS_REVIEW, p.provider() + " offers no status query for "
                     + p.operation() + "; check reference " + inputs.referenceAt(p) + " with the provider, then resolve",
                     "STATUS_UNKNOWN", "hub:poller", null);
             store.schedulePoll(id, null, false);
@@ -136,12 +136,12 @@ public class ResendRules {
     private Decision resend(Payment p, String actor, String reason, JsonNode evidence) {
         Optional<String> flow = carriers.flow(p.provider(), p.operation());
         if (flow.isEmpty()) {
-            payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "would re-send, but provider " + p.provider()
+            statusChanges.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "would re-send, but provider " + p.provider()
                     + " can no longer carry " + p.operation(), "PROVIDER_UNAVAILABLE", actor, evidence);
             store.schedulePoll(p.id(), null, false);
             return Decision.none(p.id());
         }
-        if (!payments.changeStatus(p, PaymentStatus.SUBMITTED, reason, null, actor, evidence)) {
+        if (!statusChanges.changeStatus(p, PaymentStatus.SUBMITTED, reason, null, actor, evidence)) {
             // a payment still SUBMITTED (a send that stopped before its request left) makes no move: its timeline
             // says why it is sent again
             ObjectNode detail = Json.object().put("reason", reason);
@@ -243,7 +243,7 @@ public class ResendRules {
     }
 
     private Decision review(Payment p, String reason, String actor, Outcome outcome) {
-        payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, reason, "NOT_FOUND_AT_PROVIDER", actor, outcome.json());
+        statusChanges.changeStatus(p, PaymentStatus.NEEDS_REVIEW, reason, "NOT_FOUND_AT_PROVIDER", actor, outcome.json());
         store.schedulePoll(p.id(), null, false);
         return Decision.none(p.id());
     }

@@ -16,13 +16,13 @@ import org.springframework.stereotype.Service;
 public class ResolutionRules {
 
     private final PaymentStore store;
-    private final PaymentService payments;
+    private final StatusChanges statusChanges;
     private final Carriers carriers;
     private final CallInputs inputs;
 
-    public ResolutionRules(PaymentStore store, PaymentService payments, Carriers carriers, CallInputs inputs) {
+    public ResolutionRules(PaymentStore store, StatusChanges statusChanges, Carriers carriers, CallInputs inputs) {
         this.store = store;
-        this.payments = payments;
+        this.statusChanges = statusChanges;
         this.carriers = carriers;
         this.inputs = inputs;
     }
@@ -42,7 +42,7 @@ public class ResolutionRules {
                         + " reverse it with the provider first");
             });
         }
-        payments.changeStatus(p, decision, reason, "OPERATOR_DECISION", "operator:" + operator,
+        statusChanges.changeStatus(p, decision, reason, "OPERATOR_DECISION", "operator:" + operator,
                 Json.object().put("decision", decision.name()).put("operator", operator));
         return store.find(paymentId).orElseThrow();
     }

@@ -30,17 +30,17 @@ public class SendRules {
 
     private final PaymentStore store;
     private final BatchStore batches;
-    private final PaymentService payments;
+    private final StatusChanges statusChanges;
     private final Carriers carriers;
     private final HubProperties properties;
     private final Clock clock;
     private final CallInputs inputs;
 
-    public SendRules(PaymentStore store, BatchStore batches, PaymentService payments, Carriers carriers,
+    public SendRules(PaymentStore store, BatchStore batches, StatusChanges statusChanges, Carriers carriers,
                      HubProperties properties, Clock clock, CallInputs inputs) {
         this.store = store;
         this.batches = batches;
-        this.payments = payments;
+        this.statusChanges = statusChanges;
         this.carriers = carriers;
         this.properties = properties;
         this.clock = clock;
@@ -60,7 +60,7 @@ public class SendRules {
         List<Optional<Ready>> ready = pieces.stream().map(piece -> piece.within(() -> claimed.add(piece.item())
                 ? ready(piece.item(), locked.get(piece.item())) : Optional.<Ready>empty())).toList();
         List<Payment> sending = ready.stream().flatMap(Optional::stream).map(Ready::payment).toList();
-        payments.submitAll(sending, sending.stream().map(this::startState).toList(),
+        statusChanges.submitAll(sending, sending.stream().map(this::startState).toList(),
                 clock.instant().plus(properties.polling().firstDelay()));
         // the claim counted one more send under the row lock: this send is that one
         return ready.stream().map(r -> r.map(x -> inputs.call(x.payment(), Phase.SEND, x.flow(), x.payment().sendAttempts() + 1)))
@@ -99,7 +99,7 @@ public class SendRules {
         }
         Optional<String> flow = carriers.flow(p.provider(), p.operation());
         if (flow.isEmpty()) {
-            payments.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "provider " + p.provider()
+            statusChanges.changeStatus(p, PaymentStatus.NEEDS_REVIEW, "provider " + p.provider()
                     + " can no longer carry " + p.operation() + " (disabled, or its flow is not running)",
                     "PROVIDER_UNAVAILABLE", "hub", null);
             return Optional.empty();

@@ -11,7 +11,7 @@ import africa.payhub.payment.Decision.Call;
 import africa.payhub.payment.Outcome;
 import africa.payhub.payment.Payment;
 import africa.payhub.payment.AuthorizationRules;
-import africa.payhub.payment.PaymentService;
+import africa.payhub.payment.PaymentViews;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.beans.factory.annotation.Value;
@@ -28,19 +28,19 @@ import org.springframework.stereotype.Component;
 public class Authorizations {
 
     private final AuthorizationRules rules;
-    private final PaymentService payments;
+    private final PaymentViews views;
     private final Batches batches;
     private final ProviderCatalog providers;
     private final Outcomes outcomes;
     private final ProducerTemplate template;
     private final String allowed;
 
-    public Authorizations(AuthorizationRules rules, PaymentService payments, Batches batches, ProviderCatalog providers,
+    public Authorizations(AuthorizationRules rules, PaymentViews views, Batches batches, ProviderCatalog providers,
                           Outcomes outcomes,
                           ProducerTemplate template,
                           @Value("${hub.payments.authorization-by:client}") String allowed) {
         this.rules = rules;
-        this.payments = payments;
+        this.views = views;
         this.batches = batches;
         this.providers = providers;
         this.outcomes = outcomes;
@@ -60,8 +60,8 @@ public class Authorizations {
         JsonNode answer = send(call, flow, input);
         // the answer is the authorizer's doing: its moves are recorded as theirs, not a status query's
         rules.applyAuthorization(paymentId, Outcome.from(answer),
-                AuthorizationRules.authorizer(payments.visible(paymentId, clientScope), operator));
-        return payments.visible(paymentId, clientScope);
+                AuthorizationRules.authorizer(views.visible(paymentId, clientScope), operator));
+        return views.visible(paymentId, clientScope);
     }
 
     /** Submits a batch's code; every item that waited takes the provider's answer. The batch as it is afterwards. */
@@ -78,7 +78,7 @@ public class Authorizations {
         JsonNode answer = send(send.call(), flow, input);
         Outcome outcome = Outcome.from(answer);
         for (String id : send.items()) {
-            rules.applyAuthorization(id, outcome, AuthorizationRules.authorizer(payments.visible(id, clientScope), operator));
+            rules.applyAuthorization(id, outcome, AuthorizationRules.authorizer(views.visible(id, clientScope), operator));
         }
         return batches.visible(batchId, clientScope);
     }
@@ -92,7 +92,7 @@ public class Authorizations {
     }
 
     private String flow(String paymentId, String clientScope, boolean resend) {
-        Payment p = payments.visible(paymentId, clientScope);
+        Payment p = views.visible(paymentId, clientScope);
         return providers.authorizationFlow(p.provider(), p.operation(), resend).orElseThrow(() -> Refusal.conflict(
                 p.provider() + " takes no authorization codes for " + p.operation()));
     }

@@ -11,7 +11,7 @@ import africa.payhub.payment.Outcome;
 import africa.payhub.payment.Payment;
 import africa.payhub.payment.CardChargeRules;
 import africa.payhub.payment.OutcomeRules;
-import africa.payhub.payment.PaymentService;
+import africa.payhub.payment.PaymentViews;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
@@ -31,15 +31,15 @@ public class CardCharges {
 
     private final CardChargeRules rules;
     private final OutcomeRules outcomeRules;
-    private final PaymentService payments;
+    private final PaymentViews views;
     private final ProviderCatalog providers;
     private final ProducerTemplate template;
 
-    public CardCharges(CardChargeRules rules, OutcomeRules outcomeRules, PaymentService payments, ProviderCatalog providers,
+    public CardCharges(CardChargeRules rules, OutcomeRules outcomeRules, PaymentViews views, ProviderCatalog providers,
                        ProducerTemplate template) {
         this.rules = rules;
         this.outcomeRules = outcomeRules;
-        this.payments = payments;
+        this.views = views;
         this.providers = providers;
         this.template = template;
     }
@@ -55,7 +55,7 @@ public class CardCharges {
     /** Charges the card; the payment as it is afterwards (SUCCEEDED, PENDING for an OTP or 3-D Secure, FAILED, ...). */
     public Payment charge(String paymentId, String clientScope, Card card) {
         check(card);
-        Payment p = payments.visible(paymentId, clientScope);
+        Payment p = views.visible(paymentId, clientScope);
         String flow = providers.cardFlow(p.provider(), p.operation()).orElseThrow(() ->
                 Refusal.conflict(p.provider() + " takes no cards for " + p.operation()));
         Call call = rules.cardCharge(paymentId, clientScope, flow);
@@ -83,7 +83,7 @@ public class CardCharges {
         } finally {
             values.removeAll();
         }
-        return payments.visible(paymentId, clientScope);
+        return views.visible(paymentId, clientScope);
     }
 
     /** One card call through {@code flow} with the card as transient values: its outcome. */

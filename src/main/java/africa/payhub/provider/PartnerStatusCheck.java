@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.payment.Payment;
-import africa.payhub.payment.PaymentService;
+import africa.payhub.payment.PaymentViews;
 import africa.payhub.payment.PaymentStore;
 import africa.payhub.payment.Timeline;
 import africa.payhub.security.BasicCredentials;
@@ -26,7 +26,7 @@ public class PartnerStatusCheck {
 
     private final ProviderCatalog providers;
     private final PaymentStore store;
-    private final PaymentService payments;
+    private final PaymentViews views;
     private final Mappings mappings;
     private final Timeline timeline;
     private final Webhooks webhooks;
@@ -36,13 +36,13 @@ public class PartnerStatusCheck {
 
     private final LoginAttempts attempts;
 
-    public PartnerStatusCheck(ProviderCatalog providers, PaymentStore store, PaymentService payments, Mappings mappings,
+    public PartnerStatusCheck(ProviderCatalog providers, PaymentStore store, PaymentViews views, Mappings mappings,
                               Timeline timeline, Webhooks webhooks, LoginAttempts attempts) {
         this.attempts = attempts;
         this.webhooks = webhooks;
         this.providers = providers;
         this.store = store;
-        this.payments = payments;
+        this.views = views;
         this.mappings = mappings;
         this.timeline = timeline;
     }
@@ -74,7 +74,7 @@ public class PartnerStatusCheck {
         record.put("reference", reference);
         record.put("found", p != null);
         if (p != null) {
-            record.set("payment", payments.view(p));
+            record.set("payment", views.view(p));
             ObjectNode detail = Json.object().put("reference", reference).put("answeredStatus", p.status().name());
             if (request.path("confirmation").isObject()) {
                 detail.put("confirmed", request.path("confirmation").path("providerStatus").asText());

@@ -6,7 +6,7 @@ import africa.payhub.canonical.Refusal;
 import africa.payhub.payment.Batch;
 import africa.payhub.payment.Batches;
 import africa.payhub.payment.Payment;
-import africa.payhub.payment.PaymentService;
+import africa.payhub.payment.PaymentViews;
 import africa.payhub.provider.Authorizations;
 import africa.payhub.security.Caller;
 import org.apache.camel.Exchange;
@@ -20,12 +20,12 @@ import org.springframework.stereotype.Component;
 public class AuthorizationApi {
 
     private final Authorizations authorizations;
-    private final PaymentService payments;
+    private final PaymentViews views;
     private final Batches batches;
 
-    public AuthorizationApi(Authorizations authorizations, PaymentService payments, Batches batches) {
+    public AuthorizationApi(Authorizations authorizations, PaymentViews views, Batches batches) {
         this.authorizations = authorizations;
-        this.payments = payments;
+        this.views = views;
         this.batches = batches;
     }
 
@@ -33,7 +33,7 @@ public class AuthorizationApi {
         Caller caller = PaymentApi.caller(exchange);
         String code = otp(exchange);
         Payment p = authorizations.authorize(paymentId(exchange), caller.clientScope(), caller.operator(), code);
-        PaymentApi.respond(exchange, 200, payments.view(p));
+        PaymentApi.respond(exchange, 200, views.view(p));
     }
 
     public void authorizeBatch(Exchange exchange) {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Refusal;
 import africa.payhub.payment.Payment;
-import africa.payhub.payment.PaymentService;
+import africa.payhub.payment.PaymentViews;
 import africa.payhub.provider.CardCharges;
 import africa.payhub.security.Caller;
 import org.apache.camel.Exchange;
@@ -21,11 +21,11 @@ import org.springframework.stereotype.Component;
 public class CardApi {
 
     private final CardCharges cards;
-    private final PaymentService payments;
+    private final PaymentViews views;
 
-    public CardApi(CardCharges cards, PaymentService payments) {
+    public CardApi(CardCharges cards, PaymentViews views) {
         this.cards = cards;
-        this.payments = payments;
+        this.views = views;
     }
 
     public void charge(Exchange exchange) {
@@ -55,7 +55,7 @@ public class CardApi {
             }
         }
         Payment p = cards.charge(paymentId, caller.clientScope(), card);
-        PaymentApi.respond(exchange, 200, payments.view(p));
+        PaymentApi.respond(exchange, 200, views.view(p));
     }
 
     private static String text(JsonNode body, String field) {

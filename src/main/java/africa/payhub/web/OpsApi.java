@@ -18,7 +18,7 @@ import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Refusal;
 import africa.payhub.payment.NotificationStore;
 import africa.payhub.payment.PaymentSearch;
-import africa.payhub.payment.PaymentService;
+import africa.payhub.payment.PaymentViews;
 import africa.payhub.payment.PaymentStatus;
 import africa.payhub.provider.ProviderHealth;
 import africa.payhub.provider.WorkQueues;
@@ -36,15 +36,15 @@ public class OpsApi {
     static final int DEFAULT_LIMIT = 50;
 
     private final PaymentSearch search;
-    private final PaymentService payments;
+    private final PaymentViews views;
     private final NotificationStore notifications;
     private final ProviderHealth health;
     private final WorkQueues workQueues;
 
-    public OpsApi(PaymentSearch search, PaymentService payments, NotificationStore notifications, ProviderHealth health,
+    public OpsApi(PaymentSearch search, PaymentViews views, NotificationStore notifications, ProviderHealth health,
                   WorkQueues workQueues) {
         this.search = search;
-        this.payments = payments;
+        this.views = views;
         this.notifications = notifications;
         this.health = health;
         this.workQueues = workQueues;
@@ -96,7 +96,7 @@ public class OpsApi {
         PaymentSearch.Page page = search.search(filter, limit, param(exchange, "cursor"));
         ObjectNode out = Json.object();
         ArrayNode list = out.putArray("payments");
-        page.payments().forEach(p -> list.add(payments.view(p).put("clientId", p.clientId())));
+        page.payments().forEach(p -> list.add(views.view(p).put("clientId", p.clientId())));
         out.put("nextCursor", page.nextCursor());
         PaymentApi.respond(exchange, 200, out);
     }

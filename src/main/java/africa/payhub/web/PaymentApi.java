@@ -18,7 +18,8 @@ import africa.payhub.payment.Batches;
 import africa.payhub.payment.Payment;
 import africa.payhub.payment.ResolutionRules;
 import africa.payhub.provider.PaymentSteps;
-import africa.payhub.payment.PaymentService;
+import africa.payhub.payment.PaymentAcceptance;
+import africa.payhub.payment.PaymentViews;
 import africa.payhub.payment.PaymentStatus;
 import africa.payhub.provider.ProviderCatalog;
 import africa.payhub.provider.Router;
@@ -38,7 +39,7 @@ public class PaymentApi {
     private static final String SERVLET_REQUEST = "CamelHttpServletRequest";
 
     private final CanonicalValidator validator;
-    private final PaymentService payments;
+    private final PaymentViews views;
     private final ResolutionRules resolutions;
     private final ProviderCatalog providers;
     private final CallbackDelivery callbacks;
@@ -49,7 +50,7 @@ public class PaymentApi {
     private final CallbackTargets callbackTargets;
     private final AcceptGroups acceptGroups;
 
-    public PaymentApi(CanonicalValidator validator, PaymentService payments, ResolutionRules resolutions,
+    public PaymentApi(CanonicalValidator validator, PaymentViews views, ResolutionRules resolutions,
                       ProviderCatalog providers, CallbackDelivery callbacks, Router router, Batches batches, OpsApi ops,
                       Steps steps, CallbackTargets callbackTargets, AcceptGroups acceptGroups) {
         this.acceptGroups = acceptGroups;
@@ -59,7 +60,7 @@ public class PaymentApi {
         this.router = router;
         this.batches = batches;
         this.validator = validator;
-        this.payments = payments;
+        this.views = views;
         this.resolutions = resolutions;
         this.providers = providers;
         this.callbacks = callbacks;
@@ -84,23 +85,23 @@ public class PaymentApi {
             createBatch(exchange, caller, message, operation);
             return;
         }
-        PaymentService.Accepted accepted = acceptGroups.accept(caller.name(), message, () -> {
+        PaymentAcceptance.Accepted accepted = acceptGroups.accept(caller.name(), message, () -> {
             if (!message.hasNonNull("provider")) {
                 Router.Decision decision = router.route(message);
                 for (String candidate : decision.candidates()) {
                     steps.refuseUnowned(caller.name(), candidate, operation, message);
                 }
-                return new PaymentService.Carrier(decision.candidates().get(0), decision.toJson());
+                return new PaymentAcceptance.Carrier(decision.candidates().get(0), decision.toJson());
             }
             String provider = message.get("provider").asText();
             if (!providers.supports(provider, operation)) {
                 throw Refusal.unprocessable("provider " + provider + " does not support operation " + operation);
             }
             steps.refuseUnowned(caller.name(), provider, operation, message);
-            return new PaymentService.Carrier(provider, null);
+            return new PaymentAcceptance.Carrier(provider, null);
         });
         Payment p = accepted.payment();
-        respondAccepted(exchange, accepted.created(), payments.view(p), "/api/v1/payments/" + p.id());
+        respondAccepted(exchange, accepted.created(), views.view(p), "/api/v1/payments/" + p.id());
         exchange.setProperty(PaymentSteps.PAYMENT_ID, p.id());
         exchange.setProperty(PaymentSteps.PROVIDER, p.provider());
         exchange.setProperty(DISPATCH, accepted.created());
@@ -109,8 +110,8 @@ public class PaymentApi {
     /** GET /api/v1/payments/{paymentId} */
     public void get(Exchange exchange) {
         Caller caller = caller(exchange);
-        Payment p = payments.visible(header(exchange, "paymentId"), caller.clientScope());
-        ObjectNode view = payments.view(p);
+        Payment p = views.visible(header(exchange, "paymentId"), caller.clientScope());
+        ObjectNode view = views.view(p);
         if (caller.operator()) {
             view.put("clientId", p.clientId());
         }
@@ -130,7 +131,7 @@ public class PaymentApi {
         }
         String scope = caller.operator() ? exchange.getMessage().getHeader("clientId", String.class) : caller.name();
         ArrayNode list = Json.NODES.arrayNode();
-        payments.listByMessage(scope, messageId).forEach(p -> list.add(payments.view(p)));
+        views.listByMessage(scope, messageId).forEach(p -> list.add(views.view(p)));
         ObjectNode out = Json.object();
         out.set("payments", list);
         out.putNull("nextCursor");
@@ -198,24 +199,24 @@ public class PaymentApi {
 
     /** GET /api/v1/payments/{paymentId}/events[?after=&limit=]: a page of the timeline, and the callback deliveries. */
     public void events(Exchange exchange) {
-        Payment p = payments.visible(header(exchange, "paymentId"), caller(exchange).clientScope());
+        Payment p = views.visible(header(exchange, "paymentId"), caller(exchange).clientScope());
         long after;
         int limit;
         try {
             String a = exchange.getMessage().getHeader("after", String.class);
             String l = exchange.getMessage().getHeader("limit", String.class);
             after = a == null || a.isBlank() ? 0 : Long.parseLong(a);
-            limit = l == null || l.isBlank() ? PaymentService.DEFAULT_PAGE : Integer.parseInt(l);
+            limit = l == null || l.isBlank() ? PaymentViews.DEFAULT_PAGE : Integer.parseInt(l);
         } catch (NumberFormatException e) {
             throw Refusal.invalid("limit", "after and limit must be whole numbers");
         }
-        respond(exchange, 200, payments.timeline(p, after, limit));
+        respond(exchange, 200, views.timeline(p, after, limit));
     }
 
     /** POST /api/v1/payments/{paymentId}/events/{eventId}/redeliver */
     public void redeliver(Exchange exchange) {
         Caller caller = caller(exchange);
-        Payment p = payments.visible(header(exchange, "paymentId"), caller.clientScope());
+        Payment p = views.visible(header(exchange, "paymentId"), caller.clientScope());
         UUID eventId;
         try {
             eventId = UUID.fromString(header(exchange, "eventId"));
@@ -253,7 +254,7 @@ public class PaymentApi {
             throw Refusal.invalid(errors);
         }
         Payment p = resolutions.resolve(header(exchange, "paymentId"), PaymentStatus.valueOf(status), reason, caller.name());
-        respond(exchange, 200, payments.view(p));
+        respond(exchange, 200, views.view(p));
     }
 
     private static String header(Exchange exchange, String name) {
