@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import africa.payhub.canonical.Json;
+import africa.payhub.data.DataRequestStatus;
 import africa.payhub.payment.Payment;
 import africa.payhub.payment.OutcomeRules;
 import africa.payhub.payment.Decision;
@@ -21,7 +22,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The payment state machine, enforced by PostgreSQL itself and safe under concurrent news. */
+/** The payment (and data request) state machine, enforced by PostgreSQL itself and safe under concurrent news. */
 class StateMachineTest extends HubTestSupport {
 
     @Autowired
@@ -48,6 +49,35 @@ class StateMachineTest extends HubTestSupport {
                 assertThat(allowed).as(from + " -> " + to).isEqualTo(from.canMoveTo(to));
             }
         }
+    }
+
+    @Test
+    void theDatabaseAllowsExactlyTheDataRequestTransitionsTheirStateMachineAllows() {
+        // data requests keep their own statuses and edges, checked by the one rule payments use
+        List<String> expected = new ArrayList<>();
+        List<String> refusedWithReason = new ArrayList<>();
+        List<String> moved = new ArrayList<>();
+        for (DataRequestStatus from : DataRequestStatus.values()) {
+            for (DataRequestStatus to : DataRequestStatus.values()) {
+                String edge = from + " -> " + to;
+                if (from.canMoveTo(to)) {
+                    expected.add(edge);
+                }
+                String id = insert(from);
+                try {
+                    jdbc.sql("UPDATE data_requests SET status = :to WHERE id = :id").param("to", to.name()).param("id", id)
+                            .update();
+                    moved.add(edge);
+                } catch (RuntimeException e) {
+                    if (String.valueOf(e.getMessage()).contains("illegal data request transition " + edge)) {
+                        refusedWithReason.add(edge);
+                    }
+                }
+            }
+        }
+        assertThat(moved).isEqualTo(expected);
+        assertThat(moved.size() + refusedWithReason.size()).isEqualTo(DataRequestStatus.values().length
+                * DataRequestStatus.values().length);
     }
 
     @Test
@@ -97,6 +127,15 @@ class StateMachineTest extends HubTestSupport {
                         VALUES (:id, 'state-machine', :id, 'x', 'PAYOUT', 'monnify', :status, 10, 'NGN', :ref, '{}'::jsonb)""")
                 .param("id", id).param("status", status.name()).param("ref", PaymentAcceptance.providerReference(id))
                 .update();
+        return id;
+    }
+
+    private String insert(DataRequestStatus status) {
+        String id = UUID.randomUUID().toString();
+        jdbc.sql("""
+                        INSERT INTO data_requests (id, client_id, request_id, content_hash, kind, provider, status, request)
+                        VALUES (:id, 'state-machine', :id, 'x', 'INCOME', 'stub', :status, '{}'::jsonb)""")
+                .param("id", id).param("status", status.name()).update();
         return id;
     }
 }

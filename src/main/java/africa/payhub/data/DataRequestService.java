@@ -16,6 +16,7 @@ import africa.payhub.canonical.Refusal;
 import africa.payhub.config.ClientRegistry;
 import africa.payhub.config.HubProperties;
 import africa.payhub.payment.Outcome;
+import africa.payhub.payment.Timeline;
 import africa.payhub.payment.TimelineJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -385,7 +386,7 @@ public class DataRequestService {
         ObjectNode out = Json.object();
         out.put("dataRequestId", r.id());
         ArrayNode events = out.putArray("events");
-        for (DataRequestStore.Event e : store.events(r.id())) {
+        for (Timeline.Event e : store.events(r.id())) {
             TimelineJson.event(events, e.id(), e.type(), e.occurredAt(), e.actor(), e.statusFrom(), e.statusTo(), e.detail());
         }
         ArrayNode callbacks = out.putArray("callbacks");

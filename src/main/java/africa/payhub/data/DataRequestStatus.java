@@ -4,8 +4,9 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * A data request's life. The same table is enforced by the database trigger
- * {@code data_requests_guard_transition} (V13 migration): a final status never moves.
+ * A data request's life. The same table is enforced by the database: the trigger
+ * {@code data_requests_guard_transition} declares these edges to the rule payments share,
+ * {@code guard_status_transition} (V24 migration): a final status never moves.
  */
 public enum DataRequestStatus {
     /** Stored, not yet taken by the provider. */

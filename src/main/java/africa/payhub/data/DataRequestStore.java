@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import africa.payhub.payment.Timeline;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -19,9 +20,11 @@ import org.springframework.stereotype.Repository;
 public class DataRequestStore {
 
     private final JdbcClient jdbc;
+    private final Timeline timeline;
 
-    public DataRequestStore(JdbcClient jdbc) {
+    public DataRequestStore(JdbcClient jdbc, Timeline timeline) {
         this.jdbc = jdbc;
+        this.timeline = timeline;
     }
 
     /** Inserts unless the client already used the request id; true when inserted. */
@@ -123,19 +126,12 @@ public class DataRequestStore {
     }
 
     public void addEvent(String id, String type, String actor, DataRequestStatus from, DataRequestStatus to, String detail) {
-        jdbc.sql("""
-                        INSERT INTO data_request_events (data_request_id, type, actor, status_from, status_to, detail)
-                        VALUES (:id, :type, :actor, :from, :to, CAST(:detail AS jsonb))""")
-                .param("id", id).param("type", type).param("actor", actor)
-                .param("from", from == null ? null : from.name()).param("to", to == null ? null : to.name())
-                .param("detail", detail).update();
+        timeline.add(Timeline.Subject.DATA_REQUEST, id, type, actor, from == null ? null : from.name(),
+                to == null ? null : to.name(), detail);
     }
 
-    public List<Event> events(String id) {
-        return jdbc.sql("SELECT * FROM data_request_events WHERE data_request_id = :id ORDER BY id").param("id", id)
-                .query((rs, n) -> new Event(rs.getLong("id"), rs.getString("type"), instant(rs.getTimestamp("occurred_at")),
-                        rs.getString("actor"), rs.getString("status_from"), rs.getString("status_to"), rs.getString("detail")))
-                .list();
+    public List<Timeline.Event> events(String id) {
+        return timeline.events(Timeline.Subject.DATA_REQUEST, id, 0, Integer.MAX_VALUE);
     }
 
     /** A callback about a data request, in the outbox payments use. */
@@ -153,10 +149,6 @@ public class DataRequestStore {
                         rs.getString("url"), instant(rs.getTimestamp("created_at")), (Integer) rs.getObject("last_status_code"),
                         rs.getString("last_error"), instant(rs.getTimestamp("delivered_at")), instant(rs.getTimestamp("next_attempt_at"))))
                 .list();
-    }
-
-    public record Event(long id, String type, Instant occurredAt, String actor, String statusFrom, String statusTo,
-                        String detail) {
     }
 
     public record Callback(UUID eventId, String status, int attempts, String url, Instant createdAt, Integer lastStatusCode,

@@ -1,21 +1,20 @@
 package africa.payhub.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import africa.payhub.canonical.Json;
-import africa.payhub.canonical.Redactor;
+import africa.payhub.payment.Timeline;
 import org.springframework.stereotype.Component;
 
-/** Appends to a data request's timeline, redacted on the way in. */
+/** A data request's timeline: the one {@link Timeline} machinery payments use, for this resource. */
 @Component("dataTimeline")
 public class DataTimeline {
 
-    private final DataRequestStore store;
+    private final Timeline timeline;
 
-    public DataTimeline(DataRequestStore store) {
-        this.store = store;
+    public DataTimeline(Timeline timeline) {
+        this.timeline = timeline;
     }
 
     public void record(String dataRequestId, String type, String actor, JsonNode detail) {
-        store.addEvent(dataRequestId, type, actor, null, null, detail == null ? null : Json.write(Redactor.redact(detail)));
+        timeline.record(Timeline.Subject.DATA_REQUEST, dataRequestId, type, actor, detail);
     }
 }

@@ -4,8 +4,9 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * A payment's life. The same table is enforced by the database trigger
- * {@code payments_guard_transition} (V1 migration), so no code path can regress a payment.
+ * A payment's life. The same table is enforced by the database: the trigger {@code payments_guard_transition}
+ * declares these edges to the one rule every status table shares, {@code guard_status_transition} (V24
+ * migration), so no code path can regress a payment.
  */
 public enum PaymentStatus {
     /** Stored, not yet sent to the provider. */

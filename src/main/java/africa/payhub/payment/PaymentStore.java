@@ -35,9 +35,11 @@ public class PaymentStore {
     private static final RowMapper<Payment> ROW = PaymentStore::map;
 
     private final JdbcClient jdbc;
+    private final Timeline timeline;
 
-    public PaymentStore(JdbcClient jdbc) {
+    public PaymentStore(JdbcClient jdbc, Timeline timeline) {
         this.jdbc = jdbc;
+        this.timeline = timeline;
     }
 
     private static final String INSERT = """
@@ -403,34 +405,21 @@ public class PaymentStore {
 
     /** How many events of one type a payment's timeline has. */
     public long countEvents(String paymentId, String type) {
-        return jdbc.sql("SELECT count(*) FROM payment_events WHERE payment_id = :payment AND type = :type")
-                .param("payment", paymentId).param("type", type).query(Long.class).single();
+        return timeline.count(Timeline.Subject.PAYMENT, paymentId, type);
     }
 
     public void addEvent(String paymentId, String type, String actor, PaymentStatus from, PaymentStatus to, String detailJson) {
-        jdbc.sql("""
-                        INSERT INTO payment_events (payment_id, type, actor, status_from, status_to, detail)
-                        VALUES (:payment, :type, :actor, :from, :to, CAST(:detail AS jsonb))""")
-                .param("payment", paymentId).param("type", type).param("actor", actor)
-                .param("from", from == null ? null : from.name()).param("to", to == null ? null : to.name())
-                .param("detail", detailJson)
-                .update();
+        timeline.add(Timeline.Subject.PAYMENT, paymentId, type, actor, from == null ? null : from.name(),
+                to == null ? null : to.name(), detailJson);
     }
 
-    public List<PaymentEvent> events(String paymentId) {
+    public List<Timeline.Event> events(String paymentId) {
         return events(paymentId, 0, Integer.MAX_VALUE);
     }
 
     /** A page of the timeline: at most {@code limit} events after the event {@code after}, oldest first. */
-    public List<PaymentEvent> events(String paymentId, long after, int limit) {
-        return jdbc.sql("""
-                        SELECT id, type, occurred_at, actor, status_from, status_to, detail::text AS detail
-                        FROM payment_events WHERE payment_id = :payment AND id > :after ORDER BY id LIMIT :limit""")
-                .param("payment", paymentId).param("after", after).param("limit", limit)
-                .query((rs, n) -> new PaymentEvent(rs.getLong("id"), rs.getString("type"),
-                        rs.getTimestamp("occurred_at").toInstant(), rs.getString("actor"),
-                        rs.getString("status_from"), rs.getString("status_to"), rs.getString("detail")))
-                .list();
+    public List<Timeline.Event> events(String paymentId, long after, int limit) {
+        return timeline.events(Timeline.Subject.PAYMENT, paymentId, after, limit);
     }
 
     private static Payment map(ResultSet rs, int row) throws SQLException {
@@ -469,7 +458,6 @@ public class PaymentStore {
         return ts == null ? null : ts.toInstant();
     }
 
-    /** One entry of a payment's timeline. */
     // ---------------------------------------------------------------- refunds
 
     /** Links a refund to the collection it gives money back from (in the transaction that accepted it). */
@@ -487,7 +475,4 @@ public class PaymentStore {
                 .param("id", originalId).query(BigDecimal.class).single();
     }
 
-    public record PaymentEvent(long id, String type, Instant occurredAt, String actor, String statusFrom,
-                               String statusTo, String detail) {
-    }
 }

@@ -82,11 +82,11 @@ public class PaymentViews {
         ObjectNode out = Json.object();
         out.put("paymentId", p.id());
         ArrayNode events = out.putArray("events");
-        List<PaymentStore.PaymentEvent> page = store.events(p.id(), after, limit);
+        List<Timeline.Event> page = store.events(p.id(), after, limit);
         if (page.size() == limit) {
             out.put("next", "?after=" + page.get(page.size() - 1).id() + "&limit=" + limit);
         }
-        for (PaymentStore.PaymentEvent e : page) {
+        for (Timeline.Event e : page) {
             TimelineJson.event(events, e.id(), e.type(), e.occurredAt(), e.actor(), e.statusFrom(), e.statusTo(), e.detail());
         }
         ArrayNode callbacks = out.putArray("callbacks");

@@ -52,7 +52,7 @@ public class ResolutionRules {
      * (e.g. held back for another amount), or an answer that our reference is already posted.
      */
     Optional<String> postedEvidence(Payment p) {
-        for (PaymentStore.PaymentEvent e : store.events(p.id())) {
+        for (Timeline.Event e : store.events(p.id())) {
             if (!e.type().endsWith("_OUTCOME") || e.detail() == null) {
                 continue;
             }
