@@ -1,5 +1,7 @@
 package africa.payhub;
 
+import africa.payhub.exchange.HubKeys;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -254,11 +256,11 @@ class ProviderDocumentExamplesTest extends HubTestSupport {
 
     private void loginRequest(Index index, JsonNode example) throws IOException {
         Exchange e = new DefaultExchange(camelContext);
-        e.setProperty(PaymentSteps.PROVIDER, index.provider());
+        e.setProperty(HubKeys.PROVIDER, index.provider());
         auth.loginRequest(e);
         Documented doc = documented(index, example);
         assertThat(String.valueOf(e.getMessage().getHeader(Exchange.HTTP_METHOD))).isEqualTo(doc.method());
-        assertThat(e.getProperty(ProviderAuth.LOGIN_URL, String.class)).endsWith(doc.path());
+        assertThat(e.getProperty(HubKeys.LOGIN_URL, String.class)).endsWith(doc.path());
         JsonNode sent = Json.toNode(e.getMessage().getBody(String.class));
         if (doc.body() != null) {
             assertThat(sent).isEqualTo(doc.body());
@@ -277,7 +279,7 @@ class ProviderDocumentExamplesTest extends HubTestSupport {
 
     private void loginAnswer(Index index, JsonNode example) throws IOException {
         Exchange e = new DefaultExchange(camelContext);
-        e.setProperty(PaymentSteps.PROVIDER, index.provider());
+        e.setProperty(HubKeys.PROVIDER, index.provider());
         e.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         e.getMessage().setBody(Files.readString(index.dir().resolve(example.get("file").asText())));
         auth.loginAnswer(e);
@@ -312,7 +314,7 @@ class ProviderDocumentExamplesTest extends HubTestSupport {
         http.begin(index.provider(), e);
         Object method = e.getMessage().getHeader(Exchange.HTTP_METHOD);
         String body = e.getMessage().getBody(String.class);
-        return new Sent(method instanceof Enum<?> m ? m.name() : String.valueOf(method), e.getProperty(ProviderHttp.HTTP_PATH, String.class),
+        return new Sent(method instanceof Enum<?> m ? m.name() : String.valueOf(method), e.getProperty(HubKeys.HTTP_PATH, String.class),
                 e.getMessage().getHeader(Exchange.HTTP_QUERY, String.class), body == null ? null : Json.toNode(body));
     }
 

@@ -1,5 +1,7 @@
 package africa.payhub.callback;
 
+import africa.payhub.exchange.HubKeys;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,7 +50,6 @@ public class CallbackDelivery {
     public static final String EVENT_ID_HEADER = "X-Hub-Event-Id";
     /** On a callback a person queued again: it may arrive after a newer one, so the receiver can tell. */
     public static final String REDELIVERY_HEADER = "X-Hub-Redelivery";
-    static final String EVENT = "hubCallbackEvent";
     static final String DELIVERY_FAILED = "delivery failed";
 
     private static final Logger LOG = LoggerFactory.getLogger(CallbackDelivery.class);
@@ -157,13 +158,13 @@ public class CallbackDelivery {
         Message msg = exchange.getMessage();
         msg.removeHeaders("*");
         if (n == null || !"PENDING".equals(n.status())) {
-            exchange.setProperty("hubSkip", true);
+            exchange.removeProperty(HubKeys.CALLBACK_EVENT);
             return;
         }
         HubProperties.Client client = clients.client(n.clientId()).orElse(null);
         if (client == null || client.callbackSecret() == null || client.callbackSecret().isBlank()) {
             store.failed(eventId, null, "client " + n.clientId() + " has no callback secret configured", null);
-            exchange.setProperty("hubSkip", true);
+            exchange.removeProperty(HubKeys.CALLBACK_EVENT);
             return;
         }
         String refused = targets.refusal(n.clientId(), n.url()).orElse(null);
@@ -172,7 +173,7 @@ public class CallbackDelivery {
             LOG.warn("Callback {} for payment {} not sent: its URL {}", eventId, n.paymentId(), refused);
             store.failed(eventId, null, DELIVERY_FAILED, null);
             attempt(n, null, DELIVERY_FAILED, "DEAD", null);
-            exchange.setProperty("hubSkip", true);
+            exchange.removeProperty(HubKeys.CALLBACK_EVENT);
             return;
         }
         byte[] payload = (n.redelivery() ? redelivered(n) : n.payload()).getBytes(StandardCharsets.UTF_8);
@@ -187,8 +188,7 @@ public class CallbackDelivery {
             msg.setHeader(REDELIVERY_HEADER, "true");
         }
         msg.setHeader("User-Agent", "payment-hub-callbacks/1");
-        exchange.setProperty(EVENT, n);
-        exchange.setProperty("hubSkip", false);
+        exchange.setProperty(HubKeys.CALLBACK_EVENT, n);
     }
 
     /**
@@ -204,7 +204,7 @@ public class CallbackDelivery {
 
     /** After the POST: 2xx is delivered, anything else is a failed attempt. */
     public void result(Exchange exchange) {
-        NotificationStore.Notification n = exchange.getProperty(EVENT, NotificationStore.Notification.class);
+        NotificationStore.Notification n = exchange.getProperty(HubKeys.CALLBACK_EVENT, NotificationStore.Notification.class);
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         if (status >= 200 && status < 300) {
             store.delivered(n.eventId(), status);
@@ -216,7 +216,7 @@ public class CallbackDelivery {
 
     /** The POST did not complete (refused, timed out). */
     public void failure(Exchange exchange) {
-        NotificationStore.Notification n = exchange.getProperty(EVENT, NotificationStore.Notification.class);
+        NotificationStore.Notification n = exchange.getProperty(HubKeys.CALLBACK_EVENT, NotificationStore.Notification.class);
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (n == null) {
             LOG.warn("Callback delivery failed before it started: {}", String.valueOf(e));

@@ -1,5 +1,7 @@
 package africa.payhub.provider;
 
+import africa.payhub.exchange.HubKeys;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
@@ -101,7 +103,7 @@ public class Authorizations {
         boolean batch = call.input().has("batch");
         Exchange result = template.send("direct:" + flow, ex -> {
             if (!batch) {
-                ex.setProperty(PaymentSteps.PAYMENT_ID, call.paymentId());
+                ex.setProperty(HubKeys.PAYMENT_ID, call.paymentId());
             }
             ex.getMessage().setBody(input);
         });

@@ -1,5 +1,7 @@
 package africa.payhub.provider;
 
+import africa.payhub.exchange.HubKeys;
+
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,7 +21,7 @@ import org.springframework.stereotype.Component;
 /**
  * A card posted to a collection that waits for one ({@code POST /api/v1/payments/{id}/card}), charged at the
  * provider by the operation's declared {@code card} call and forgotten. PCI DSS: the card travels only in
- * this call's memory and in the exchange that carries it ({@link ProviderAuth#TRANSIENT}, filled into the
+ * this call's memory and in the exchange that carries it ({@link HubKeys#TRANSIENT}, filled into the
  * request after the request was recorded with placeholders); it never reaches a mapping, the timeline, a
  * table, a log or an error message. A payment is charged once: an unknown outcome is resolved by status
  * query with our reference, never by sending the card again (a second post is refused). A provider that asks
@@ -89,8 +91,8 @@ public class CardCharges {
     /** One card call through {@code flow} with the card as transient values: its outcome. */
     private Outcome send(String flow, Call call, ObjectNode values, String noAnswer) {
         Exchange result = template.send("direct:" + flow, ex -> {
-            ex.setProperty(PaymentSteps.PAYMENT_ID, call.paymentId());
-            ex.setProperty(ProviderAuth.TRANSIENT, values);
+            ex.setProperty(HubKeys.PAYMENT_ID, call.paymentId());
+            ex.setProperty(HubKeys.TRANSIENT, values);
             ex.getMessage().setBody(call.input().deepCopy());
         });
         return result.getException() != null ? Outcome.from(Outcome.of(Outcome.Kind.UNKNOWN, noAnswer))

@@ -1,5 +1,7 @@
 package africa.payhub.provider;
 
+import africa.payhub.exchange.HubKeys;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -23,11 +25,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class DataSteps {
 
-    public static final String DATA_REQUEST_ID = "hubDataRequestId";
-    public static final String ECHOED_TOKEN = "hubEchoedToken";
-    static final String LEASED = "hubDataLeased";
-    static final String UPLOAD_ROUTE = "hubUploadRoute";
-    static final String NOT_SENT = "hubDataNotSent";
 
     private final DataRequestService requests;
     private final ProviderCatalog providers;
@@ -45,28 +42,28 @@ public class DataSteps {
     /** Body: a data request id. Claims it; when claimed, the body becomes the call input. */
     public void claimForSend(Exchange exchange) {
         String id = exchange.getMessage().getBody(String.class);
-        boolean leased = exchange.getProperty(LEASED, false, Boolean.class);
+        boolean leased = exchange.getProperty(HubKeys.DATA_LEASED, false, Boolean.class);
         Optional<DataRequestService.Send> send = requests.claimForSend(id, leased);
-        exchange.setProperty(PaymentSteps.CLAIMED, send.isPresent());
-        exchange.setProperty(NOT_SENT, false);
+        exchange.setProperty(HubKeys.DATA_CLAIMED, send.isPresent());
+        exchange.setProperty(HubKeys.DATA_NOT_SENT, false);
         if (send.isEmpty()) {
             return;
         }
         DataRequestService.Send s = send.get();
-        exchange.setProperty(DATA_REQUEST_ID, s.id());
-        exchange.setProperty(PaymentSteps.PROVIDER, s.provider());
-        exchange.setProperty(ECHOED_TOKEN, s.token());
+        exchange.setProperty(HubKeys.DATA_REQUEST_ID, s.id());
+        exchange.setProperty(HubKeys.PROVIDER, s.provider());
+        exchange.setProperty(HubKeys.ECHOED_TOKEN, s.token());
         Optional<String> route = providers.dataFlow(s.provider(), s.kind());
         if (route.isEmpty()) {
-            exchange.setProperty(NOT_SENT, true);
+            exchange.setProperty(HubKeys.DATA_NOT_SENT, true);
             exchange.getMessage().setBody(Outcome.of(Outcome.Kind.NOT_SENT, s.provider() + " does not carry "
                     + s.kind() + " requests now (disabled, or its route is not running)"));
             return;
         }
-        exchange.setProperty(PaymentSteps.ROUTE, route.get());
+        exchange.setProperty(HubKeys.DATA_ROUTE, route.get());
         ProviderDeclaration.DataCall call = providers.require(s.provider()).declaration().data().get(s.kind());
         if (call.upload() != null) {
-            exchange.setProperty(UPLOAD_ROUTE, route.get() + "-upload");
+            exchange.setProperty(HubKeys.UPLOAD_ROUTE, route.get() + "-upload");
         }
         ObjectNode input = s.input();
         input.set("config", providers.settings(s.provider()));
@@ -81,13 +78,13 @@ public class DataSteps {
      */
     public void upload(Exchange exchange) {
         ObjectNode input = (ObjectNode) Json.toNode(exchange.getMessage().getBody());
-        String id = exchange.getProperty(DATA_REQUEST_ID, String.class);
-        String provider = exchange.getProperty(PaymentSteps.PROVIDER, String.class);
+        String id = exchange.getProperty(HubKeys.DATA_REQUEST_ID, String.class);
+        String provider = exchange.getProperty(HubKeys.PROVIDER, String.class);
         String kind = input.path("dataRequest").path("kind").asText();
         ProviderDeclaration.DataCall call = providers.require(provider).declaration().data().get(kind);
-        Exchange asked = template.send("direct:" + exchange.getProperty(UPLOAD_ROUTE, String.class), ex -> {
-            ex.setProperty(DATA_REQUEST_ID, id);
-            ex.setProperty(ECHOED_TOKEN, exchange.getProperty(ECHOED_TOKEN));
+        Exchange asked = template.send("direct:" + exchange.getProperty(HubKeys.UPLOAD_ROUTE, String.class), ex -> {
+            ex.setProperty(HubKeys.DATA_REQUEST_ID, id);
+            ex.setProperty(HubKeys.ECHOED_TOKEN, exchange.getProperty(HubKeys.ECHOED_TOKEN));
             ex.getMessage().setBody(input.deepCopy());
         });
         JsonNode outcome = asked.getException() != null
@@ -123,13 +120,13 @@ public class DataSteps {
     }
 
     private static void notSent(Exchange exchange, JsonNode outcome) {
-        exchange.setProperty(NOT_SENT, true);
+        exchange.setProperty(HubKeys.DATA_NOT_SENT, true);
         exchange.getMessage().setBody(outcome);
     }
 
     /** Body: the outcome of the send. */
     public void applyOutcome(Exchange exchange) {
-        requests.applySendOutcome(exchange.getProperty(DATA_REQUEST_ID, String.class),
+        requests.applySendOutcome(exchange.getProperty(HubKeys.DATA_REQUEST_ID, String.class),
                 Outcome.from(exchange.getMessage().getBody()));
     }
 

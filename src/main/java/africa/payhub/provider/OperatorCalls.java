@@ -1,5 +1,7 @@
 package africa.payhub.provider;
 
+import africa.payhub.exchange.HubKeys;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +75,7 @@ public class OperatorCalls {
         body.set("config", p.publicSettings());
         Exchange result = template.send("direct:" + ProviderCatalog.operatorCallRouteId(provider, call), ex -> {
             if (c.auth() != null) {
-                ex.setProperty(ProviderAuth.AUTH_OVERRIDE, c.auth());
+                ex.setProperty(HubKeys.AUTH_OVERRIDE, c.auth());
             }
             ex.getMessage().setBody(body);
         });

@@ -1,5 +1,7 @@
 package africa.payhub.provider;
 
+import africa.payhub.exchange.HubKeys;
+
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -28,7 +30,6 @@ public class Outcomes {
 
     /** The longest Retry-After a provider thread waits out itself; a longer one is left to the poller. */
     static final java.time.Duration LONGEST_WAIT = java.time.Duration.ofSeconds(10);
-    private static final String THROTTLED_RETRIES = "hubThrottledRetries";
 
     private final Mappings mappings;
     private final int redeliveries;
@@ -53,11 +54,11 @@ public class Outcomes {
                 break;
             }
         }
-        int done = exchange.getProperty(THROTTLED_RETRIES, 0, Integer.class);
+        int done = exchange.getProperty(HubKeys.THROTTLED_RETRIES, 0, Integer.class);
         if (wait == null || done >= redeliveries || wait.compareTo(LONGEST_WAIT) > 0) {
             return false;
         }
-        exchange.setProperty(THROTTLED_RETRIES, done + 1);
+        exchange.setProperty(HubKeys.THROTTLED_RETRIES, done + 1);
         // the error handler's delay before the redelivery, from this header: the provider's own
         exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
         return true;
@@ -77,7 +78,7 @@ public class Outcomes {
     /** A send another one superseded before its next call: it sent nothing more, and its end changes nothing. */
     public void superseded(Exchange exchange) {
         ObjectNode outcome = Outcome.of(Outcome.Kind.IGNORED, describe(caught(exchange)));
-        LOG.info("Provider call for payment {} in route {}: {}", exchange.getProperty("hubPaymentId"),
+        LOG.info("Provider call for payment {} in route {}: {}", exchange.getProperty(HubKeys.PAYMENT_ID),
                 exchange.getFromRouteId(), Json.write(outcome));
         exchange.getMessage().setBody(outcome);
     }
@@ -132,7 +133,7 @@ public class Outcomes {
     }
 
     private static void log(Exchange exchange, ObjectNode outcome) {
-        LOG.warn("Provider call for payment {} in route {}: {}", exchange.getProperty("hubPaymentId"),
+        LOG.warn("Provider call for payment {} in route {}: {}", exchange.getProperty(HubKeys.PAYMENT_ID),
                 exchange.getFromRouteId(), Json.write(outcome));
     }
 

@@ -1,5 +1,7 @@
 package africa.payhub.provider;
 
+import africa.payhub.exchange.HubKeys;
+
 import africa.payhub.config.ProviderDeclaration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,7 +51,7 @@ public class PartnerStatusCheck {
 
     public void check(String provider, Exchange exchange) {
         authenticate(provider, exchange.getMessage().getHeader("Authorization", String.class),
-                Webhooks.remoteAddress(exchange));
+                WebhookSenders.remoteAddress(exchange));
         byte[] raw = exchange.getMessage().getBody(byte[].class);
         JsonNode request;
         try {
@@ -64,7 +66,7 @@ public class PartnerStatusCheck {
         if (request.path("confirmation").isObject()) {
             // a transaction confirmation, from the authenticated provider: applied like a verified webhook
             // (de-duplicated, applied and recorded in one transaction)
-            exchange.setProperty(Webhooks.SHA, Json.sha256(raw == null ? new byte[0] : raw));
+            Webhooks.received(exchange, null, raw == null ? new byte[0] : raw);
             exchange.getMessage().setBody(request.get("confirmation"));
             webhooks.eventKey(provider, exchange);
             webhooks.apply(provider, exchange);
@@ -78,7 +80,8 @@ public class PartnerStatusCheck {
             ObjectNode detail = Json.object().put("reference", reference).put("answeredStatus", p.status().name());
             if (request.path("confirmation").isObject()) {
                 detail.put("confirmed", request.path("confirmation").path("providerStatus").asText());
-                detail.put("result", exchange.getProperty(PaymentSteps.WEBHOOK_RESULT, "DUPLICATE", String.class));
+                String result = exchange.getProperty(HubKeys.WEBHOOK, InboundWebhook.class).result();
+                detail.put("result", result == null ? "DUPLICATE" : result);
             }
             timeline.recordAtMost(p.id(), "PARTNER_STATUS_CHECK", provider + ":status-check", detail, MAX_RECORDED);
         }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import africa.payhub.payment.Decision;
 import africa.payhub.payment.Decision.Call;
 import africa.payhub.payment.Decision.Phase;
+import africa.payhub.exchange.HubKeys;
 import africa.payhub.payment.Outcome;
 import africa.payhub.payment.BatchRules;
 import africa.payhub.payment.OutcomeRules;
@@ -22,28 +23,12 @@ import org.springframework.stereotype.Component;
 /**
  * The thin edge between the routes and the money rules: reads the payment id and outcome off the
  * exchange, asks the rules ({@link SendRules}, {@link OutcomeRules}, {@link ResendRules},
- * {@link BatchRules}), and sets what the routes read: {@code hubClaimed}, {@code hubAction}
- * (NONE, SEND, RESEND, QUERY), {@code hubRoute} (the flow to call) and the call input as the body.
+ * {@link BatchRules}), and hands the routes one {@link PaymentWork} ({@code hubPaymentWork}): whether the
+ * claim took the payment, the action (NONE, SEND, RESEND, QUERY, SEND_BATCH), the flow to call; the call
+ * input is the body.
  */
 @Component
 public class PaymentSteps {
-
-    public static final String PAYMENT_ID = "hubPaymentId";
-    public static final String PROVIDER = "hubProvider";
-    public static final String ROUTE = "hubRoute";
-    public static final String PHASE = "hubPhase";
-    public static final String CLAIMED = "hubClaimed";
-    public static final String ACTION = "hubAction";
-    public static final String WEBHOOK_RESULT = "hubWebhookResult";
-    public static final String BATCH_ID = "hubBatchId";
-    public static final String BATCH_ITEMS = "hubBatchItems";
-    public static final String INDIVIDUALLY = "hubIndividually";
-    /** The events of the call under way (Timeline.Pending), written with its outcome. */
-    public static final String PENDING_EVENTS = "hubPendingEvents";
-    /** The send a call is ({@code Call.attempt}): what fences it when another send supersedes it; 0 otherwise. */
-    public static final String SEND_ATTEMPT = "hubSendAttempt";
-    /** When the call to the provider flow was prepared (System.nanoTime), for its timer. */
-    static final String CALL_STARTED = "hubCallStarted";
 
     private final SendRules sends;
     private final OutcomeRules outcomes;
@@ -63,28 +48,23 @@ public class PaymentSteps {
     }
 
     /**
-     * Body: a batch id. Claims its unsent items: {@code hubClaimed} with the bulk call prepared (body and
-     * {@code hubRoute}), and {@code hubIndividually}: the items to send one by one instead.
+     * Body: a batch id. Claims its unsent items: the work is claimed with the bulk call prepared (body and
+     * route), and names the items to send one by one instead.
      */
     public void claimBatch(Exchange exchange) {
         Decision.BatchSend send = batches.claimBatch(exchange.getMessage().getBody(String.class));
-        exchange.setProperty(BATCH_ID, send.batchId());
-        exchange.setProperty(CLAIMED, send.call() != null);
-        exchange.setProperty(BATCH_ITEMS, send.items());
-        exchange.setProperty(INDIVIDUALLY, send.individually());
+        exchange.setProperty(HubKeys.PAYMENT_WORK, PaymentWork.ofBatch(send));
         if (send.call() != null) {
             prepare(exchange, send.call());
             // the bulk call belongs to no one payment's timeline: each item's records that it went in it
-            exchange.removeProperty(PAYMENT_ID);
+            exchange.removeProperty(HubKeys.PAYMENT_ID);
         }
     }
 
     /** Body: the outcome of the bulk call; every item it carried takes it, as its own send outcome. */
     public void applyBatchOutcome(Exchange exchange) {
         Outcome outcome = Outcome.from(exchange.getMessage().getBody());
-        @SuppressWarnings("unchecked")
-        java.util.List<String> items = exchange.getProperty(BATCH_ITEMS, java.util.List.class);
-        for (String id : items) {
+        for (String id : exchange.getProperty(HubKeys.PAYMENT_WORK, PaymentWork.class).batchItems()) {
             outcomes.applyOutcome(id, Phase.SEND, outcome);
         }
     }
@@ -99,43 +79,40 @@ public class PaymentSteps {
         String id = exchange.getMessage().getBody(String.class);
         try (LogContext log = LogContext.with(LogContext.PAYMENT_ID, id)) {
             Optional<Call> call = groups.claimForSend(id);
-            exchange.setProperty(CLAIMED, call.isPresent());
+            exchange.setProperty(HubKeys.PAYMENT_WORK, PaymentWork.ofClaim(call.orElse(null)));
             call.ifPresent(c -> prepare(exchange, c));
         }
     }
 
     /**
-     * Body: the outcome of the call made for {@code hubPaymentId} in {@code hubPhase}. The call is timed
-     * ({@code hub.provider.calls}: provider, flow, outcome), from its preparation to its outcome.
+     * Body: the outcome of the call the work holds. The call is timed ({@code hub.provider.calls}: provider,
+     * flow, outcome), from its preparation to its outcome.
      */
     public void applyOutcome(Exchange exchange) {
-        String id = exchange.getProperty(PAYMENT_ID, String.class);
-        Phase phase = Phase.valueOf(exchange.getProperty(PHASE, "SEND", String.class));
+        PaymentWork work = exchange.getProperty(HubKeys.PAYMENT_WORK, PaymentWork.class);
+        Call call = work.call();
+        String id = call.paymentId();
         Outcome outcome = Outcome.from(exchange.getMessage().getBody());
-        Long started = exchange.getProperty(CALL_STARTED, Long.class);
-        if (started != null) {
-            Timer.builder("hub.provider.calls")
-                    .description("Provider flows from the call's preparation to its outcome")
-                    .tag("provider", exchange.getProperty(PROVIDER, "unknown", String.class))
-                    .tag("flow", exchange.getProperty(ROUTE, "unknown", String.class))
-                    .tag("outcome", outcome.kind().name())
-                    .publishPercentileHistogram()
-                    .register(meters)
-                    .record(Duration.ofNanos(System.nanoTime() - started));
-        }
-        Timeline.Pending pending = exchange.getProperty(PENDING_EVENTS, Timeline.Pending.class);
-        java.util.List<Timeline.Entry> events = pending != null && id != null && id.equals(pending.paymentId())
+        Timer.builder("hub.provider.calls")
+                .description("Provider flows from the call's preparation to its outcome")
+                .tag("provider", call.provider())
+                .tag("flow", call.flow())
+                .tag("outcome", outcome.kind().name())
+                .publishPercentileHistogram()
+                .register(meters)
+                .record(Duration.ofNanos(System.nanoTime() - work.started()));
+        Timeline.Pending pending = work.getPending();
+        java.util.List<Timeline.Entry> events = id != null && id.equals(pending.paymentId())
                 ? pending.drain() : java.util.List.of();
         try (LogContext log = LogContext.with(LogContext.PAYMENT_ID, id)) {
-            decided(exchange, groups.applyOutcome(id, phase, outcome, events,
-                    exchange.getProperty(SEND_ATTEMPT, 0, Integer.class)));
+            decided(exchange, groups.applyOutcome(id, call.phase(), outcome, events, call.attempt()));
         }
     }
 
     /** Body: a due payment's id; what the poller does with it. */
     public void nextAction(Exchange exchange) {
         String id = exchange.getMessage().getBody(String.class);
-        exchange.setProperty(PAYMENT_ID, id);
+        exchange.setProperty(HubKeys.PAYMENT_ID, id);
         try (LogContext log = LogContext.with(LogContext.PAYMENT_ID, id)) {
             decided(exchange, resends.nextAction(id));
         }
@@ -143,23 +120,16 @@ public class PaymentSteps {
 
 
     private void decided(Exchange exchange, Decision decision) {
-        exchange.setProperty(ACTION, decision.action().name());
-        if (decision.batchId() != null) {
-            exchange.setProperty(BATCH_ID, decision.batchId());
-        }
+        exchange.setProperty(HubKeys.PAYMENT_WORK, PaymentWork.ofDecision(decision));
         if (decision.call() != null) {
             prepare(exchange, decision.call());
         }
     }
 
+    /** The call's input becomes the body; its payment and provider are what every provider flow reads. */
     private static void prepare(Exchange exchange, Call call) {
         exchange.getMessage().setBody(call.input());
-        exchange.setProperty(PAYMENT_ID, call.paymentId());
-        exchange.setProperty(PROVIDER, call.provider());
-        exchange.setProperty(PHASE, call.phase().name());
-        exchange.setProperty(ROUTE, call.flow());
-        exchange.setProperty(SEND_ATTEMPT, call.attempt());
-        exchange.setProperty(CALL_STARTED, System.nanoTime());
-        exchange.setProperty(PENDING_EVENTS, new Timeline.Pending(call.paymentId()));
+        exchange.setProperty(HubKeys.PAYMENT_ID, call.paymentId());
+        exchange.setProperty(HubKeys.PROVIDER, call.provider());
     }
 }

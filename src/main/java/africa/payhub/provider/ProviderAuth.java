@@ -1,5 +1,7 @@
 package africa.payhub.provider;
 
+import africa.payhub.exchange.HubKeys;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -25,13 +27,6 @@ import org.springframework.stereotype.Component;
 @Component("providerAuth")
 public class ProviderAuth {
 
-    public static final String LOGIN_URL = "hubLoginUrl";
-    /**
-     * Exchange property: the {@link ProviderDeclaration.Auth} of a call that authenticates differently from
-     * the provider's other calls (an operator call's own {@code auth:}); absent, the provider's {@code auth}.
-     * A {@code bearer} override uses the provider's declared login.
-     */
-    public static final String AUTH_OVERRIDE = "hubAuthOverride";
 
     private final ProviderCatalog providers;
     private final TokenCache tokens;
@@ -44,7 +39,7 @@ public class ProviderAuth {
     /** Adds the provider's credentials to the request about to be sent. */
     public void authorize(String provider, Exchange exchange) {
         Provider p = providers.require(provider);
-        ProviderDeclaration.Auth override = exchange.getProperty(AUTH_OVERRIDE, ProviderDeclaration.Auth.class);
+        ProviderDeclaration.Auth override = exchange.getProperty(HubKeys.AUTH_OVERRIDE, ProviderDeclaration.Auth.class);
         ProviderDeclaration.Auth auth = override != null ? override : p.declaration().auth();
         Message msg = exchange.getMessage();
         fillPlaceholders(p, exchange, msg);
@@ -56,7 +51,7 @@ public class ProviderAuth {
                 String token = tokens.token(provider);
                 ProviderDeclaration.Login login = p.declaration().auth().login();
                 msg.setHeader(login.header(), login.scheme().isBlank() ? token : login.scheme() + " " + token);
-                exchange.setProperty(TokenCache.TOKEN_USED, token);
+                exchange.setProperty(HubKeys.TOKEN_USED, token);
             }
             case "body" -> {
                 JsonNode body = msg.getBody() == null ? Json.object() : Json.toNode(msg.getBody(String.class));
@@ -71,16 +66,11 @@ public class ProviderAuth {
         }
     }
 
-    /**
-     * Exchange property: values handed to one call and never kept (a card posted to a payment), as a JSON
-     * object. The exchange, and with it the values, ends with the call.
-     */
-    public static final String TRANSIENT = "hubTransient";
 
     /**
      * A request mapping may place, anywhere in a body, {@code {"_secret": "<setting>"}} (the value of that
      * secret setting, declared {@code format: password}: a payout's passcode) or {@code {"_transient": "card.number"}}
-     * (a dotted path into the call's {@link #TRANSIENT} values). They are filled here, in one pass, after the
+     * (a dotted path into the call's {@link HubKeys#TRANSIENT} values). They are filled here, in one pass, after the
      * request was recorded in the timeline (which shows the placeholders), right before it is sent.
      */
     private static void fillPlaceholders(Provider p, Exchange exchange, Message msg) {
@@ -88,7 +78,7 @@ public class ProviderAuth {
         if (!(body instanceof String text) || !(text.contains("\"_secret\"") || text.contains("\"_transient\""))) {
             return;
         }
-        JsonNode values = exchange.getProperty(TRANSIENT, JsonNode.class);
+        JsonNode values = exchange.getProperty(HubKeys.TRANSIENT, JsonNode.class);
         msg.setBody(Json.write(filled(Json.toNode(text), placeholder -> {
             if (placeholder.path("_secret").isTextual()) {
                 return Json.NODES.textNode(p.secret(placeholder.get("_secret").asText()).reveal());
@@ -129,7 +119,7 @@ public class ProviderAuth {
      * never reaches the timeline.
      */
     private static void echoToken(Provider p, Exchange exchange) {
-        String token = exchange.getProperty(DataSteps.ECHOED_TOKEN, String.class);
+        String token = exchange.getProperty(HubKeys.ECHOED_TOKEN, String.class);
         ProviderDeclaration.EchoedToken field = p.declaration().webhooks().token();
         if (token == null || field == null || !"echoed-token".equals(p.declaration().webhooks().verification())) {
             return;
@@ -144,7 +134,7 @@ public class ProviderAuth {
 
     /** Builds the login request of the provider in {@code hubProvider}: method, URL, credentials. */
     public void loginRequest(Exchange exchange) {
-        Provider p = providers.require(exchange.getProperty(PaymentSteps.PROVIDER, String.class));
+        Provider p = providers.require(exchange.getProperty(HubKeys.PROVIDER, String.class));
         ProviderDeclaration.Login login = p.declaration().auth().login();
         Message msg = exchange.getMessage();
         msg.removeHeaders("*");
@@ -171,7 +161,7 @@ public class ProviderAuth {
         }
         msg.setHeader(Exchange.CONTENT_TYPE, type);
         msg.setBody(body);
-        exchange.setProperty(LOGIN_URL, p.baseUrl() + login.path());
+        exchange.setProperty(HubKeys.LOGIN_URL, p.baseUrl() + login.path());
     }
 
     /**
@@ -179,7 +169,7 @@ public class ProviderAuth {
      * and unit; any non-2xx means no token (and nothing was sent for a payment).
      */
     public void loginAnswer(Exchange exchange) {
-        String provider = exchange.getProperty(PaymentSteps.PROVIDER, String.class);
+        String provider = exchange.getProperty(HubKeys.PROVIDER, String.class);
         Message msg = exchange.getMessage();
         int status = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         if (status < 200 || status >= 300) {

@@ -1,5 +1,7 @@
 package africa.payhub.provider;
 
+import africa.payhub.exchange.HubKeys;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,13 +40,6 @@ import org.springframework.stereotype.Component;
 @Component("providerHttp")
 public class ProviderHttp {
 
-    static final String SAVED_REQUEST = "hubHttpRequest";
-    static final String STARTED = "hubHttpStarted";
-    /** The request path after placeholders are filled, for the provider route's toD. */
-    public static final String HTTP_PATH = "hubHttpPath";
-    static final String VERDICT = "hubHttpVerdict";
-    static final String NO_ANSWER = "hubHttpNoAnswer";
-
     private final Timeline timeline;
     private final DataTimeline dataTimeline;
     private final TokenCache tokens;
@@ -81,9 +76,10 @@ public class ProviderHttp {
 
     /** Records in the timeline of the payment or data request the call is for, if any (which redacts it). */
     private void record(Exchange exchange, String type, String actor, ObjectNode detail) {
-        String paymentId = exchange.getProperty(PaymentSteps.PAYMENT_ID, String.class);
-        String dataRequestId = exchange.getProperty(DataSteps.DATA_REQUEST_ID, String.class);
-        Timeline.Pending pending = exchange.getProperty(PaymentSteps.PENDING_EVENTS, Timeline.Pending.class);
+        String paymentId = exchange.getProperty(HubKeys.PAYMENT_ID, String.class);
+        String dataRequestId = exchange.getProperty(HubKeys.DATA_REQUEST_ID, String.class);
+        PaymentWork work = exchange.getProperty(HubKeys.PAYMENT_WORK, PaymentWork.class);
+        Timeline.Pending pending = work == null ? null : work.getPending();
         if (paymentId != null && pending != null && paymentId.equals(pending.paymentId())) {
             pending.add(type, actor, detail); // written with the call's outcome, in its transaction
         } else if (paymentId != null) {
@@ -94,11 +90,11 @@ public class ProviderHttp {
     }
 
     public void begin(String provider, Exchange exchange) {
-        Saved saved = exchange.getProperty(SAVED_REQUEST, Saved.class);
+        Saved saved = exchange.getProperty(HubKeys.HTTP_REQUEST, Saved.class);
         Message msg = exchange.getMessage();
         if (saved == null) {
             saved = save(exchange, Json.toNode(msg.getBody()));
-            exchange.setProperty(SAVED_REQUEST, saved);
+            exchange.setProperty(HubKeys.HTTP_REQUEST, saved);
         }
         msg.removeHeaders("*");
         msg.setBody(saved.body);
@@ -110,8 +106,8 @@ public class ProviderHttp {
         if (saved.body != null) {
             msg.setHeader(Exchange.CONTENT_TYPE, "application/json");
         }
-        exchange.setProperty(HTTP_PATH, saved.path);
-        exchange.setProperty(STARTED, System.nanoTime());
+        exchange.setProperty(HubKeys.HTTP_PATH, saved.path);
+        exchange.setProperty(HubKeys.HTTP_STARTED, System.nanoTime());
         ObjectNode request = Json.object().put("provider", provider).put("method", saved.method)
                 .put("path", saved.path + (saved.query == null ? "" : "?" + saved.query));
         if (saved.body != null) {
@@ -172,13 +168,13 @@ public class ProviderHttp {
     }
 
     public void check(String provider, Exchange exchange) {
-        if (exchange.getProperty(NO_ANSWER) != null) {
+        if (exchange.getProperty(HubKeys.HTTP_NO_ANSWER) != null) {
             return; // no answer to check: verdict() raises it after the breaker
         }
         Message msg = exchange.getMessage();
         int status = msg.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = text(exchange, msg);
-        Long started = exchange.getProperty(STARTED, Long.class);
+        Long started = exchange.getProperty(HubKeys.HTTP_STARTED, Long.class);
         ObjectNode detail = Json.object().put("provider", provider).put("httpStatus", status);
         if (started != null) {
             detail.put("durationMs", (System.nanoTime() - started) / 1_000_000);
@@ -186,7 +182,7 @@ public class ProviderHttp {
         detail.set("body", withoutSecrets(provider, bodyNode(body)));
         record(exchange, "PROVIDER_RESPONSE", provider, detail);
         if (status >= 200 && status < 300) {
-            exchange.removeProperty(SAVED_REQUEST);
+            exchange.removeProperty(HubKeys.HTTP_REQUEST);
             msg.setBody(body);
             return;
         }
@@ -206,7 +202,7 @@ public class ProviderHttp {
         }
         // a refusal is a healthy answer: it must not count against the circuit breaker, so it is raised by
         // verdict(), after the breaker
-        exchange.setProperty(VERDICT, status == 401 ? new TokenRejectedException(provider)
+        exchange.setProperty(HubKeys.HTTP_VERDICT, status == 401 ? new TokenRejectedException(provider)
                 : new ProviderRejectedException(provider, status, body));
     }
 
@@ -246,7 +242,7 @@ public class ProviderHttp {
                 throw caught;
             }
         }
-        exchange.setProperty(NO_ANSWER, caught);
+        exchange.setProperty(HubKeys.HTTP_NO_ANSWER, caught);
     }
 
     /**
@@ -254,16 +250,16 @@ public class ProviderHttp {
      * or the missing answer {@link #noAnswer} noted.
      */
     public void verdict(String provider, Exchange exchange) throws Exception {
-        Exception noAnswer = exchange.getProperty(NO_ANSWER, Exception.class);
+        Exception noAnswer = exchange.getProperty(HubKeys.HTTP_NO_ANSWER, Exception.class);
         if (noAnswer != null) {
-            exchange.removeProperty(NO_ANSWER);
+            exchange.removeProperty(HubKeys.HTTP_NO_ANSWER);
             throw noAnswer;
         }
-        ProviderException refusal = exchange.getProperty(VERDICT, ProviderException.class);
+        ProviderException refusal = exchange.getProperty(HubKeys.HTTP_VERDICT, ProviderException.class);
         if (refusal == null) {
             return;
         }
-        exchange.removeProperty(VERDICT);
+        exchange.removeProperty(HubKeys.HTTP_VERDICT);
         if (refusal instanceof TokenRejectedException) {
             tokens.invalidate(provider, exchange);
         }

@@ -1,5 +1,7 @@
 package africa.payhub.provider;
 
+import africa.payhub.exchange.HubKeys;
+
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,8 +52,6 @@ import org.springframework.stereotype.Component;
 @Component("steps")
 public class Steps {
 
-    static final String CLIENT = "hubClientId";
-    static final String INPUT = "hubCallInput";
     static final String STATUS = "status";
     /** The phase of the call that closes an unpaid payment at the provider (the operation's {@code expire}). */
     static final String EXPIRE = "expire";
@@ -159,7 +159,7 @@ public class Steps {
     public void before(String provider, String operation, String phase, Exchange exchange) {
         ProviderDeclaration.Operation op = operation(provider, operation);
         ObjectNode input = (ObjectNode) Json.toNode(exchange.getMessage().getBody());
-        exchange.setProperty(CLIENT, input.path("payment").path("clientId").asText(null));
+        exchange.setProperty(HubKeys.CLIENT, input.path("payment").path("clientId").asText(null));
         if (op != null && STATUS.equals(phase)) {
             for (ProviderDeclaration.Use use : op.status() == null ? List.<ProviderDeclaration.Use>of() : op.status().uses()) {
                 check(provider, use, input);
@@ -180,7 +180,8 @@ public class Steps {
             for (String check : op.checks()) {
                 check(provider, check, input);
             }
-            int attempt = exchange.getProperty(PaymentSteps.SEND_ATTEMPT, 0, Integer.class);
+            PaymentWork work = exchange.getProperty(HubKeys.PAYMENT_WORK, PaymentWork.class);
+            int attempt = work == null ? 0 : work.getAttempt();
             Marks marks = attempt == 0 || !providers.chain(provider, operation) ? null
                     : new Marks(provider, input.path("payment").path("paymentId").asText(), attempt);
             try {
@@ -204,7 +205,7 @@ public class Steps {
                         + Outcomes.describe(e) + "); the payment was not sent");
             }
         }
-        exchange.setProperty(INPUT, input);
+        exchange.setProperty(HubKeys.CALL_INPUT, input);
         exchange.getMessage().setBody(input);
     }
 
@@ -215,12 +216,12 @@ public class Steps {
     public void after(String provider, String operation, String phase, Exchange exchange) {
         ProviderDeclaration.Operation op = operation(provider, operation);
         JsonNode outcome = Json.toNode(exchange.getMessage().getBody());
-        ObjectNode input = exchange.getProperty(INPUT, ObjectNode.class);
+        ObjectNode input = exchange.getProperty(HubKeys.CALL_INPUT, ObjectNode.class);
         if (op != null && input != null && !op.result().isEmpty() && outcome.isObject()
                 && "STATUS".equals(outcome.path("outcome").asText())) {
             addResults(provider, op, input, (ObjectNode) outcome);
         }
-        String client = exchange.getProperty(CLIENT, String.class);
+        String client = exchange.getProperty(HubKeys.CLIENT, String.class);
         if (op != null && !STATUS.equals(phase) && !EXPIRE.equals(phase) && op.records() != null && client != null
                 && "STATUS".equals(outcome.path("outcome").asText())) {
             ProviderDeclaration.Recorded rec = providers.require(provider).declaration().records().get(op.records());
@@ -320,7 +321,7 @@ public class Steps {
         }
         String route = "direct:" + provider + "-check-" + name;
         Exchange result = template.send(route, ex -> {
-            ex.setProperty(PaymentSteps.PAYMENT_ID, input.path("payment").path("paymentId").asText(null));
+            ex.setProperty(HubKeys.PAYMENT_ID, input.path("payment").path("paymentId").asText(null));
             ex.getMessage().setBody(input.deepCopy());
         });
         if (result.getException() != null) {
@@ -494,7 +495,7 @@ public class Steps {
     private JsonNode find(String provider, ProviderDeclaration.Call find, ObjectNode input) {
         JsonNode request = mappings.transform(provider + "/" + find.request(), input);
         Exchange result = template.send("direct:" + provider + "-http", ex -> {
-            ex.setProperty(PaymentSteps.PAYMENT_ID, input.path("payment").path("paymentId").asText(null));
+            ex.setProperty(HubKeys.PAYMENT_ID, input.path("payment").path("paymentId").asText(null));
             ex.getMessage().setBody(request);
         });
         if (result.getException() instanceof ProviderRejectedException) {
@@ -553,7 +554,7 @@ public class Steps {
 
     private ProviderResources.Created createOne(String route, ObjectNode input, ObjectNode createInput) {
         Exchange result = template.send(route, ex -> {
-            ex.setProperty(PaymentSteps.PAYMENT_ID, input.path("payment").path("paymentId").asText(null));
+            ex.setProperty(HubKeys.PAYMENT_ID, input.path("payment").path("paymentId").asText(null));
             ex.getMessage().setBody(createInput);
         });
         if (result.getException() != null) {

@@ -1,5 +1,7 @@
 package africa.payhub.provider;
 
+import africa.payhub.exchange.HubKeys;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -23,8 +25,6 @@ import org.springframework.stereotype.Component;
 @Component("tokenCache")
 public class TokenCache {
 
-    /** Exchange property holding the token a request was sent with, to drop exactly that one on 401. */
-    public static final String TOKEN_USED = "hubTokenUsed";
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenCache.class);
 
@@ -63,7 +63,7 @@ public class TokenCache {
 
     /** Drops the token the provider rejected (unless a newer one already replaced it). */
     public void invalidate(String provider, Exchange exchange) {
-        String used = exchange.getProperty(TOKEN_USED, String.class);
+        String used = exchange.getProperty(HubKeys.TOKEN_USED, String.class);
         String key = providers.require(provider).accountKey();
         tokens.computeIfPresent(key, (k, t) -> used == null || t.value.equals(used) ? null : t);
         LOG.info("Dropped the {} access token after the provider rejected it", provider);
@@ -73,7 +73,7 @@ public class TokenCache {
         JsonNode answer;
         try {
             Exchange result = template.send("direct:provider-login", ex -> {
-                ex.setProperty(PaymentSteps.PROVIDER, provider);
+                ex.setProperty(HubKeys.PROVIDER, provider);
                 ex.getMessage().setBody("");
             });
             if (result.getException() != null) {

@@ -1,5 +1,7 @@
 package africa.payhub.provider;
 
+import africa.payhub.exchange.HubKeys;
+
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Map;
@@ -54,7 +56,7 @@ public class WorkQueues {
 
     /** Property {@code hubProvider}: whether payments of that provider are held, waiting for room. */
     public boolean anyHeld(Exchange exchange) {
-        Held h = held.get(exchange.getProperty(PaymentSteps.PROVIDER, String.class));
+        Held h = held.get(exchange.getProperty(HubKeys.PROVIDER, String.class));
         return h != null && h.size > 0;
     }
 
@@ -78,9 +80,9 @@ public class WorkQueues {
      * provider's other held payments, or, past {@code hub.dispatch.held-max}, due for the poller soon.
      */
     public void hold(Exchange exchange) {
-        String provider = exchange.getProperty(PaymentSteps.PROVIDER, String.class);
+        String provider = exchange.getProperty(HubKeys.PROVIDER, String.class);
         String id = exchange.getMessage().getBody(String.class);
-        String work = exchange.getMessage().getHeader("hubWork", String.class);
+        String work = exchange.getMessage().getHeader(HubKeys.WORK, String.class);
         if (!held.computeIfAbsent(provider, p -> new Held()).add(id, work, heldMax)) {
             rules.queueFull(id, "SEND".equals(work));
         }
@@ -109,7 +111,7 @@ public class WorkQueues {
             }
             Exchange sent = template.send(endpoint, e -> {
                 e.getMessage().setBody(work.getKey());
-                e.getMessage().setHeader("hubWork", work.getValue());
+                e.getMessage().setHeader(HubKeys.WORK, work.getValue());
             });
             if (sent.getException() != null) {
                 break; // full again (a hand-over that found none held got in first): it waits, first in line

@@ -1,5 +1,7 @@
 package africa.payhub.web;
 
+import africa.payhub.exchange.HubKeys;
+
 import java.io.IOException;
 import java.util.List;
 
@@ -74,8 +76,8 @@ public class DataRequestApi {
                 });
         DataRequest r = accepted.request();
         PaymentApi.respondAccepted(exchange, accepted.created(), requests.view(r), "/api/v1/data-requests/" + r.id());
-        exchange.setProperty(DataSteps.DATA_REQUEST_ID, r.id());
-        exchange.setProperty(PaymentApi.DISPATCH, accepted.created());
+        exchange.setProperty(HubKeys.DATA_REQUEST_ID, r.id());
+        exchange.setProperty(HubKeys.DISPATCH, accepted.created());
     }
 
     /** GET /api/v1/data-requests/{dataRequestId} */

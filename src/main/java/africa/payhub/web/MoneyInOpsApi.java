@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Refusal;
 import africa.payhub.provider.PeriodReconciliation;
-import africa.payhub.provider.Webhooks;
+import africa.payhub.provider.WebhookRecords;
 import africa.payhub.security.Caller;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -23,10 +23,10 @@ public class MoneyInOpsApi {
 
     static final int MAX_LIMIT = 500;
 
-    private final Webhooks webhooks;
+    private final WebhookRecords webhooks;
     private final PeriodReconciliation reconciliation;
 
-    public MoneyInOpsApi(Webhooks webhooks, PeriodReconciliation reconciliation) {
+    public MoneyInOpsApi(WebhookRecords webhooks, PeriodReconciliation reconciliation) {
         this.webhooks = webhooks;
         this.reconciliation = reconciliation;
     }

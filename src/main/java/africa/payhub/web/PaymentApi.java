@@ -1,5 +1,7 @@
 package africa.payhub.web;
 
+import africa.payhub.exchange.HubKeys;
+
 import java.util.Locale;
 import java.util.UUID;
 
@@ -17,7 +19,6 @@ import africa.payhub.payment.Batch;
 import africa.payhub.payment.Batches;
 import africa.payhub.payment.Payment;
 import africa.payhub.payment.ResolutionRules;
-import africa.payhub.provider.PaymentSteps;
 import africa.payhub.payment.PaymentAcceptance;
 import africa.payhub.payment.PaymentViews;
 import africa.payhub.payment.PaymentStatus;
@@ -35,7 +36,6 @@ import org.springframework.stereotype.Component;
 @Component("paymentApi")
 public class PaymentApi {
 
-    public static final String DISPATCH = "hubDispatch";
     private static final String SERVLET_REQUEST = "CamelHttpServletRequest";
 
     private final CanonicalValidator validator;
@@ -102,9 +102,9 @@ public class PaymentApi {
         });
         Payment p = accepted.payment();
         respondAccepted(exchange, accepted.created(), views.view(p), "/api/v1/payments/" + p.id());
-        exchange.setProperty(PaymentSteps.PAYMENT_ID, p.id());
-        exchange.setProperty(PaymentSteps.PROVIDER, p.provider());
-        exchange.setProperty(DISPATCH, accepted.created());
+        exchange.setProperty(HubKeys.PAYMENT_ID, p.id());
+        exchange.setProperty(HubKeys.PROVIDER, p.provider());
+        exchange.setProperty(HubKeys.DISPATCH, accepted.created());
     }
 
     /** GET /api/v1/payments/{paymentId} */
@@ -154,8 +154,8 @@ public class PaymentApi {
         Batches.Accepted accepted = batches.accept(caller.name(), message, provider);
         respondAccepted(exchange, accepted.created(), batches.view(accepted.batch(), true),
                 "/api/v1/batches/" + accepted.batch().id());
-        exchange.setProperty(PaymentSteps.BATCH_ID, accepted.batch().id());
-        exchange.setProperty("hubDispatchBatch", accepted.created());
+        exchange.setProperty(HubKeys.BATCH_ID, accepted.batch().id());
+        exchange.setProperty(HubKeys.DISPATCH_BATCH, accepted.created());
     }
 
     /** GET /api/v1/batches/{batchId}: the batch, its counts, totals and items. */

@@ -10,7 +10,7 @@ import africa.payhub.security.Caller;
 import africa.payhub.config.HubProperties;
 import africa.payhub.security.ClientLogins;
 import africa.payhub.security.LoginAttempts;
-import africa.payhub.provider.Webhooks;
+import africa.payhub.provider.WebhookSenders;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
@@ -68,8 +68,8 @@ public class SecurityConfig {
     }
 
     @Bean
-    public AccessLimits accessLimits(HubProperties properties, ObjectMapper mapper, Webhooks webhooks) {
-        return new AccessLimits(properties.limits(), mapper, webhooks::senders);
+    public AccessLimits accessLimits(HubProperties properties, ObjectMapper mapper, WebhookSenders webhookSenders) {
+        return new AccessLimits(properties.limits(), mapper, webhookSenders::senders);
     }
 
     @Bean
