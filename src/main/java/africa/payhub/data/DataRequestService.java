@@ -238,13 +238,7 @@ public class DataRequestService {
         if (!store.updateStatus(locked.id(), from, to, reason, reasonCode, due)) {
             throw new IllegalStateException("data request " + locked.id() + " changed under a row lock");
         }
-        ObjectNode detail = Json.object();
-        if (reason != null) {
-            detail.put("reason", reason);
-        }
-        if (reasonCode != null) {
-            detail.put("reasonCode", reasonCode);
-        }
+        ObjectNode detail = Timeline.statusDetail(reason, reasonCode);
         if (due != null) {
             detail.put(to == DataRequestStatus.REQUESTED ? "expiresAt" : "dueAt", format(due));
         }

@@ -64,13 +64,7 @@ public class StatusChanges {
             log.refused(locked, to, actor);
             return false;
         }
-        ObjectNode detail = Json.object();
-        if (reason != null) {
-            detail.put("reason", reason);
-        }
-        if (reasonCode != null) {
-            detail.put("reasonCode", reasonCode);
-        }
+        ObjectNode detail = Timeline.statusDetail(reason, reasonCode);
         if (evidence != null) {
             detail.set("evidence", Redactor.redact(evidence));
         }

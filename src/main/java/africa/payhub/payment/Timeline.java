@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.canonical.Redactor;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -36,6 +37,20 @@ public class Timeline {
     }
 
     private final JdbcClient jdbc;
+
+    /**
+     * The detail of a status change, for either resource: its reason and reason code, each only when given.
+     */
+    public static ObjectNode statusDetail(String reason, String reasonCode) {
+        ObjectNode detail = Json.object();
+        if (reason != null) {
+            detail.put("reason", reason);
+        }
+        if (reasonCode != null) {
+            detail.put("reasonCode", reasonCode);
+        }
+        return detail;
+    }
 
     public Timeline(JdbcClient jdbc) {
         this.jdbc = jdbc;
