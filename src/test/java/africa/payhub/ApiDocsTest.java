@@ -51,6 +51,16 @@ class ApiDocsTest extends HubTestSupport {
     }
 
     @Test
+    void theProviderDeclarationSchemaIsServedAsInTheRepository() throws Exception {
+        Response r = get("/api/v1/schema/provider-declaration.json", null);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.header("Content-Type")).startsWith("application/schema+json");
+        JsonNode file = Json.parse(Files.readAllBytes(Path.of("src/main/resources/schema/provider-declaration.schema.json")));
+        assertThat(r.json()).isEqualTo(file);
+        assertThat(r.json().at("/$defs/Resource/properties/scope/enum").toString()).isEqualTo("[\"hub\",\"client\",\"payment\",\"call\"]");
+    }
+
+    @Test
     void healthIsPublicAndTellsTheDatabaseIsUp() {
         Response r = get("/actuator/health", null);
         assertThat(r.status()).isEqualTo(200);

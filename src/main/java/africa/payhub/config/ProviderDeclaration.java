@@ -462,35 +462,49 @@ public record ProviderDeclaration(
 
     /** Reads one declaration; the file's name must be the provider's. */
     public static ProviderDeclaration read(Path file) throws IOException {
-        ProviderDeclaration d = YAML.readValue(file.toFile(), ProviderDeclaration.class);
+        return parse(Files.readString(file), file);
+    }
+
+    /** A declaration from its text, as read from {@code file} (whose name must be the provider's). */
+    static ProviderDeclaration parse(String text, Path file) throws IOException {
+        ProviderDeclaration d = YAML.readValue(text, ProviderDeclaration.class);
         String expected = file.getFileName().toString().replace(SUFFIX, "");
         if (d.name() == null || !d.name().equals(expected)) {
-            throw new IOException(file + ": name must be '" + expected + "' (the file's name)");
+            throw new IOException("name must be '" + expected + "' (the file's name)");
         }
         return new ProviderDeclaration(d.name, d.title, d.description, d.properties, d.auth, d.inbound, d.webhooks,
                 d.lookup, d.status, d.resources, d.records, d.checks, d.operations, d.data, d.resend, d.operatorCalls,
                 d.reconcile, d.recheck, d.reference, file);
     }
 
-    /** Every declaration under {@code <home>/routes/providers}, by name. */
-    public static Map<String, ProviderDeclaration> readAll(Path home) {
+    /** The declaration files under {@code <home>/routes/providers}: {@code <p>/<p>.provider.yaml}. */
+    public static List<Path> files(Path home) throws IOException {
         Path dir = home.resolve("routes").resolve("providers");
-        Map<String, ProviderDeclaration> out = new LinkedHashMap<>();
         if (!Files.isDirectory(dir)) {
-            return out;
+            return List.of();
         }
-        List<String> problems = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir, 2)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().toList()) {
-                try {
-                    ProviderDeclaration d = read(f);
-                    out.put(d.name(), d);
-                } catch (IOException e) {
-                    problems.add(home.relativize(f) + ": " + e.getMessage());
+            return files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
+        }
+    }
+
+    /**
+     * Every declaration under {@code <home>/routes/providers}, by name, each checked against the published schema
+     * ({@link DeclarationSchema}); any finding refuses them all, listed as {@code file:line: rule}.
+     */
+    public static Map<String, ProviderDeclaration> readAll(Path home) {
+        Map<String, ProviderDeclaration> out = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        try {
+            for (Path f : files(home)) {
+                DeclarationSchema.Checked checked = DeclarationSchema.check(home, f);
+                checked.findings().forEach(finding -> problems.add(finding.toString()));
+                if (checked.ok()) {
+                    out.put(checked.declaration().name(), checked.declaration());
                 }
             }
         } catch (IOException e) {
-            problems.add(dir + ": " + e.getMessage());
+            problems.add(home.resolve("routes/providers") + ": " + e.getMessage());
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("provider declarations that do not load:\n  " + String.join("\n  ", problems));

@@ -70,7 +70,7 @@ public class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
             if (text.equals(lastGood.get(key)) && !broken.containsKey(key)) {
                 continue;
             }
-            List<RouteSchema.Violation> violations = RouteSchema.check(text);
+            List<africa.payhub.config.SchemaCheck.Violation> violations = RouteSchema.check(text);
             if (!violations.isEmpty()) {
                 String error = violations.stream().map(Object::toString).collect(Collectors.joining("; "));
                 if (!error.equals(broken.put(key, error))) {

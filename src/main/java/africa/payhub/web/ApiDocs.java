@@ -8,10 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import africa.payhub.canonical.CanonicalValidator;
 import africa.payhub.canonical.Json;
+import africa.payhub.config.DeclarationSchema;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
-/** Serves the OpenAPI document (written as YAML in the repo, served as JSON) and the JSON Schemas of the message and the data request. */
+/**
+ * Serves the OpenAPI document (written as YAML in the repo, served as JSON) and the JSON Schemas of the message, the
+ * data request and the provider declaration.
+ */
 @Component("apiDocs")
 public class ApiDocs {
 
@@ -47,6 +51,11 @@ public class ApiDocs {
 
     public void dataRequestSchema(Exchange exchange) {
         write(exchange, dataRequestSchema, "application/schema+json");
+    }
+
+    /** The provider declaration language's schema, as in the repository ({@link DeclarationSchema#RESOURCE}). */
+    public void providerDeclarationSchema(Exchange exchange) {
+        write(exchange, DeclarationSchema.text(), "application/schema+json");
     }
 
     private static void write(Exchange exchange, String body, String type) {

@@ -1,0 +1,174 @@
+package africa.payhub;
+
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import africa.payhub.config.DeclarationSchema;
+import africa.payhub.config.ProviderDeclaration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The provider declaration language and its published schema ({@code src/main/resources/schema/provider-declaration.schema.json})
+ * cannot drift: every key the records read is described there, Kamelet-style, and every declaration in the
+ * repository validates. A broken declaration is reported with its file, its line and the rule it breaks.
+ */
+class DeclarationSchemaTest {
+
+    static final String SCHEMA_FILE = "src/main/resources/schema/provider-declaration.schema.json";
+
+    @Test
+    void everyKeyOfTheDeclarationRecordsIsDescribedInTheSchema() {
+        JsonNode schema = DeclarationSchema.json();
+        List<String> problems = new ArrayList<>();
+        for (Class<?> record : records()) {
+            boolean root = record == ProviderDeclaration.class;
+            String where = root ? "the schema's top level" : "$defs/" + record.getSimpleName();
+            JsonNode def = root ? schema : schema.path("$defs").path(record.getSimpleName());
+            if (def.isMissingNode()) {
+                problems.add("ProviderDeclaration." + record.getSimpleName() + " has no " + where + " in " + SCHEMA_FILE
+                        + ": add it (an object with title, description, additionalProperties: false and its properties)");
+                continue;
+            }
+            Set<String> keys = new TreeSet<>();
+            for (RecordComponent c : record.getRecordComponents()) {
+                JsonProperty named = annotation(record, c);
+                if (named != null && named.access() == JsonProperty.Access.READ_ONLY) {
+                    continue;
+                }
+                String key = named != null && !named.value().isEmpty() ? named.value() : c.getName();
+                keys.add(key);
+                JsonNode property = def.path("properties").path(key);
+                if (property.isMissingNode()) {
+                    problems.add(record.getSimpleName() + "." + key + " is read from declarations but " + SCHEMA_FILE + " "
+                            + where + " does not describe it: add properties." + key + " with title, description and type");
+                    continue;
+                }
+                for (String word : List.of("title", "description")) {
+                    if (!property.hasNonNull(word)) {
+                        problems.add(where + "/properties/" + key + " has no " + word);
+                    }
+                }
+                if (!property.has("type") && !property.has("$ref") && !property.has("anyOf") && !key.equals("default")) {
+                    problems.add(where + "/properties/" + key + " says no type");
+                }
+                for (Class<?> nested : nestedRecords(c.getGenericType())) {
+                    if (!property.toString().contains("\"#/$defs/" + nested.getSimpleName() + "\"")) {
+                        problems.add(where + "/properties/" + key + " should refer to #/$defs/" + nested.getSimpleName());
+                    }
+                }
+            }
+            def.path("properties").fieldNames().forEachRemaining(key -> {
+                if (!keys.contains(key)) {
+                    problems.add(where + "/properties/" + key + " is in the schema but no record reads it");
+                }
+            });
+            assertThat(def.path("additionalProperties").asBoolean(true)).as(where + " refuses unknown keys").isFalse();
+        }
+        assertThat(problems).as("the declaration records and " + SCHEMA_FILE).isEmpty();
+    }
+
+    @Test
+    void everyDeclarationInTheRepositoryValidates() throws Exception {
+        List<Path> files = ProviderDeclaration.files(Path.of("."));
+        assertThat(files).hasSizeGreaterThanOrEqualTo(5);
+        List<String> findings = new ArrayList<>();
+        for (Path f : files) {
+            DeclarationSchema.Checked checked = DeclarationSchema.check(Path.of("."), f);
+            checked.findings().forEach(x -> findings.add(x.toString()));
+            assertThat(checked.declaration()).as(f + " loads").isNotNull();
+        }
+        assertThat(findings).isEmpty();
+    }
+
+    @Test
+    void aBrokenDeclarationIsReportedWithItsFileLineAndTheRuleItBreaks(@TempDir Path home) throws Exception {
+        Path file = home.resolve("routes/providers/dollr/dollr.provider.yaml");
+        Files.createDirectories(file.getParent());
+        String original = Files.readString(Path.of("routes/providers/dollr/dollr.provider.yaml"));
+        List<String> lines = original.lines().toList();
+        int scope = lineOf(lines, "    scope: client") ;
+        int needs = lineOf(lines, "    needs: [operator]");
+        int expiresUnit = lineOf(lines, "    expiresUnit: minutes");
+
+        Files.writeString(file, original.replace("    expiresUnit: minutes", "    expiresUnits: minutes")
+                .replaceFirst("    scope: client", "    scope: clients"));
+        assertThat(findings(home, file)).anySatisfy(f -> assertThat(f)
+                        .startsWith("routes/providers/dollr/dollr.provider.yaml:" + scope + ": /resources/operator/scope:")
+                        .contains("\"hub\", \"client\", \"payment\", \"call\"").contains("(schema /properties/resources/additionalProperties/$ref/properties/scope/enum)"))
+                .anySatisfy(f -> assertThat(f).startsWith("routes/providers/dollr/dollr.provider.yaml:" + expiresUnit + ": ")
+                        .contains("expiresUnits").contains("additionalProperties"));
+
+        Files.writeString(file, original.replaceFirst("    needs: \\[operator]", "    needs: [operatr]"));
+        assertThat(findings(home, file)).containsExactly("routes/providers/dollr/dollr.provider.yaml:" + needs
+                + ": /resources/party/needs: names the resource 'operatr', which is not declared under resources (declared: "
+                + ProviderDeclaration.read(Path.of("routes/providers/dollr/dollr.provider.yaml")).resources().keySet() + ")");
+
+        // a rule the schema cannot say, kept by the record: still a line
+        Files.writeString(file, original.replace("  notProcessed: [429]", "  notProcessed: [429]\n  notFound: { queries: 0, over: 1m }"));
+        assertThat(findings(home, file)).singleElement().asString().matches("routes/providers/dollr/dollr\\.provider\\.yaml:[1-9][0-9]*: .*queries.*");
+    }
+
+    private static JsonProperty annotation(Class<?> record, RecordComponent c) {
+        try {
+            return record.getDeclaredField(c.getName()).getAnnotation(JsonProperty.class);
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> findings(Path home, Path file) {
+        return DeclarationSchema.check(home, file).findings().stream().map(Object::toString).toList();
+    }
+
+    private static int lineOf(List<String> lines, String line) {
+        int i = 0;
+        while (i < lines.size() && !lines.get(i).startsWith(line)) {
+            i++;
+        }
+        i = i == lines.size() ? -1 : i;
+        assertThat(i).as("dollr.provider.yaml has the line '" + line + "'").isNotNegative();
+        return i + 1;
+    }
+
+    /** ProviderDeclaration and every record it holds, directly or in a list or map. */
+    static Set<Class<?>> records() {
+        Set<Class<?>> seen = new LinkedHashSet<>();
+        Deque<Class<?>> todo = new ArrayDeque<>(List.of(ProviderDeclaration.class));
+        while (!todo.isEmpty()) {
+            Class<?> r = todo.pop();
+            if (seen.add(r)) {
+                for (RecordComponent c : r.getRecordComponents()) {
+                    todo.addAll(nestedRecords(c.getGenericType()));
+                }
+            }
+        }
+        return seen;
+    }
+
+    private static List<Class<?>> nestedRecords(Type type) {
+        List<Class<?>> out = new ArrayList<>();
+        if (type instanceof Class<?> c && c.isRecord()) {
+            out.add(c);
+        } else if (type instanceof ParameterizedType p) {
+            for (Type arg : p.getActualTypeArguments()) {
+                out.addAll(nestedRecords(arg));
+            }
+        }
+        return out;
+    }
+}
