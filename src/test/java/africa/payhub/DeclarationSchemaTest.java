@@ -17,10 +17,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import africa.payhub.config.DeclarationSchema;
 import africa.payhub.config.ProviderDeclaration;
+import africa.payhub.provider.Declarations;
+import africa.payhub.provider.Mappings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The provider declaration language and its published schema ({@code src/main/resources/schema/provider-declaration.schema.json})
@@ -29,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeclarationSchemaTest {
 
+    static final Path DOLLR = Path.of("routes/providers/dollr/dollr.provider.yaml");
     static final String SCHEMA_FILE = "src/main/resources/schema/provider-declaration.schema.json";
 
     @Test
@@ -97,11 +101,10 @@ class DeclarationSchemaTest {
 
     @Test
     void aBrokenDeclarationIsReportedWithItsFileLineAndTheRuleItBreaks(@TempDir Path home) throws Exception {
-        Path file = home.resolve("routes/providers/dollr/dollr.provider.yaml");
-        Files.createDirectories(file.getParent());
-        String original = Files.readString(Path.of("routes/providers/dollr/dollr.provider.yaml"));
+        Path file = scratch(home);
+        String original = Files.readString(DOLLR);
         List<String> lines = original.lines().toList();
-        int scope = lineOf(lines, "    scope: client") ;
+        int scope = lineOf(lines, "    scope: client");
         int needs = lineOf(lines, "    needs: [operator]");
         int expiresUnit = lineOf(lines, "    expiresUnit: minutes");
 
@@ -116,11 +119,63 @@ class DeclarationSchemaTest {
         Files.writeString(file, original.replaceFirst("    needs: \\[operator]", "    needs: [operatr]"));
         assertThat(findings(home, file)).containsExactly("routes/providers/dollr/dollr.provider.yaml:" + needs
                 + ": /resources/party/needs: names the resource 'operatr', which is not declared under resources (declared: "
-                + ProviderDeclaration.read(Path.of("routes/providers/dollr/dollr.provider.yaml")).resources().keySet() + ")");
+                + ProviderDeclaration.read(DOLLR).resources().keySet() + ")");
 
         // a rule the schema cannot say, kept by the record: still a line
         Files.writeString(file, original.replace("  notProcessed: [429]", "  notProcessed: [429]\n  notFound: { queries: 0, over: 1m }"));
         assertThat(findings(home, file)).singleElement().asString().matches("routes/providers/dollr/dollr\\.provider\\.yaml:[1-9][0-9]*: .*queries.*");
+    }
+
+    /**
+     * What the hub does at start (ProviderCatalog loads the declarations so): every inline expression and every
+     * mapping a declaration names is compiled, and any finding refuses the start, each with its file, line and rule.
+     * A typo is never first met by a payment.
+     */
+    @Test
+    void aDeclarationWhoseJsltDoesNotCompileRefusesTheStartWithFileAndLine(@TempDir Path home) throws Exception {
+        Path file = scratch(home);
+        copyTree(Path.of("mappings/dollr"), home.resolve("mappings/dollr"));
+        String original = Files.readString(DOLLR);
+        int when = lineOf(original.lines().toList(), "    when: '.message.method != \"CHECKOUT\"'");
+        int payoutRequest = lineOf(original.lines().toList(), "    request: payout.request");
+        int receiptRequest = lineOf(original.lines().toList(), "    request: receipt.request");
+        Files.writeString(file, original.replaceFirst("    when: '.message.method != \"CHECKOUT\"'", "    when: '.message.method !== \"CHECKOUT\"'")
+                .replace("    request: receipt.request", "    request: reciept.request"));
+        Files.writeString(home.resolve("mappings/dollr/payout.request.jslt"), "{\n  \"amount\": .message.amount.value,\n  \"to\": \n}\n");
+
+        Mappings mappings = new Mappings(home.resolve("mappings"));
+        assertThat(Files.exists(home.resolve("mappings/dollr/receipt.request.jslt"))).isTrue();
+        String shown = "routes/providers/dollr/dollr.provider.yaml:";
+        assertThatThrownBy(() -> Declarations.loadAll(home, mappings)).isInstanceOf(IllegalStateException.class)
+                .message()
+                .contains(shown + when + ": /resources/operator/when: the JSLT expression '.message.method !== \"CHECKOUT\"' does not compile, line 1, column ")
+                .contains(shown + payoutRequest + ": /operations/PAYOUT/request: mappings/dollr/payout.request.jslt line 4, column 1: ")
+                .contains(shown + receiptRequest + ": /resources/receipt/request: mappings/dollr/reciept.request.jslt does not exist");
+
+        Files.writeString(file, original);
+        Files.copy(Path.of("mappings/dollr/payout.request.jslt"), home.resolve("mappings/dollr/payout.request.jslt"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Declarations.loadAll(home, new Mappings(home.resolve("mappings")))).containsOnlyKeys("dollr");
+    }
+
+    /** Where dollr's declaration goes in a scratch hub home. */
+    private static Path scratch(Path home) throws java.io.IOException {
+        Path file = home.resolve(DOLLR.toString());
+        Files.createDirectories(file.getParent());
+        return file;
+    }
+
+    static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
     }
 
     private static JsonProperty annotation(Class<?> record, RecordComponent c) {

@@ -9,11 +9,14 @@ import java.nio.file.Path;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
+import africa.payhub.provider.MappingException;
+import africa.payhub.provider.Mappings;
 import africa.sandbox.monnify.MonnifySignature;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A newcomer adds a provider as docs/add-a-provider.md says, with data only: a declaration and a mappings
@@ -22,6 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * settings under hub.providers.acme.*, logs in as it declares and verifies its webhooks with its own key.
  */
 class ProviderAsDataTest extends HubTestSupport {
+
+    @org.springframework.beans.factory.annotation.Autowired
+    Mappings mappings;
 
     static final String NAME = "acme";
 
@@ -79,5 +85,39 @@ class ProviderAsDataTest extends HubTestSupport {
                 MonnifySignature.HEADER, MonnifySignature.sign(body, "SANDBOXSECRETKEY00000000000000001"));
         assertThat(signed.status()).as(signed.body()).isEqualTo(200);
         assertThat(signed.json().path("result").asText()).isEqualTo("UNMATCHED");
+    }
+
+    /**
+     * A mapping that fails on a message (here JSLT's error(), as a template meeting data it cannot map would):
+     * in the request mapping nothing has left the hub, so the send is NOT_SENT and sent again once the mapping
+     * is fixed; in the response mapping the provider may have acted, so it is UNKNOWN and a status query settles
+     * it, never a second transfer.
+     */
+    @Test
+    void aMappingThatFailsBeforeTheRequestIsWrittenIsNotSentAndAfterItUnknown() throws IOException {
+        for (String direction : new String[] {"request", "response"}) {
+            Path mapping = HOME.resolve("mappings/" + NAME + "/payout." + direction + ".jslt");
+            String original = Files.readString(mapping);
+            String id;
+            try {
+                Files.writeString(mapping, "error(\"this " + direction + " cannot be mapped\")\n");
+                // the hub re-reads a changed template within a quarter of a second: the edit is in force once it fails
+                org.awaitility.Awaitility.await().untilAsserted(() -> assertThatThrownBy(() ->
+                        mappings.transform(NAME + "/payout." + direction, Json.object())).isInstanceOf(MappingException.class)
+                        .hasMessageContaining("cannot be mapped"));
+                ObjectNode message = payout(messageId("acme-" + direction), "2085886393", "12.00");
+                message.put("provider", NAME);
+                id = submit(message).path("paymentId").asText();
+                String expected = direction.equals("request") ? "NOT_SENT" : "UNKNOWN";
+                org.awaitility.Awaitility.await().untilAsserted(() ->
+                        assertThat(MonnifyPayoutTest.sendOutcomes(id)).as(direction).startsWith(expected));
+            } finally {
+                Files.writeString(mapping, original);
+            }
+            JsonNode done = awaitStatus(id, "SUCCEEDED");
+            JsonNode seen = monnify(done.path("providerReference").asText());
+            assertThat(seen.path("requests").asInt()).as(direction + ": requests the provider saw").isEqualTo(1);
+            assertThat(seen.path("executions").asInt()).isEqualTo(1);
+        }
     }
 }

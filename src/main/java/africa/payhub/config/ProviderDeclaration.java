@@ -493,11 +493,16 @@ public record ProviderDeclaration(
      * ({@link DeclarationSchema}); any finding refuses them all, listed as {@code file:line: rule}.
      */
     public static Map<String, ProviderDeclaration> readAll(Path home) {
+        return readAll(home, f -> DeclarationSchema.check(home, f));
+    }
+
+    /** Every declaration under {@code <home>/routes/providers}, by name, each as {@code check} finds it. */
+    public static Map<String, ProviderDeclaration> readAll(Path home, java.util.function.Function<Path, DeclarationSchema.Checked> check) {
         Map<String, ProviderDeclaration> out = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         try {
             for (Path f : files(home)) {
-                DeclarationSchema.Checked checked = DeclarationSchema.check(home, f);
+                DeclarationSchema.Checked checked = check.apply(f);
                 checked.findings().forEach(finding -> problems.add(finding.toString()));
                 if (checked.ok()) {
                     out.put(checked.declaration().name(), checked.declaration());

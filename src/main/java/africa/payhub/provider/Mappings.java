@@ -49,8 +49,14 @@ public class Mappings {
     private final Map<String, Expression> expressions = new ConcurrentHashMap<>();
     private final Collection<Function> functions = List.of(new DecimalFunction(), new DecimalTextFunction());
 
+    @org.springframework.beans.factory.annotation.Autowired
     public Mappings(HubProperties properties) {
-        this.root = properties.homeDir().resolve("mappings");
+        this(properties.homeDir().resolve("mappings"));
+    }
+
+    /** The mapping files under {@code root} (the hub home's {@code mappings}), e.g. for a check without a hub. */
+    public Mappings(Path root) {
+        this.root = root;
     }
 
     public Path root() {
@@ -86,6 +92,38 @@ public class Mappings {
             return out == null ? Json.NODES.nullNode() : out;
         } catch (JsltException e) {
             throw new MappingException("expression '" + expression + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Compiles a JSLT expression written in a provider declaration now, as the declaration is loaded, so a typo
+     * is found then and never while a payment is sent: the problem ("line 1, column 7: ..."), or empty.
+     */
+    public Optional<String> compileExpression(String expression) {
+        try {
+            expressions.computeIfAbsent(expression, text ->
+                    new Parser(new java.io.StringReader(text)).withSource("declaration").withFunctions(functions).compile());
+            return Optional.empty();
+        } catch (JsltException e) {
+            return Optional.of(located(e));
+        }
+    }
+
+    /**
+     * Compiles the template {@code <name>.jslt} a provider declaration names (e.g. "monnify/payout.request") now,
+     * as the declaration is loaded: the problem (a missing file, "line 5, column 3: ..."), or empty. A template
+     * that is broken on disk while an earlier version serves is reported by {@link #brokenFiles()}, not here.
+     */
+    public Optional<String> compileTemplate(String name) {
+        Path file = root.resolve(name + ".jslt").normalize();
+        if (!file.startsWith(root) || !Files.isRegularFile(file)) {
+            return Optional.of("mappings/" + name + ".jslt does not exist");
+        }
+        try {
+            load(file, this::compile);
+            return Optional.empty();
+        } catch (MappingException e) {
+            return Optional.of("mappings/" + name + ".jslt " + located(e));
         }
     }
 

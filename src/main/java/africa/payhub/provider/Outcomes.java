@@ -83,6 +83,18 @@ public class Outcomes {
         exchange.getMessage().setBody(outcome);
     }
 
+    /**
+     * A mapping that failed on this message: NOT_SENT when the request was not written yet (no
+     * {@link ProviderHttp#begin} on this exchange), else UNKNOWN, since the provider may have acted on it.
+     */
+    public void mappingFailed(Exchange exchange) {
+        if (exchange.getProperty(HubKeys.HTTP_STARTED) == null) {
+            notSent(exchange);
+        } else {
+            unknown(exchange);
+        }
+    }
+
     /** May have been processed (timeout after sending, 5xx, 503/429, connection lost): resolve by status query. */
     public void unknown(Exchange exchange) {
         Throwable e = caught(exchange);

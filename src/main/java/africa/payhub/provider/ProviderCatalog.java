@@ -37,7 +37,7 @@ public class ProviderCatalog implements Carriers {
     private final Map<String, List<ResilienceProcessor>> breakers = new ConcurrentHashMap<>();
 
     public ProviderCatalog(HubProperties hub, Environment env, CamelContext camel, Mappings mappings) {
-        ProviderDeclaration.readAll(hub.homeDir()).forEach((name, d) -> providers.put(name, new Provider(d, env)));
+        Declarations.loadAll(hub.homeDir(), mappings).forEach((name, d) -> providers.put(name, new Provider(d, env)));
         this.camel = camel;
         this.mappings = mappings;
         SimpleEventNotifierSupport routesChanged = new SimpleEventNotifierSupport() {
