@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.reload.RouteSchema;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -191,6 +192,51 @@ class RouteFilesTest extends HubTestSupport {
         } catch (Exception e) {
             return "not loaded: " + e.getMessage();
         }
+    }
+
+    /**
+     * A provider declaration is checked and compiled when saved: a broken one is reported with its file, line and
+     * rule, the hub is DEGRADED and the previous version keeps carrying payments; a good one takes effect without
+     * a restart (here: a status query taken out of the declaration takes its route away, and put back, back).
+     */
+    @Test
+    void aDeclarationBrokenOnSaveIsReportedWithItsLineThePreviousServesAndAFixedOneTakesEffect() throws Exception {
+        Path declaration = HOME.resolve("routes/providers/acme/acme.provider.yaml");
+        String file = "routes/providers/acme/acme.provider.yaml";
+        String original = Files.readString(declaration);
+        List<String> lines = original.lines().toList();
+        int keyLine = lines.indexOf("    key: .result.accountReference") + 1;
+        assertThat(keyLine).isPositive();
+        String status = "    status:\n      request: payout-status.request\n      response: payout-status.response\n";
+        assertThat(original).contains(status);
+        assertThat(camel.getRoute("acme-payout-status")).isNotNull();
+        try {
+            Files.writeString(declaration, original.replace("    key: .result.accountReference", "    key: .result.accountReference +")
+                    .replaceFirst("    scope: payment\n", "    scope: payments\n"));
+            await().untilAsserted(() -> {
+                assertThat(health().path("status").asText()).isEqualTo("DEGRADED");
+                assertThat(brokenFiles()).hasEntrySatisfying(file, e -> assertThat(e)
+                        .contains("/resources/transaction/scope: does not have a value in the enumeration")
+                        .contains("(schema /properties/resources/additionalProperties/$ref/properties/scope/enum)"));
+            });
+            Files.writeString(declaration, original.replace("    key: .result.accountReference", "    key: .result.accountReference +"));
+            await().untilAsserted(() -> assertThat(brokenFiles()).hasEntrySatisfying(file, e -> assertThat(e)
+                    .startsWith("line " + keyLine + ": /records/reserved-account/key: the JSLT expression '.result.accountReference +'"
+                            + " does not compile, line 1, column ")));
+            // the previous version serves: a payout through acme is carried as before
+            ObjectNode message = payout(messageId("acme-broken"), "2085886393", "75.00");
+            message.put("provider", "acme");
+            awaitStatus(submit(message).path("paymentId").asText(), "SUCCEEDED");
+
+            Files.writeString(declaration, original.replaceFirst(java.util.regex.Pattern.quote(status), ""));
+            await().untilAsserted(() -> assertThat(camel.getRoute("acme-payout-status")).isNull());
+            assertThat(brokenFiles()).doesNotContainKey(file);
+            assertThat(camel.getRoute("acme-payout")).as("the routes that did not change keep running").isNotNull();
+        } finally {
+            Files.writeString(declaration, original);
+        }
+        await().untilAsserted(() -> assertThat(camel.getRoute("acme-payout-status")).isNotNull());
+        await().untilAsserted(() -> assertThat(health().path("status").asText()).isEqualTo("UP"));
     }
 
     /** The route files in the repository (not the scratch copy the hub runs on). */

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,9 +26,11 @@ import org.springframework.stereotype.Component;
 @Component("providerCatalog")
 public class ProviderCatalog implements Carriers {
 
-    private final Map<String, Provider> providers = new TreeMap<>();
+    private final Map<String, Provider> providers = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final CamelContext camel;
     private final Mappings mappings;
+    private final Environment env;
+    private final java.nio.file.Path home;
     /**
      * Each provider's circuit breakers: the Resilience4j steps of its {@code <provider>-http} route, found on
      * first use after the route was made and forgotten when routes are added or removed (a reload).
@@ -40,6 +41,8 @@ public class ProviderCatalog implements Carriers {
         Declarations.loadAll(hub.homeDir(), mappings).forEach((name, d) -> providers.put(name, new Provider(d, env)));
         this.camel = camel;
         this.mappings = mappings;
+        this.env = env;
+        this.home = hub.homeDir();
         SimpleEventNotifierSupport routesChanged = new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
@@ -57,6 +60,32 @@ public class ProviderCatalog implements Carriers {
         routesChanged.setIgnoreStepEvents(true);
         camel.getManagementStrategy().addEventNotifier(routesChanged);
         ServiceHelper.startService(routesChanged);
+    }
+
+    /** The hub's home, under which the declarations are ({@code routes/providers}). */
+    public java.nio.file.Path home() {
+        return home;
+    }
+
+    public Mappings mappings() {
+        return mappings;
+    }
+
+    /** A declared provider, enabled or not. */
+    Optional<Provider> declared(String name) {
+        return Optional.ofNullable(providers.get(name));
+    }
+
+    /** Puts a provider made from a declaration that was saved and checked in place of the one it replaces. */
+    Provider put(ProviderDeclaration declaration) {
+        Provider p = new Provider(declaration, env);
+        providers.put(declaration.name(), p);
+        return p;
+    }
+
+    /** Takes back a provider whose new declaration could not be applied. */
+    void restore(Provider previous) {
+        providers.put(previous.name(), previous);
     }
 
     @Override

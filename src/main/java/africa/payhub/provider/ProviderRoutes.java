@@ -1,10 +1,14 @@
 package africa.payhub.provider;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import africa.payhub.config.DeclarationSchema;
 import africa.payhub.config.ProviderDeclaration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
@@ -33,6 +37,8 @@ public class ProviderRoutes implements CamelContextConfiguration, HealthIndicato
 
     private final ProviderCatalog providers;
     private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final Map<String, String> brokenDeclarations = new ConcurrentHashMap<>();
+    private volatile CamelContext camel;
 
     public ProviderRoutes(ProviderCatalog providers) {
         this.providers = providers;
@@ -44,6 +50,7 @@ public class ProviderRoutes implements CamelContextConfiguration, HealthIndicato
 
     @Override
     public void afterApplicationStart(CamelContext camel) {
+        this.camel = camel;
         // each provider on its own: one that cannot be made is reported (health DOWN, an ERROR line) and
         // never keeps the others from being made
         for (Provider p : providers.declared()) {
@@ -85,19 +92,120 @@ public class ProviderRoutes implements CamelContextConfiguration, HealthIndicato
         if (!p.enabled()) {
             return;
         }
-        List<String> made = new ArrayList<>();
+        List<Route> routes = routes(p);
         try {
-            for (Route r : routes(p)) {
-                TemplatedRouteBuilder b = TemplatedRouteBuilder.builder(camel, r.template()).routeId(r.id());
-                r.parameters().forEach(b::parameter);
-                b.add();
-                made.add(r.id());
-            }
-        } catch (Exception e) {
+            add(routes);
+        } catch (RuntimeException e) {
             throw new IllegalStateException("provider " + p.name() + ": its routes could not be made from "
                     + p.declaration().file() + ": " + e.getMessage(), e);
         }
-        LOG.info("Provider {}: routes {}", p.name(), made);
+        LOG.info("Provider {}: routes {}", p.name(), routes.stream().map(Route::id).toList());
+    }
+
+    /**
+     * A declaration saved on disk ({@code routes/providers/<p>/<p>.provider.yaml}), checked and compiled as at
+     * start. A broken one is reported with its file, line and rule ({@link #brokenDeclarations()}: the hub is
+     * DEGRADED) and the previous version keeps serving; a good one takes effect at once: the provider's routes
+     * whose template or parameters changed are made again, the others keep running, and a new provider gets
+     * all of its routes. The problem, or empty.
+     */
+    public synchronized Optional<String> reload(Path file) {
+        DeclarationSchema.Checked checked = Declarations.check(providers.home(), file, providers.mappings());
+        String shown = checked.shownAs();
+        if (!Files.exists(file)) {
+            brokenDeclarations.remove(shown);
+            LOG.warn("Provider declaration {} was deleted; the provider keeps running until the hub restarts", shown);
+            return Optional.empty();
+        }
+        if (!checked.ok()) {
+            String error = checked.findings().stream().map(f -> "line " + f.line() + ": " + f.rule())
+                    .collect(java.util.stream.Collectors.joining("; "));
+            if (!error.equals(brokenDeclarations.put(shown, error))) {
+                checked.findings().forEach(f -> LOG.error("{}", f));
+                LOG.error("Provider declaration {} is broken and was not applied; its previous version keeps serving", shown);
+            }
+            return Optional.of(error);
+        }
+        ProviderDeclaration d = checked.declaration();
+        Optional<Provider> previous = providers.declared(d.name());
+        if (previous.isPresent() && previous.get().declaration().equals(d)) {
+            fixed(shown);
+            return Optional.empty();
+        }
+        Provider next = providers.put(d);
+        try {
+            if (previous.isEmpty()) {
+                make(camel, next);
+            } else {
+                replaceRoutes(made(previous.get()), made(next));
+            }
+        } catch (RuntimeException e) {
+            previous.ifPresent(providers::restore);
+            String error = "its routes could not be made: " + e.getMessage();
+            brokenDeclarations.put(shown, error);
+            LOG.error("Provider declaration {} was not applied ({}); its previous version keeps serving", shown, error, e);
+            return Optional.of(error);
+        }
+        fixed(shown);
+        LOG.info("Provider declaration {} reloaded", shown);
+        return Optional.empty();
+    }
+
+    private void fixed(String shown) {
+        if (brokenDeclarations.remove(shown) != null) {
+            LOG.info("Provider declaration {} is fixed", shown);
+        }
+    }
+
+    /** Declarations that are broken on disk right now (their previous version serves), by file, with the findings. */
+    public Map<String, String> brokenDeclarations() {
+        return new java.util.TreeMap<>(brokenDeclarations);
+    }
+
+    private static List<Route> made(Provider p) {
+        return p.enabled() ? routes(p) : List.of();
+    }
+
+    /** Stops and removes the routes that change, then adds their new versions; on a failure, puts the old back. */
+    private void replaceRoutes(List<Route> before, List<Route> after) {
+        List<Route> gone = before.stream().filter(r -> !after.contains(r)).toList();
+        List<Route> added = after.stream().filter(r -> !before.contains(r)).toList();
+        remove(gone);
+        try {
+            add(added);
+        } catch (RuntimeException e) {
+            remove(added);
+            add(gone);
+            throw e;
+        }
+    }
+
+    private void remove(List<Route> routes) {
+        for (Route r : routes) {
+            try {
+                if (camel.getRoute(r.id()) != null) {
+                    camel.getRouteController().stopRoute(r.id(), 30, java.util.concurrent.TimeUnit.SECONDS);
+                    camel.removeRoute(r.id());
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("route " + r.id() + " could not be stopped: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void add(List<Route> routes) {
+        for (Route r : routes) {
+            if (camel.getRoute(r.id()) != null) {
+                continue;
+            }
+            try {
+                TemplatedRouteBuilder b = TemplatedRouteBuilder.builder(camel, r.template()).routeId(r.id());
+                r.parameters().forEach(b::parameter);
+                b.add();
+            } catch (Exception e) {
+                throw new IllegalStateException("route " + r.id() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** DOWN, naming each provider whose routes could not be made at start and why. */
