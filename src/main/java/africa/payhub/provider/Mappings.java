@@ -231,7 +231,7 @@ public class Mappings {
         return Optional.ofNullable(e.getMessage()).orElse(e.toString());
     }
 
-    /** Compiles every template and parses every rules file; the problems found, by file. */
+    /** Compiles every template and parses every rules file; the problems found ("line 5, column 3: ..."), by file. */
     public Map<String, String> validateAll() throws IOException {
         Map<String, String> problems = new java.util.TreeMap<>();
         if (!Files.isDirectory(root)) {
@@ -248,7 +248,7 @@ public class Mappings {
                         readYaml(p);
                     }
                 } catch (Exception e) {
-                    problems.put(root.relativize(p).toString(), e.getMessage());
+                    problems.put(root.relativize(p).toString(), located(e));
                 }
             }
         }

@@ -128,7 +128,7 @@ public class SafeRouteReloadStrategy extends RouteWatcherReloadStrategy {
         return Path.of(location.startsWith("file:") ? location.substring(5) : location);
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable t = e;
         StringBuilder sb = new StringBuilder();
         while (t != null) {
