@@ -126,6 +126,83 @@ class DeclarationSchemaTest {
         assertThat(findings(home, file)).singleElement().asString().matches("routes/providers/dollr/dollr\\.provider\\.yaml:[1-9][0-9]*: .*queries.*");
     }
 
+    static final Path ADD_A_PROVIDER = Path.of("docs/add-a-provider.md");
+    static final String REFERENCE_START = "<!-- keyword reference: generated from " + SCHEMA_FILE
+            + " by DeclarationSchemaTest (-Ddocs.update=true rewrites it): do not edit below -->";
+    static final String REFERENCE_END = "<!-- end of the generated keyword reference -->";
+
+    /**
+     * docs/add-a-provider.md's keyword reference is the schema's, so every keyword the schema has is documented
+     * there and every keyword documented there exists: run with -Ddocs.update=true after changing the schema.
+     */
+    @Test
+    void theKeywordReferenceInAddAProviderIsTheSchemas() throws Exception {
+        String doc = Files.readString(ADD_A_PROVIDER);
+        int start = doc.indexOf(REFERENCE_START);
+        int end = doc.indexOf(REFERENCE_END);
+        assertThat(start).as(ADD_A_PROVIDER + " has the generated keyword reference").isNotNegative();
+        assertThat(end).isGreaterThan(start);
+        String generated = "\n" + reference(DeclarationSchema.json()) + "\n";
+        String current = doc.substring(start + REFERENCE_START.length(), end);
+        if (Boolean.getBoolean("docs.update") && !generated.equals(current)) {
+            Files.writeString(ADD_A_PROVIDER, doc.substring(0, start + REFERENCE_START.length()) + generated + doc.substring(end));
+            current = generated;
+        }
+        assertThat(current).as(ADD_A_PROVIDER + "'s keyword reference differs from " + SCHEMA_FILE
+                + ": run ./mvnw test -Dtest=DeclarationSchemaTest -Ddocs.update=true and review the diff").isEqualTo(generated);
+    }
+
+    /** The schema as Markdown: one table per object, every key with its type, whether required, default and description. */
+    static String reference(JsonNode schema) {
+        StringBuilder out = new StringBuilder();
+        table(out, "ProviderDeclaration", schema);
+        schema.path("$defs").fields().forEachRemaining(e -> table(out, e.getKey(), e.getValue()));
+        return out.toString().stripTrailing();
+    }
+
+    private static void table(StringBuilder out, String name, JsonNode def) {
+        out.append("\n#### ").append(name).append("\n\n").append(def.path("title").asText()).append(": ")
+                .append(def.path("description").asText()).append(".\n\n| Key | Type | Required | Default | Description |\n|---|---|---|---|---|\n");
+        List<String> required = new ArrayList<>();
+        def.path("required").forEach(r -> required.add(r.asText()));
+        def.path("properties").fields().forEachRemaining(e -> {
+            JsonNode p = e.getValue();
+            out.append("| `").append(e.getKey()).append("` | ").append(type(p)).append(" | ")
+                    .append(required.contains(e.getKey()) ? "yes" : "").append(" | ")
+                    .append(p.has("default") ? "`" + p.get("default") + "`" : "").append(" | ")
+                    .append(p.path("title").asText()).append(": ").append(p.path("description").asText().replace("|", "\\|"))
+                    .append(p.has("example") ? " (e.g. `" + p.get("example") + "`)" : "").append(" |\n");
+        });
+    }
+
+    private static String type(JsonNode p) {
+        if (p.has("$ref")) {
+            String def = p.get("$ref").asText().replace("#/$defs/", "");
+            return "[" + def + "](#" + def.toLowerCase(java.util.Locale.ROOT) + ")";
+        }
+        if (p.has("anyOf")) {
+            List<String> alternatives = new ArrayList<>();
+            p.get("anyOf").forEach(a -> alternatives.add(type(a)));
+            return String.join(" or ", alternatives);
+        }
+        String type = p.path("type").asText("any");
+        if ("array".equals(type)) {
+            return "list of " + type(p.path("items"));
+        }
+        if ("object".equals(type) && p.has("additionalProperties")) {
+            return "map of " + type(p.get("additionalProperties"));
+        }
+        if (p.has("x-jslt")) {
+            return "mapping".equals(p.get("x-jslt").asText()) ? "mapping name" : "JSLT expression";
+        }
+        if (p.has("enum")) {
+            List<String> values = new ArrayList<>();
+            p.get("enum").forEach(v -> values.add("`" + v.asText() + "`"));
+            return "one of " + String.join(", ", values);
+        }
+        return type;
+    }
+
     /**
      * What the hub does at start (ProviderCatalog loads the declarations so): every inline expression and every
      * mapping a declaration names is compiled, and any finding refuses the start, each with its file, line and rule.
