@@ -21,6 +21,7 @@ cd "$(dirname "$0")/.."
 # every figure of one report, one per line: "<offered> <figure> <value>"
 figures() {
   awk -F'|' '
+    /^\*\*Overload \/ balanced\*\*/ { n = split($0, w, " "); print "all overload/balanced-cpu " w[n] }
     /^Naive 2-commit limit/ { for (i = 1; i <= NF; i++) if (match($i, /: [0-9]+ payments/)) { v = substr($i, RSTART + 2, RLENGTH - 11); print "all naive-limit/s " v } }
     /^The hub.s writes alone/ { if (match($0, /: [0-9]+ payments/)) { v = substr($0, RSTART + 2, RLENGTH - 11); print "all hub-writes-alone/s " v } }
     /^\| [0-9a-z]+(\/s)? \|/ && $2 !~ /offered/ {
@@ -28,11 +29,13 @@ figures() {
       split($4, s, " "); print row " settled/s " s[1]
       split($5, l, " "); print row " accept-p99-ms " l[5]
       print row " commits/payment " ($6 + 0)
-      n = split($7, c, "/"); hub = c[1] + 0; sim = c[2] + 0; pg = c[3] + 0; rest = c[4] + 0
-      print row " cpu-ms/payment:hub " hub; print row " cpu-ms/payment:postgresql " pg
-      printf "%s cpu-ms/payment:all %.2f\n", row, hub + sim + pg + rest
-      print row " rss-mb " ($8 + 0)
-      print row " settled/naive " ($9 + 0)
+      n = split($7, c, "/"); hub = c[1] + 0; pg = c[2] + 0; sim = c[3] + 0; rest = c[4] + 0
+      print row " cpu-ms/payout:hub " hub; print row " cpu-ms/payout:postgresql " pg
+      print row " cpu-ms/payout:hub+postgresql " ($8 + 0)
+      printf "%s cpu-ms/payout:all %.2f\n", row, hub + sim + pg + rest
+      print row " rss-mb " ($9 + 0)
+      print row " cpu-ratio " ($10 + 0)
+      split($11, o, "x"); print row " accepted/settled " (o[1] + 0)
     }' "$1"
 }
 
@@ -59,7 +62,7 @@ fi
 [ $# -eq 2 ] || { echo "usage: scripts/ab.sh A.jar B.jar" >&2; exit 2; }
 A=$(realpath "$1"); B=$(realpath "$2")
 ROUNDS=${ROUNDS:-2}
-export RATES=${RATES:-300} DURATION=${DURATION:-30} SATURATION=${SATURATION:-32}
+export RATES=${RATES:-300} DURATION=${DURATION:-30} SATURATION=${SATURATION:-32} OVERLOAD_LATENCY_MS=${OVERLOAD_LATENCY_MS:-200}
 OUT=$PWD/target/ab
 rm -rf "$OUT" && mkdir -p "$OUT"
 for round in $(seq 1 "$ROUNDS"); do
@@ -74,7 +77,7 @@ done
 {
   echo "A: $A (routes and mappings from ${A_FILES:-.})"
   echo "B: $B (routes and mappings from ${B_FILES:-.})"
-  echo "RATES=\"$RATES\" DURATION=$DURATION SATURATION=$SATURATION, $ROUNDS rounds, A and B alternating"
+  echo "RATES=\"$RATES\" DURATION=$DURATION SATURATION=$SATURATION OVERLOAD_LATENCY_MS=$OVERLOAD_LATENCY_MS, $ROUNDS rounds, A and B alternating"
   echo
   table "$OUT"/a-*.md "$OUT"/b-*.md
 } | tee "$OUT/report.md"

@@ -5,8 +5,11 @@
 #   offers unique Monnify PAYOUTs (sync SUCCESS account, OTP off) at fixed rates, open loop, and at
 #   saturation (closed loop), with scripts/OpenLoad.java; waits until every accepted payment is SUCCEEDED;
 #   reads commits per payment (pg_stat_database), the hub's RSS (/proc) and its start-to-healthy time;
+#   then an overload run (Monnify answering OVERLOAD_LATENCY_MS late, so acceptance outruns the provider);
 #   then runs a naive 2-transaction pgbench script on the same PostgreSQL server (the "naive limit":
-#   insert payment + event, commit; update status + event, commit) and prints one markdown table.
+#   insert payment + event, commit; update status + event, commit) and prints one markdown table, headed by
+#   the CPU ratio: the naive script's PostgreSQL CPU a payment / (the hub's JVM + its PostgreSQL CPU a settled
+#   payout), for the balanced run and the overload run, and what the overload costs against the balanced run.
 #
 #   scripts/bench.sh
 #   RATES="100 300" DURATION=20 SATURATION=32 scripts/bench.sh
@@ -14,7 +17,9 @@
 #   HUB_JAVA_OPTS="-Xmx384m" scripts/bench.sh
 #   HUB_ARGS="--hub.dispatch.concurrency=16" scripts/bench.sh   # the hub's settings, to compare
 #   JAR=/tmp/old.jar HUB_FILES=/tmp/old SKIP_BUILD=1 scripts/bench.sh   # another build, with its routes and mappings
-#   PROVIDER_LATENCY_MS=200 RATES=300 SATURATION=0 scripts/bench.sh   # a slow provider: more offered than it can take
+#   PROVIDER_LATENCY_MS=200 RATES=300 SATURATION=0 scripts/bench.sh   # a slow provider in every run
+#   OVERLOAD_LATENCY_MS=0 scripts/bench.sh   # no overload run
+#   PGSS=1 scripts/bench.sh                  # the hub's PostgreSQL with pg_stat_statements: target/bench/statements.txt
 #   SKIP_BUILD=1 scripts/bench.sh            # reuse target/payment-hub-*.jar (JAR=path: another build, e.g. to compare)
 # Needs a JDK 17+, curl, psql and pgbench. Ports 18180 (hub) and 18190 (simulators). Files under target/bench.
 set -euo pipefail
@@ -28,6 +33,11 @@ WARMUP_RATE=${WARMUP_RATE:-150}       # payments/s offered while warming up
 WARMUP_MAX=${WARMUP_MAX:-150}         # seconds of warm-up at most
 JIT_QUIET=${JIT_QUIET:-1}             # warm once a round's JIT compile time (hub + simulators) is under this, s
 PROVIDER_LATENCY_MS=${PROVIDER_LATENCY_MS:-0}   # after the warm-up, Monnify answers this much later (an overload)
+# the overload run, after the balanced runs: Monnify answers OVERLOAD_LATENCY_MS late, so its 32 provider threads
+# send about 32000 / OVERLOAD_LATENCY_MS payouts a second (155/s at 200 ms), while OVERLOAD_RATE/s are offered
+# open loop for DURATION seconds: acceptance outruns the provider, the backlog drains at the provider's pace
+OVERLOAD_LATENCY_MS=${OVERLOAD_LATENCY_MS:-200}
+OVERLOAD_RATE=${OVERLOAD_RATE:-300}
 # the JVM settings docs/benchmarks/README.md recommends for a hub within 512 MB (MALLOC_ARENA_MAX: glibc's
 # per-thread malloc arenas otherwise add tens of MB of resident memory on a busy many-threaded JVM)
 HUB_JAVA_OPTS=${HUB_JAVA_OPTS-"-Xms256m -Xmx256m -XX:MaxMetaspaceSize=192m -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+UseSerialGC"}
@@ -109,6 +119,34 @@ PGPORT=$(sed -n 4p "$WORK/hub/data/postgres/postmaster.pid")
 psql_q() { psql -X -q -t -A -h localhost -p "$PGPORT" -U postgres -d postgres -c "$1"; }
 echo "hub healthy after ${healthy_ms} ms; PostgreSQL $(psql_q 'SHOW server_version') on port $PGPORT, fsync=$(psql_q 'SHOW fsync'), synchronous_commit=$(psql_q 'SHOW synchronous_commit')" >&2
 
+# PGSS=1: pg_stat_statements on the hub's PostgreSQL. It must be preloaded, so the server is stopped once here; the
+# hub's supervisor (EmbeddedDatabase) starts it again on the same port and directory, and the pool reconnects
+if [ -n "${PGSS:-}" ]; then
+  old_pg=$(head -1 "$WORK/hub/data/postgres/postmaster.pid")
+  psql_q "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" >/dev/null
+  psql_q "ALTER SYSTEM SET pg_stat_statements.track_utility = off" >/dev/null
+  kill -INT "$old_pg"
+  for _ in $(seq 1 600); do
+    new_pg=$(head -1 "$WORK/hub/data/postgres/postmaster.pid" 2>/dev/null || true)
+    [ -n "$new_pg" ] && [ "$new_pg" != "$old_pg" ] && psql_q "SELECT 1" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  psql_q "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+  wait_up "$HUB/actuator/health"
+  echo "pg_stat_statements loaded: $(psql_q 'SHOW shared_preload_libraries')" >&2
+fi
+# a run's statements, by their own time (PGSS=1): target/bench/statements-<run>.txt
+statements() {   # statements <label> <payouts settled>
+  [ -n "${PGSS:-}" ] || return 0
+  psql_q "SELECT 'payouts settled: $2; statements'' time a payout: ' || round((sum(total_exec_time) * 1000 / $2)::numeric) || ' us'
+          FROM pg_stat_statements" >"$WORK/statements-${1//\//}.txt"
+  psql -X -q -A -F ' | ' -h localhost -p "$PGPORT" -U postgres -d postgres -c "SELECT
+      round((100 * total_exec_time / sum(total_exec_time) OVER ())::numeric, 1) AS share_pct,
+      round((total_exec_time * 1000 / $2)::numeric) AS us_a_payout, round((calls::numeric / $2), 2) AS calls_a_payout,
+      round((wal_bytes / $2)::numeric) AS wal_bytes_a_payout, left(regexp_replace(query, '\s+', ' ', 'g'), 160) AS query
+      FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15" >>"$WORK/statements-${1//\//}.txt"
+}
+
 commits() { psql_q "SELECT xact_commit FROM pg_stat_database WHERE datname = 'postgres'"; }
 
 # CPU time used so far, in ms: "hub simulators postgresql machine" (PostgreSQL: the postmaster, its live
@@ -161,15 +199,20 @@ settle() {
         round(max(EXTRACT(EPOCH FROM updated_at - created_at))::numeric, 3) || ', ' ||
         round(EXTRACT(EPOCH FROM max(updated_at) - min(created_at))::numeric, 1)
         FROM payments WHERE message_id LIKE '$prefix-%'")" >&2
+  # succeeded, settled/s, and the seconds from the last acceptance to the last settlement (the backlog's drain)
   psql_q "SELECT count(*) FILTER (WHERE status = 'SUCCEEDED') || ' ' ||
-                 round(count(*) FILTER (WHERE status = 'SUCCEEDED') / GREATEST(EXTRACT(EPOCH FROM max(updated_at) - min(created_at)), 0.001))
+                 round(count(*) FILTER (WHERE status = 'SUCCEEDED') / GREATEST(EXTRACT(EPOCH FROM max(updated_at) - min(created_at)), 0.001)) || ' ' ||
+                 round(EXTRACT(EPOCH FROM max(updated_at) - max(created_at))::numeric, 1)
           FROM payments WHERE message_id LIKE '$prefix-%'"
 }
 
 ROWS=()
+declare -A HUBPG   # label -> the hub JVM's + its PostgreSQL's CPU ms a settled payout
 SAT_SETTLED=0
 run() {   # run <label> <rate> <concurrency>
   local label=$1 rate=$2 conc=$3 prefix="run$RANDOM$RANDOM" c0 c1 out accepted seconds res succeeded settled
+  [ -n "${PGSS:-}" ] && psql_q "SELECT pg_stat_statements_reset()" >/dev/null
+  local started_ms; started_ms=$(date +%s%3N)
   c0=$(commits); local cpu0; cpu0=$(cpu_now); local jit0; jit0=$(jit_s "$HUB_PID")
   rm -f "$WORK/stop-rss"; rss_watch & local watcher=$!
   load "$rate" "$conc" "$DURATION" "$prefix"; out=$LOADED
@@ -177,10 +220,14 @@ run() {   # run <label> <rate> <concurrency>
   accepted=$(sed -E 's/.*accepted=([0-9]+).*/\1/' <<<"$out")
   seconds=$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"$out")
   res=$(settle "$prefix" "$accepted")
-  succeeded=${res% *}; settled=${res#* }
+  local drain
+  read -r succeeded settled drain <<<"$res"
   sleep 1.5   # backends report their commits to the statistics at most once a second
   c1=$(commits); local cpu1; cpu1=$(cpu_now); local jit1; jit1=$(jit_s "$HUB_PID")
   touch "$WORK/stop-rss"; wait $watcher 2>/dev/null || true
+  statements "$label" "${succeeded:-1}"
+  # the run's span in epoch ms, to read a flight recording run by run (scripts/JfrTop.java --from --to)
+  echo "$label $started_ms $(date +%s%3N)" >>"$WORK/runs.txt"
   local rss=$(( $(cat "$WORK/rss-max") / 1024 ))
   local p50 p95 p99 hub50 hub99 other
   p50=$(sed -E 's/.* p50=([0-9.NaN]+).*/\1/' <<<"$out"); p95=$(sed -E 's/.* p95=([0-9.NaN]+).*/\1/' <<<"$out")
@@ -189,14 +236,22 @@ run() {   # run <label> <rate> <concurrency>
   local per_s cpp
   per_s=$(awk -v a="$accepted" -v s="$seconds" 'BEGIN {printf "%.0f", a / s}')
   cpp=$(awk -v d="$((c1 - c0))" -v n="$succeeded" 'BEGIN {printf "%.2f", n ? d / n : 0}')
-  # CPU ms per settled payment, by process; "load" is the machine's busy time less the three (the load generator)
-  local cpu
+  # CPU ms per settled payment, by process; the rest is the machine's busy time less the three (the load
+  # generator and the kernel's own work)
+  local cpu hubpg
   cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$succeeded" -v j0="$jit0" -v j1="$jit1" 'BEGIN {
           split(a, x, " "); split(b, y, " "); if (!n) n = 1
           h = (y[1] - x[1]) / n; s = (y[2] - x[2]) / n; p = (y[3] - x[3]) / n; m = (y[4] - x[4]) / n
-          printf "%.2f (JIT %.2f) / %.2f / %.2f / %.2f", h, (j1 - j0) * 1000 / n, s, p, m - h - s - p }')
+          printf "%.2f (JIT %.2f) / %.2f / %.2f / %.2f", h, (j1 - j0) * 1000 / n, p, s, m - h - s - p }')
+  hubpg=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$succeeded" 'BEGIN {
+          split(a, x, " "); split(b, y, " "); if (!n) n = 1; printf "%.2f", (y[1] - x[1] + y[3] - x[3]) / n }')
+  # did acceptance outrun settlement: accepted/s over settled/s, and the seconds the backlog took to drain
+  local outran
+  outran=$(awk -v a="$per_s" -v s="$settled" -v d="$drain" 'BEGIN {
+          r = s ? a / s : 0; printf "%.2fx, drained %s s after the last accept%s", r, d, (r > 1.1 ? " (outran)" : "") }')
   [ "$label" = saturation ] && SAT_SETTLED=$settled
-  ROWS+=("| $label | $per_s | $settled ($succeeded of $accepted SUCCEEDED) | $p50 / $p95 / $p99 ms (hub $hub50 / $hub99) | $cpp | $cpu | $rss MB | RATIO |")
+  HUBPG[$label]=$hubpg
+  ROWS+=("| $label | $per_s | $settled ($succeeded of $accepted SUCCEEDED) | $p50 / $p95 / $p99 ms (hub $hub50 / $hub99) | $cpp | $cpu | $hubpg | $rss MB | RATIO | $outran |")
   [ "$other" != "-" ] && echo "  $label: answers other than 202: $other" >&2
   return 0
 }
@@ -240,6 +295,15 @@ for r in $RATES; do
   run "$r/s" "$r" 0
 done
 [ "$SATURATION" -gt 0 ] && run saturation 0 "$SATURATION"
+# the overload run: the provider is the limit, acceptance outruns it
+if [ "$OVERLOAD_LATENCY_MS" -gt 0 ]; then
+  curl -fs -o /dev/null -H 'Content-Type: application/json' "$SANDBOX/monnify/_control/faults" \
+    -d "{\"latencyMs\": $OVERLOAD_LATENCY_MS}"
+  echo "overload: Monnify answers after ${OVERLOAD_LATENCY_MS} ms, ${OVERLOAD_RATE}/s offered" >&2
+  run overload "$OVERLOAD_RATE" 0
+  curl -fs -o /dev/null -H 'Content-Type: application/json' "$SANDBOX/monnify/_control/faults" \
+    -d "{\"latencyMs\": $PROVIDER_LATENCY_MS}"
+fi
 
 # what the hub wrote, table by table, and its statements' cost (for the profile of a run)
 psql_q "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del, seq_scan, idx_scan FROM pg_stat_user_tables ORDER BY n_tup_ins + n_tup_upd DESC" \
@@ -292,12 +356,26 @@ read -r writes writes_pg writes_all < <(pgbench_run scripts/hub-writes.sql 32)
   # at best, the rest is what the hub, the simulators and the load generator could spend
   echo "At the naive limit a payment has $(awk -v c="$(nproc)" -v n="$naive" 'BEGIN {printf "%.2f", n ? c * 1000 / n : 0}') CPU ms on this machine; less the hub's writes at best, $(awk -v c="$(nproc)" -v n="$naive" -v w="$writes_pg" 'BEGIN {printf "%.2f", n ? c * 1000 / n - w : 0}') ms are left for the hub, the simulators and the load generator (the table: what they spent)"
   [ "$PROVIDER_LATENCY_MS" -gt 0 ] && echo "Monnify answered every request ${PROVIDER_LATENCY_MS} ms late after the warm-up"
+  [ "$OVERLOAD_LATENCY_MS" -gt 0 ] && echo "Overload run: Monnify answered every request ${OVERLOAD_LATENCY_MS} ms late (its 32 threads: about $((32000 / OVERLOAD_LATENCY_MS)) sends/s), ${OVERLOAD_RATE}/s offered open loop for ${DURATION} s"
   echo
-  echo "| offered | accepted/s | settled/s | accept p50 / p95 / p99 | commits per payment | CPU ms per payment: hub (of it JIT) / simulators / PostgreSQL / rest | hub RSS (max) | settled / naive limit |"
-  echo "|---|---|---|---|---|---|---|---|"
+  # the headline: the naive script's PostgreSQL CPU a payment / (hub JVM + its PostgreSQL) CPU a settled payout,
+  # for the balanced run at the overload's offered rate (or else saturation) and for the overload run
+  balanced="${OVERLOAD_RATE}/s"; [ -z "${HUBPG[$balanced]:-}" ] && balanced=saturation
+  headline="**CPU ratio** (naive 2-commit script's PostgreSQL CPU a payment $naive_pg ms / hub JVM + its PostgreSQL CPU a settled payout; goal >= 1.0):"
+  for l in $(printf '%s/s ' $RATES) saturation overload; do
+    [ -n "${HUBPG[$l]:-}" ] || continue
+    headline+=" $l $(awk -v n="$naive_pg" -v c="${HUBPG[$l]}" 'BEGIN {printf "%.2f", c > 0 ? n / c : 0}') (${HUBPG[$l]} ms);"
+  done
+  echo "$headline"
+  if [ -n "${HUBPG[overload]:-}" ] && [ -n "${HUBPG[$balanced]:-}" ]; then
+    echo "**Overload / balanced** (hub JVM + its PostgreSQL CPU a settled payout, overload run / the $balanced run; goal <= 1.2): $(awk -v o="${HUBPG[overload]}" -v b="${HUBPG[$balanced]}" 'BEGIN {printf "%.2f", b > 0 ? o / b : 0}')"
+  fi
+  echo
+  echo "| offered | accepted/s | settled/s | accept p50 / p95 / p99 | commits per payment | CPU ms a settled payout: hub (of it JIT) / its PostgreSQL / simulators / load generator + kernel | hub + its PostgreSQL | hub RSS (max) | CPU ratio | accepted/s over settled/s, backlog |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
   for row in "${ROWS[@]}"; do
-    settled=$(sed -E 's/^\|[^|]*\|[^|]*\| ([0-9]+) .*/\1/' <<<"$row")
-    ratio=$(awk -v s="$settled" -v n="$naive" 'BEGIN {printf "%.2f", n ? s / n : 0}')
+    label=$(sed -E 's/^\| ([^ |]+) .*/\1/' <<<"$row")
+    ratio=$(awk -v n="$naive_pg" -v c="${HUBPG[$label]}" 'BEGIN {printf "%.2f", c > 0 ? n / c : 0}')
     echo "${row/RATIO/$ratio}"
   done
 } | tee "$WORK/report.md"
