@@ -169,6 +169,18 @@ jit_s() {
   echo "${t:-0}"
 }
 
+# CPU ms the hub's JIT compiler threads have used so far (/proc, its C1 and C2 compiler threads; jstat's compile time
+# is their elapsed time, which on a busy 2-core host counts their waits for a core as well)
+jit_cpu_ms() {
+  local t=0 d
+  for d in /proc/"$HUB_PID"/task/*; do
+    case "$(cat "$d/comm" 2>/dev/null)" in
+      C1\ Compiler*|C2\ Compiler*) t=$(( t + $(sed 's/.*) //' "$d/stat" 2>/dev/null | awk '{print $12 + $13}' || echo 0) ));;
+    esac
+  done
+  echo $(( t * TICK_MS ))
+}
+
 # the hub's resident set, sampled while a run lasts; the largest sample
 rss_watch() {
   local max=0 v
@@ -216,7 +228,7 @@ run() {   # run <label> <rate> <concurrency>
   local label=$1 rate=$2 conc=$3 prefix="run$RANDOM$RANDOM" c0 c1 out accepted seconds res succeeded settled
   [ -n "${PGSS:-}" ] && psql_q "SELECT pg_stat_statements_reset()" >/dev/null
   local started_ms; started_ms=$(date +%s%3N)
-  c0=$(commits); local cpu0; cpu0=$(cpu_now); local jit0; jit0=$(jit_s "$HUB_PID")
+  c0=$(commits); local cpu0; cpu0=$(cpu_now); local jit0; jit0=$(jit_cpu_ms)
   rm -f "$WORK/stop-rss"; rss_watch & local watcher=$!
   load "$rate" "$conc" "$DURATION" "$prefix"; out=$LOADED
   echo "  $label: $out" >&2
@@ -226,7 +238,7 @@ run() {   # run <label> <rate> <concurrency>
   local drain
   read -r succeeded settled drain <<<"$res"
   sleep 1.5   # backends report their commits to the statistics at most once a second
-  c1=$(commits); local cpu1; cpu1=$(cpu_now); local jit1; jit1=$(jit_s "$HUB_PID")
+  c1=$(commits); local cpu1; cpu1=$(cpu_now); local jit1; jit1=$(jit_cpu_ms)
   touch "$WORK/stop-rss"; wait $watcher 2>/dev/null || true
   statements "$label" "${succeeded:-1}"
   # the run's span in epoch ms, to read a flight recording run by run (scripts/JfrTop.java --from --to)
@@ -245,12 +257,12 @@ run() {   # run <label> <rate> <concurrency>
   cpu=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$succeeded" -v j0="$jit0" -v j1="$jit1" 'BEGIN {
           split(a, x, " "); split(b, y, " "); if (!n) n = 1
           h = (y[1] - x[1]) / n; s = (y[2] - x[2]) / n; p = (y[3] - x[3]) / n; m = (y[4] - x[4]) / n
-          printf "%.2f (JIT %.2f) / %.2f / %.2f / %.2f", h, (j1 - j0) * 1000 / n, p, s, m - h - s - p }')
+          printf "%.2f (JIT %.2f) / %.2f / %.2f / %.2f", h, (j1 - j0) / n, p, s, m - h - s - p }')
   hubpg=$(awk -v a="$cpu0" -v b="$cpu1" -v n="$succeeded" 'BEGIN {
           split(a, x, " "); split(b, y, " "); if (!n) n = 1; printf "%.2f", (y[1] - x[1] + y[3] - x[3]) / n }')
   # the same less the hub's JIT compilers (on a slow host they are still busy after the warm-up)
   HUBPG_NOJIT[$label]=$(awk -v h="$hubpg" -v n="$succeeded" -v j0="$jit0" -v j1="$jit1" 'BEGIN {
-          if (!n) n = 1; printf "%.2f", h - (j1 - j0) * 1000 / n }')
+          if (!n) n = 1; printf "%.2f", h - (j1 - j0) / n }')
   # did acceptance outrun settlement: accepted/s over settled/s, and the seconds the backlog took to drain
   local outran
   outran=$(awk -v a="$per_s" -v s="$settled" -v d="$drain" 'BEGIN {
