@@ -242,7 +242,16 @@ public final class DeclarationSchema {
             if (auth.body() != null) {
                 auth.body().forEach((field, setting) -> one(pointer + "/body/" + field, setting, settings, "setting"));
             }
-            ProviderDeclaration.Credentials c = auth.login() == null ? null : auth.login().credentials();
+            ProviderDeclaration.Login login = auth.login();
+            if (login == null) {
+                return;
+            }
+            one(pointer + "/login/url", login.url(), settings, "setting");
+            if (login.oauth2() != null) {
+                one(pointer + "/login/oauth2/clientId", login.oauth2().clientId(), settings, "setting");
+                one(pointer + "/login/oauth2/clientSecret", login.oauth2().clientSecret(), settings, "setting");
+            }
+            ProviderDeclaration.Credentials c = login.credentials();
             if (c != null) {
                 basic(pointer + "/login/credentials/basic", c.basic(), settings);
                 for (String kind : List.of("body", "form")) {

@@ -65,6 +65,12 @@ public record ProviderDeclaration(
         auth = auth == null ? new Auth("none", null, null, null) : auth;
         webhooks = webhooks == null ? new Webhooks("none", null, null, null, null, null) : webhooks;
         resend = resend == null ? new Resend(null, null, null, null, null) : resend;
+        String tokenUrl = auth.login() == null ? null : auth.login().url();
+        if (tokenUrl != null && (properties.get(tokenUrl) == null || !"uri".equals(properties.get(tokenUrl).format()))) {
+            // a declared URI is held to what production holds base-url to (https)
+            throw new IllegalArgumentException("auth.login.url names the setting '" + tokenUrl
+                    + "', which must be declared under properties with format: uri");
+        }
     }
 
     /**
@@ -182,23 +188,70 @@ public record ProviderDeclaration(
     }
 
     /**
-     * A login call that issues a token. {@code credentials}: {@code basic}, a JSON {@code body} or a
-     * {@code form} (field -> setting). {@code token} and {@code expiresIn} are dotted paths in the answer
-     * (the first present wins); {@code expiresUnit} {@code seconds} or {@code minutes}.
+     * A login call that issues a token. Where: {@code path} (under the provider's {@code base-url}) or
+     * {@code url}, the name of a setting ({@code format: uri}) holding the token endpoint's full URL, which may
+     * be on another host. How: {@code credentials}, HTTP {@code basic} and/or the fields of a JSON {@code body}
+     * or of a {@code form} (field -> setting; {@code basic} combines with either), or {@code oauth2}, an OAuth 2.0
+     * client-credentials grant. {@code token} and {@code expiresIn} are dotted paths in the answer (the first
+     * present wins; with {@code oauth2}, {@code access_token} and {@code expires_in} unless declared);
+     * {@code expiresUnit} {@code seconds} or {@code minutes}.
      */
-    public record Login(String method, String path, Credentials credentials, List<String> token, List<String> expiresIn,
-                        String expiresUnit, Long defaultExpiresIn, String header, String scheme) {
+    public record Login(String method, String path, String url, Credentials credentials, OAuth2 oauth2,
+                        List<String> token, List<String> expiresIn, String expiresUnit, Long defaultExpiresIn,
+                        String header, String scheme) {
         public Login {
             method = method == null ? "POST" : method;
             expiresUnit = expiresUnit == null ? "seconds" : expiresUnit;
             header = header == null ? "Authorization" : header;
             scheme = scheme == null ? "Bearer" : scheme;
-            token = token == null ? List.of() : token;
-            expiresIn = expiresIn == null ? List.of() : expiresIn;
+            token = token == null || token.isEmpty() ? oauth2 == null ? List.of() : List.of("access_token") : token;
+            expiresIn = expiresIn == null || expiresIn.isEmpty() ? oauth2 == null ? List.of() : List.of("expires_in")
+                    : expiresIn;
+            if ((path == null) == (url == null)) {
+                throw new IllegalArgumentException("auth.login needs exactly one of path (under base-url) and url"
+                        + " (a setting holding the token endpoint's full URL)");
+            }
+            if (oauth2 != null && credentials != null) {
+                throw new IllegalArgumentException("auth.login: oauth2 says how the client authenticates; drop credentials");
+            }
         }
     }
 
+    /**
+     * Login credentials: {@code basic} (an Authorization header from two settings), with or without the fields
+     * of a JSON {@code body} or of a {@code form} (one of the two); each field's value is a setting.
+     */
     public record Credentials(Basic basic, Map<String, String> body, Map<String, String> form) {
+        public Credentials {
+            if (body != null && form != null) {
+                throw new IllegalArgumentException("auth.login.credentials: a body or a form, not both");
+            }
+        }
+    }
+
+    /**
+     * An OAuth 2.0 client-credentials grant (RFC 6749 section 4.4): {@code clientId} and {@code clientSecret} name
+     * the settings; {@code clientAuthentication} {@code basic} (the default: HTTP Basic with the form-encoded id
+     * and secret, RFC 6749 section 2.3.1) or {@code body} ({@code client_id} and {@code client_secret} in the
+     * request); {@code scope}, sent when declared; {@code encoding} {@code form} (the default,
+     * {@code application/x-www-form-urlencoded}) or {@code json}.
+     */
+    public record OAuth2(String clientId, String clientSecret, String clientAuthentication, String scope,
+                         String encoding) {
+        public OAuth2 {
+            clientAuthentication = clientAuthentication == null ? "basic" : clientAuthentication;
+            encoding = encoding == null ? "form" : encoding;
+            if (clientId == null || clientSecret == null) {
+                throw new IllegalArgumentException("auth.login.oauth2 needs clientId and clientSecret (settings)");
+            }
+            if (!List.of("basic", "body").contains(clientAuthentication)) {
+                throw new IllegalArgumentException("auth.login.oauth2.clientAuthentication must be basic or body, not '"
+                        + clientAuthentication + "'");
+            }
+            if (!List.of("form", "json").contains(encoding)) {
+                throw new IllegalArgumentException("auth.login.oauth2.encoding must be form or json, not '" + encoding + "'");
+            }
+        }
     }
 
     /**

@@ -135,9 +135,11 @@ public final class Provider {
 
     /** The key tokens are cached under: per provider account (base URL and who logs in), never global. */
     public String accountKey() {
-        StringBuilder who = new StringBuilder(baseUrl());
         ProviderDeclaration.Login login = declaration.auth().login();
-        if (login != null && login.credentials() != null && login.credentials().basic() != null) {
+        StringBuilder who = new StringBuilder(login == null ? baseUrl() : ProviderAuth.loginUrl(this));
+        if (login != null && login.oauth2() != null) {
+            who.append('|').append(credential(login.oauth2().clientId()).reveal());
+        } else if (login != null && login.credentials() != null && login.credentials().basic() != null) {
             who.append('|').append(credential(login.credentials().basic().username()).reveal());
         } else if (login != null && login.credentials() != null) {
             Map<String, String> fields = login.credentials().body() != null ? login.credentials().body() : login.credentials().form();

@@ -4,6 +4,7 @@ import africa.payhub.exchange.HubKeys;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.Function;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import africa.payhub.canonical.Json;
 import africa.payhub.config.ProviderDeclaration;
+import africa.payhub.config.Secret;
 import africa.payhub.security.BasicCredentials;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -132,7 +134,11 @@ public class ProviderAuth {
         msg.setHeader(Exchange.CONTENT_TYPE, "application/json");
     }
 
-    /** Builds the login request of the provider in {@code hubProvider}: method, URL, credentials. */
+    /**
+     * Builds the login request of the provider in {@code hubProvider}: method, URL ({@code path} under the
+     * base URL, or the full URL its {@code url} setting holds), credentials ({@code basic}, with or without a
+     * JSON body or a form; or an OAuth 2.0 client-credentials grant).
+     */
     public void loginRequest(Exchange exchange) {
         Provider p = providers.require(exchange.getProperty(HubKeys.PROVIDER, String.class));
         ProviderDeclaration.Login login = p.declaration().auth().login();
@@ -140,28 +146,57 @@ public class ProviderAuth {
         msg.removeHeaders("*");
         msg.setHeader(Exchange.HTTP_METHOD, ProviderHttp.method(login.method()));
         msg.setHeader("Accept", "application/json");
+        Map<String, String> fields = new LinkedHashMap<>();
+        boolean form = false;
+        ProviderDeclaration.OAuth2 oauth2 = login.oauth2();
         ProviderDeclaration.Credentials c = login.credentials();
-        String body = "{}";
-        String type = "application/json";
-        if (c != null && c.basic() != null) {
-            msg.setHeader("Authorization", BasicCredentials.header(p.credential(c.basic().username()).reveal(),
-                    p.credential(c.basic().password())));
-        } else if (c != null && c.body() != null) {
-            ObjectNode fields = Json.object();
-            c.body().forEach((field, setting) -> fields.put(field, p.credential(setting).reveal()));
-            body = Json.write(fields);
-        } else if (c != null && c.form() != null) {
-            StringJoiner form = new StringJoiner("&");
-            for (Map.Entry<String, String> f : c.form().entrySet()) {
-                form.add(URLEncoder.encode(f.getKey(), StandardCharsets.UTF_8) + "="
-                        + URLEncoder.encode(p.credential(f.getValue()).reveal(), StandardCharsets.UTF_8));
+        if (oauth2 != null) {
+            form = "form".equals(oauth2.encoding());
+            fields.put("grant_type", "client_credentials");
+            if (oauth2.scope() != null && !oauth2.scope().isBlank()) {
+                fields.put("scope", oauth2.scope());
             }
-            body = form.toString();
-            type = "application/x-www-form-urlencoded";
+            String id = p.credential(oauth2.clientId()).reveal();
+            Secret secret = p.credential(oauth2.clientSecret());
+            if ("basic".equals(oauth2.clientAuthentication())) {
+                // RFC 6749 2.3.1: the id and secret are form-encoded before they are joined and Base64-encoded
+                msg.setHeader("Authorization", BasicCredentials.header(formEncoded(id),
+                        Secret.of(formEncoded(secret.reveal()))));
+            } else {
+                fields.put("client_id", id);
+                fields.put("client_secret", secret.reveal());
+            }
+        } else if (c != null) {
+            if (c.basic() != null) {
+                msg.setHeader("Authorization", BasicCredentials.header(p.credential(c.basic().username()).reveal(),
+                        p.credential(c.basic().password())));
+            }
+            form = c.form() != null;
+            Map<String, String> declared = c.form() != null ? c.form() : c.body() != null ? c.body() : Map.of();
+            declared.forEach((field, setting) -> fields.put(field, p.credential(setting).reveal()));
         }
-        msg.setHeader(Exchange.CONTENT_TYPE, type);
-        msg.setBody(body);
-        exchange.setProperty(HubKeys.LOGIN_URL, p.baseUrl() + login.path());
+        if (form) {
+            StringJoiner body = new StringJoiner("&");
+            fields.forEach((field, value) -> body.add(formEncoded(field) + "=" + formEncoded(value)));
+            msg.setHeader(Exchange.CONTENT_TYPE, "application/x-www-form-urlencoded");
+            msg.setBody(body.toString());
+        } else {
+            ObjectNode body = Json.object();
+            fields.forEach(body::put);
+            msg.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            msg.setBody(Json.write(body));
+        }
+        exchange.setProperty(HubKeys.LOGIN_URL, loginUrl(p));
+    }
+
+    /** Where the provider's login goes: the full URL its {@code auth.login.url} setting holds, or base URL + path. */
+    static String loginUrl(Provider p) {
+        ProviderDeclaration.Login login = p.declaration().auth().login();
+        return login.url() != null ? p.text(login.url()).orElse("") : p.baseUrl() + login.path();
+    }
+
+    private static String formEncoded(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     /**
