@@ -213,10 +213,10 @@ class DeclarationSchemaTest {
         Path file = scratch(home);
         copyTree(Path.of("mappings/dollr"), home.resolve("mappings/dollr"));
         String original = Files.readString(DOLLR);
-        int when = lineOf(original.lines().toList(), "    when: '.message.method != \"CHECKOUT\"'");
+        int when = lineOf(original.lines().toList(), "    when: dollr:chained(.message)");
         int payoutRequest = lineOf(original.lines().toList(), "    request: payout.request");
         int receiptRequest = lineOf(original.lines().toList(), "    request: receipt.request");
-        Files.writeString(file, original.replaceFirst("    when: '.message.method != \"CHECKOUT\"'", "    when: '.message.method !== \"CHECKOUT\"'")
+        Files.writeString(file, original.replaceFirst("    when: dollr:chained\\(\\.message\\)", "    when: 'dollr:chained(.message) !== true'")
                 .replace("    request: receipt.request", "    request: reciept.request"));
         Files.writeString(home.resolve("mappings/dollr/payout.request.jslt"), "{\n  \"amount\": .message.amount.value,\n  \"to\": \n}\n");
 
@@ -225,7 +225,7 @@ class DeclarationSchemaTest {
         String shown = "routes/providers/dollr/dollr.provider.yaml:";
         assertThatThrownBy(() -> Declarations.loadAll(home, mappings)).isInstanceOf(IllegalStateException.class)
                 .message()
-                .contains(shown + when + ": /resources/operator/when: the JSLT expression '.message.method !== \"CHECKOUT\"' does not compile, line 1, column ")
+                .contains(shown + when + ": /resources/operator/when: the JSLT expression 'dollr:chained(.message) !== true' does not compile, line 1, column ")
                 .contains(shown + payoutRequest + ": /operations/PAYOUT/request: mappings/dollr/payout.request.jslt line 4, column 1: ")
                 .contains(shown + receiptRequest + ": /resources/receipt/request: mappings/dollr/reciept.request.jslt does not exist");
 

@@ -24,6 +24,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * <p>{@code reference}: a JSLT expression over {@code {payment: {paymentId, providerReference}}} giving the
  * reference the provider knows a payment by, the one its mappings send (our provider reference when not
  * declared); what the hub tells a person about a payment at the provider quotes it.
+ *
+ * <p>{@code imports}: alias -> a JSLT module in the provider's mappings folder ({@code mappings/<name>/}), whose
+ * functions every expression of the declaration may call as {@code <alias>:<function>(...)}; its templates
+ * import the same modules with JSLT's own {@code import "<file>" as <alias>}.
  */
 public record ProviderDeclaration(
         String name,
@@ -45,6 +49,7 @@ public record ProviderDeclaration(
         PeriodReconcile reconcile,
         Recheck recheck,
         String reference,
+        Map<String, String> imports,
         @JsonProperty(access = JsonProperty.Access.READ_ONLY) Path file) {
 
     /** The file name every declaration has: {@code <name>.provider.yaml}. */
@@ -62,6 +67,7 @@ public record ProviderDeclaration(
         operations = operations == null ? Map.of() : operations;
         data = data == null ? Map.of() : data;
         operatorCalls = operatorCalls == null ? Map.of() : operatorCalls;
+        imports = imports == null ? Map.of() : imports;
         auth = auth == null ? new Auth("none", null, null, null) : auth;
         webhooks = webhooks == null ? new Webhooks("none", null, null, null, null, null) : webhooks;
         resend = resend == null ? new Resend(null, null, null, null, null) : resend;
@@ -527,7 +533,7 @@ public record ProviderDeclaration(
         }
         return new ProviderDeclaration(d.name, d.title, d.description, d.properties, d.auth, d.inbound, d.webhooks,
                 d.lookup, d.status, d.resources, d.records, d.checks, d.operations, d.data, d.resend, d.operatorCalls,
-                d.reconcile, d.recheck, d.reference, file);
+                d.reconcile, d.recheck, d.reference, d.imports, file);
     }
 
     /** The declaration files under {@code <home>/routes/providers}: {@code <p>/<p>.provider.yaml}. */

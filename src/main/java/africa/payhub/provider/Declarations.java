@@ -28,11 +28,17 @@ public final class Declarations {
         }
         List<DeclarationSchema.Finding> findings = new ArrayList<>(checked.findings());
         String provider = checked.declaration().name();
+        // its expressions see the modules it imports; a declaration refused leaves the serving one's in place
+        Map<String, String> serving = mappings.imports(provider);
+        mappings.imports(provider, checked.declaration().imports());
         for (DeclarationSchema.Jslt jslt : checked.jslt()) {
             Optional<String> problem = jslt.template() ? mappings.compileTemplate(provider + "/" + jslt.text())
-                    : mappings.compileExpression(jslt.text()).map(p -> "the JSLT expression '" + jslt.text()
+                    : mappings.compileExpression(provider, jslt.text()).map(p -> "the JSLT expression '" + jslt.text()
                             + "' does not compile, " + p);
             problem.ifPresent(p -> findings.add(checked.finding(jslt.line(), jslt.path() + ": " + p)));
+        }
+        if (!findings.isEmpty()) {
+            mappings.imports(provider, serving);
         }
         return new DeclarationSchema.Checked(checked.file(), checked.shownAs(), checked.declaration(), List.copyOf(findings),
                 checked.jslt());

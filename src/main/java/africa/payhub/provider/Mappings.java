@@ -46,7 +46,8 @@ public class Mappings {
     private final Path root;
     private final Map<Path, Loaded<?>> cache = new ConcurrentHashMap<>();
     private final Map<Path, String> broken = new ConcurrentHashMap<>();
-    private final Map<String, Expression> expressions = new ConcurrentHashMap<>();
+    private final Map<String, Loaded<Compiled>> expressions = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> imports = new ConcurrentHashMap<>();
     private final Collection<Function> functions = List.of(new DecimalFunction(), new DecimalTextFunction());
 
     @org.springframework.beans.factory.annotation.Autowired
@@ -65,7 +66,7 @@ public class Mappings {
 
     /** Runs the JSLT template {@code <name>.jslt} (e.g. "monnify/payout.request") on a JSON body. */
     public JsonNode transform(String name, Object body) {
-        Expression expression = load(root.resolve(name + ".jslt"), this::compile);
+        Expression expression = load(root.resolve(name + ".jslt"), this::compile).expression();
         JsonNode input = Json.toNode(body);
         try {
             JsonNode out = expression.apply(input);
@@ -80,13 +81,16 @@ public class Mappings {
      * once, run on {@code input}.
      */
     public JsonNode evaluate(String expression, JsonNode input) {
-        Expression compiled = expressions.computeIfAbsent(expression, text -> {
-            try {
-                return new Parser(new java.io.StringReader(text)).withSource("declaration").withFunctions(functions).compile();
-            } catch (JsltException e) {
-                throw new MappingException("expression '" + text + "' does not compile: " + e.getMessage(), e);
-            }
-        });
+        return evaluate(null, expression, input);
+    }
+
+    /**
+     * A JSLT expression written in {@code provider}'s declaration, compiled once (and again when a module it
+     * imports changes), run on {@code input}. The modules the declaration {@linkplain #imports imports} are
+     * there under their aliases, and an expression may {@code import} others from the provider's folder.
+     */
+    public JsonNode evaluate(String provider, String expression, JsonNode input) {
+        Expression compiled = expression(provider, expression);
         try {
             JsonNode out = compiled.apply(input);
             return out == null ? Json.NODES.nullNode() : out;
@@ -96,16 +100,55 @@ public class Mappings {
     }
 
     /**
-     * Compiles a JSLT expression written in a provider declaration now, as the declaration is loaded, so a typo
-     * is found then and never while a payment is sent: the problem ("line 1, column 7: ..."), or empty.
+     * Compiles a JSLT expression written in {@code provider}'s declaration now, as the declaration is loaded (its
+     * {@link #imports} registered first), so a typo is found then and never while a payment is sent: the problem
+     * ("line 1, column 7: ..."), or empty.
      */
-    public Optional<String> compileExpression(String expression) {
+    public Optional<String> compileExpression(String provider, String expression) {
         try {
-            expressions.computeIfAbsent(expression, text ->
-                    new Parser(new java.io.StringReader(text)).withSource("declaration").withFunctions(functions).compile());
+            expression(provider, expression);
             return Optional.empty();
+        } catch (MappingException e) {
+            // the imports go before the expression, one line each: its own lines are counted from its start
+            String where = located(e);
+            int prepended = imports(provider).size();
+            java.util.regex.Matcher line = Pattern.compile("^line (\\d+)").matcher(where);
+            return Optional.of(prepended > 0 && line.find() && Integer.parseInt(line.group(1)) > prepended
+                    ? "line " + (Integer.parseInt(line.group(1)) - prepended) + where.substring(line.end()) : where);
+        }
+    }
+
+    /** Compiles (or finds compiled) an expression of {@code provider}'s declaration; a MappingException if it does not. */
+    public Expression expression(String provider, String expression) {
+        String cacheKey = provider + "\u0000" + expression;
+        Loaded<Compiled> current = expressions.get(cacheKey);
+        long now = System.nanoTime();
+        if (current != null && (current.value.modules().isEmpty() || now - current.checkedAt < RECHECK_NANOS)) {
+            return current.value.expression();
+        }
+        long stamp = current == null ? 0 : stamp(current.value.modules());
+        if (current != null && current.stamp == stamp) {
+            expressions.put(cacheKey, new Loaded<>(current.value, stamp, now));
+            return current.value.expression();
+        }
+        StringBuilder text = new StringBuilder();
+        imports.getOrDefault(provider == null ? "" : provider, Map.of())
+                .forEach((alias, module) -> text.append("import \"").append(module).append("\" as ").append(alias).append('\n'));
+        text.append(expression);
+        Modules modules = new Modules(provider == null ? root : root.resolve(provider));
+        try {
+            Expression e = new Parser(new java.io.StringReader(text.toString())).withSource(provider == null ? "declaration"
+                    : provider + " declaration").withFunctions(functions).withResourceResolver(modules).compile();
+            Compiled compiled = new Compiled(e, List.copyOf(modules.read));
+            expressions.put(cacheKey, new Loaded<>(compiled, stamp(compiled.modules()), now));
+            return e;
         } catch (JsltException e) {
-            return Optional.of(located(e));
+            if (current != null) {
+                // a module it imports broke: the previous version keeps serving, as a broken template's does
+                expressions.put(cacheKey, new Loaded<>(current.value, stamp, now));
+                return current.value.expression();
+            }
+            throw new MappingException("expression '" + expression + "' does not compile: " + e.getMessage(), e);
         }
     }
 
@@ -125,6 +168,20 @@ public class Mappings {
         } catch (MappingException e) {
             return Optional.of("mappings/" + name + ".jslt " + located(e));
         }
+    }
+
+    /**
+     * The JSLT modules of {@code provider}'s folder its declaration imports ({@code imports: {alias: file}}),
+     * available under their aliases in every expression the declaration writes.
+     */
+    public void imports(String provider, Map<String, String> modules) {
+        imports.put(provider, Map.copyOf(modules));
+        expressions.keySet().removeIf(k -> k.startsWith(provider + "\u0000"));
+    }
+
+    /** The modules {@code provider}'s declaration imports now, by alias. */
+    public Map<String, String> imports(String provider) {
+        return imports.getOrDefault(provider, Map.of());
     }
 
     /** A rules file under the mappings folder (e.g. routing.yaml), re-read when it changes. */
@@ -255,14 +312,68 @@ public class Mappings {
         return problems;
     }
 
-    private Expression compile(Path file) throws IOException {
+    /**
+     * Compiles a template; its {@code import "x.jslt"} statements read modules from the template's provider
+     * folder ({@code mappings/<provider>/}), and a change to one of them recompiles the template.
+     */
+    private Compiled compile(Path file) throws IOException {
         String text = Files.readString(file);
+        Path relative = root.relativize(file);
+        Modules modules = new Modules(relative.getNameCount() > 1 ? root.resolve(relative.getName(0)) : root);
         try {
-            return new Parser(new java.io.StringReader(text)).withSource(root.relativize(file).toString())
-                    .withFunctions(functions).compile();
+            Expression e = new Parser(new java.io.StringReader(text)).withSource(relative.toString())
+                    .withFunctions(functions).withResourceResolver(modules).compile();
+            return new Compiled(e, List.copyOf(modules.read));
         } catch (JsltException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    /** A compiled template or expression and the modules it imported (their changes recompile it). */
+    private record Compiled(Expression expression, List<Path> modules) implements Dependent {
+    }
+
+    /** A loaded value whose freshness also depends on other files. */
+    private interface Dependent {
+        List<Path> modules();
+    }
+
+    /** Resolves {@code import "x.jslt"} within one provider's folder, remembering what it read. */
+    private static final class Modules implements com.schibsted.spt.data.jslt.ResourceResolver {
+        private final Path dir;
+        private final List<Path> read = new ArrayList<>();
+
+        Modules(Path dir) {
+            this.dir = dir;
+        }
+
+        @Override
+        public java.io.Reader resolve(String name) {
+            Path module = dir.resolve(name).normalize();
+            if (!module.startsWith(dir)) {
+                throw new JsltException("import \"" + name + "\": a module is imported from the provider's own folder");
+            }
+            try {
+                String text = Files.readString(module);
+                read.add(module);
+                return new java.io.StringReader(text);
+            } catch (IOException e) {
+                throw new JsltException("import \"" + name + "\": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** A stamp that changes when any of the files does (0 for none). */
+    private static long stamp(List<Path> files) {
+        long stamp = 0;
+        for (Path f : files) {
+            try {
+                stamp = stamp * 31 + Files.getLastModifiedTime(f).toMillis() * 31 + Files.size(f);
+            } catch (IOException e) {
+                stamp = stamp * 31 + 7;
+            }
+        }
+        return stamp;
     }
 
     private static JsonNode readYaml(Path file) throws IOException {
@@ -279,7 +390,8 @@ public class Mappings {
         }
         long stamp;
         try {
-            stamp = Files.getLastModifiedTime(file).toMillis() * 31 + Files.size(file);
+            stamp = Files.getLastModifiedTime(file).toMillis() * 31 + Files.size(file)
+                    + (current != null && current.value instanceof Dependent d ? stamp(d.modules()) : 0);
         } catch (NoSuchFileException e) {
             if (current != null) {
                 return current.value;
@@ -294,6 +406,9 @@ public class Mappings {
         }
         try {
             T value = loader.load(file);
+            if (value instanceof Dependent d && !d.modules().isEmpty()) {
+                stamp = Files.getLastModifiedTime(file).toMillis() * 31 + Files.size(file) + stamp(d.modules());
+            }
             cache.put(file, new Loaded<>(value, stamp, now));
             if (broken.remove(file) != null || current != null) {
                 LOG.info("Mapping {} (re)loaded", root.relativize(file));

@@ -240,7 +240,7 @@ public class PeriodReconciliation {
                     .put("page", page).put("pageSize", pageSize);
             ObjectNode input = Json.object();
             fields.forEach((field, expression) -> {
-                JsonNode v = mappings.evaluate(expression, context);
+                JsonNode v = mappings.evaluate(provider, expression, context);
                 if (v != null && !v.isNull()) {
                     input.set(field, v);
                 }

@@ -38,7 +38,10 @@ public class ProviderCatalog implements Carriers {
     private final Map<String, List<ResilienceProcessor>> breakers = new ConcurrentHashMap<>();
 
     public ProviderCatalog(HubProperties hub, Environment env, CamelContext camel, Mappings mappings) {
-        Declarations.loadAll(hub.homeDir(), mappings).forEach((name, d) -> providers.put(name, new Provider(d, env)));
+        Declarations.loadAll(hub.homeDir(), mappings).forEach((name, d) -> {
+            providers.put(name, new Provider(d, env));
+            mappings.imports(name, d.imports());
+        });
         this.camel = camel;
         this.mappings = mappings;
         this.env = env;
@@ -80,12 +83,14 @@ public class ProviderCatalog implements Carriers {
     Provider put(ProviderDeclaration declaration) {
         Provider p = new Provider(declaration, env);
         providers.put(declaration.name(), p);
+        mappings.imports(declaration.name(), declaration.imports());
         return p;
     }
 
     /** Takes back a provider whose new declaration could not be applied. */
     void restore(Provider previous) {
         providers.put(previous.name(), previous);
+        mappings.imports(previous.name(), previous.declaration().imports());
     }
 
     @Override
@@ -158,7 +163,7 @@ public class ProviderCatalog implements Carriers {
             return Optional.empty();
         }
         ProviderDeclaration.Expire expire = op.expire();
-        if (expire.when() != null && !mappings.evaluate(expire.when(), input.get()).asBoolean(false)) {
+        if (expire.when() != null && !mappings.evaluate(provider, expire.when(), input.get()).asBoolean(false)) {
             return Optional.empty();
         }
         String after = p.get().text(expire.after()).orElse(null);
@@ -217,7 +222,7 @@ public class ProviderCatalog implements Carriers {
         if (expression == null) {
             return providerReference;
         }
-        com.fasterxml.jackson.databind.JsonNode seen = mappings.evaluate(expression, africa.payhub.canonical.Json.object()
+        com.fasterxml.jackson.databind.JsonNode seen = mappings.evaluate(provider, expression, africa.payhub.canonical.Json.object()
                 .set("payment", africa.payhub.canonical.Json.object().put("paymentId", paymentId)
                         .put("providerReference", providerReference)));
         return seen == null || seen.isNull() || seen.isMissingNode() ? providerReference : seen.asText();

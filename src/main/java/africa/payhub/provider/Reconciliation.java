@@ -143,7 +143,7 @@ public class Reconciliation {
             context.put("page", page).put("pageSize", declared.pageSize());
             ObjectNode input = Json.object();
             declared.input().forEach((field, expression) -> {
-                JsonNode v = mappings.evaluate(expression, context);
+                JsonNode v = mappings.evaluate(provider, expression, context);
                 if (!v.isNull()) {
                     input.set(field, v);
                 }

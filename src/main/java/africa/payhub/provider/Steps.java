@@ -111,7 +111,7 @@ public class Steps {
         boolean sourceDeclared = false;
         for (ProviderDeclaration.Use use : op == null ? List.<ProviderDeclaration.Use>of() : op.uses()) {
             sourceDeclared |= use.key().replace(" ", "").startsWith(".message.source.");
-            String key = text(mappings.evaluate(use.key(), input));
+            String key = text(mappings.evaluate(provider, use.key(), input));
             if (key == null) {
                 continue;
             }
@@ -231,9 +231,9 @@ public class Steps {
                 seen.set("message", input.path("message"));
                 seen.set("payment", input.path("payment"));
             }
-            String key = text(mappings.evaluate(rec.key(), seen));
+            String key = text(mappings.evaluate(provider, rec.key(), seen));
             if (key != null) {
-                JsonNode detail = rec.detail() == null ? null : mappings.evaluate(rec.detail(), seen);
+                JsonNode detail = rec.detail() == null ? null : mappings.evaluate(provider, rec.detail(), seen);
                 resources.record(provider, op.records(), client, key, key, detail);
             }
         }
@@ -252,7 +252,7 @@ public class Steps {
         String paymentId = input.path("payment").path("paymentId").asText(null);
         op.result().forEach((field, name) -> {
             ProviderDeclaration.Resource r = resource(provider, name);
-            if (!wanted(r, input) || "call".equals(r.scope())) {
+            if (!wanted(provider, r, input) || "call".equals(r.scope())) {
                 return;
             }
             Optional<ProviderResources.Row> row = resources.findRow(provider, name, owner(provider, name, r, input),
@@ -278,7 +278,7 @@ public class Steps {
     }
 
     private void check(String provider, ProviderDeclaration.Use use, ObjectNode input) {
-        String key = text(mappings.evaluate(use.key(), input));
+        String key = text(mappings.evaluate(provider, use.key(), input));
         if (key == null) {
             return;
         }
@@ -294,7 +294,7 @@ public class Steps {
             return;
         }
         for (Map.Entry<String, String> m : use.match().entrySet()) {
-            String expected = text(mappings.evaluate(m.getValue(), input));
+            String expected = text(mappings.evaluate(provider, m.getValue(), input));
             String recorded = text(row.get().detail().path(m.getKey()));
             if (expected != null && recorded != null && !expected.equals(recorded)) {
                 throw ProviderRejectedException.beforeSending(provider, snake(m.getKey()) + "_MISMATCH", use.record()
@@ -331,7 +331,7 @@ public class Steps {
         JsonNode answer = Json.toNode(result.getMessage().getBody());
         for (Map.Entry<String, String> rule : c.atLeast().entrySet()) {
             BigDecimal have = decimal(answer.path(rule.getKey()));
-            BigDecimal need = decimal(mappings.evaluate(rule.getValue(), input));
+            BigDecimal need = decimal(mappings.evaluate(provider, rule.getValue(), input));
             if (have == null || need == null) {
                 throw new MappingException(provider + " check '" + name + "': no " + rule.getKey() + " to compare");
             }
@@ -381,7 +381,7 @@ public class Steps {
 
     private void ensureAll(String provider, Iterable<String> needs, ObjectNode input, Marks marks) {
         for (String need : needs) {
-            if (wanted(resource(provider, need), input)) {
+            if (wanted(provider, resource(provider, need), input)) {
                 ObjectNode found = ensure(provider, need, input, marks);
                 input.with("resources").set(need, found);
             }
@@ -397,17 +397,17 @@ public class Steps {
     }
 
     /** Whether this payment needs the resource at all (its {@code when}). */
-    private boolean wanted(ProviderDeclaration.Resource r, JsonNode input) {
+    private boolean wanted(String provider, ProviderDeclaration.Resource r, JsonNode input) {
         if (r.when() == null) {
             return true;
         }
-        JsonNode w = mappings.evaluate(r.when(), input);
+        JsonNode w = mappings.evaluate(provider, r.when(), input);
         return w != null && !w.isNull() && !w.isMissingNode() && !(w.isBoolean() && !w.booleanValue())
                 && !(w.isTextual() && w.asText().isEmpty());
     }
 
     private String key(String provider, String name, ProviderDeclaration.Resource r, JsonNode input) {
-        String key = text(mappings.evaluate(r.key(), input));
+        String key = text(mappings.evaluate(provider, r.key(), input));
         if (key == null || key.isBlank()) {
             throw new MappingException(provider + " resource " + name + ": its key is empty for this payment");
         }
@@ -431,7 +431,7 @@ public class Steps {
     private ObjectNode ensure(String provider, String name, ObjectNode input, Marks marks) {
         ProviderDeclaration.Resource r = resource(provider, name);
         if (r.configured() != null) {
-            String configured = text(mappings.evaluate(r.configured(), input));
+            String configured = text(mappings.evaluate(provider, r.configured(), input));
             if (configured != null && !configured.isBlank()) {
                 return Json.object().put("code", configured);
             }
@@ -520,7 +520,7 @@ public class Steps {
             mark(marks, name);
             return createOne(route, input, createInput);
         }
-        JsonNode elements = mappings.evaluate(r.each(), createInput);
+        JsonNode elements = mappings.evaluate(provider, r.each(), createInput);
         ArrayNode details = Json.NODES.arrayNode();
         List<String> codes = new ArrayList<>();
         int index = 0;
