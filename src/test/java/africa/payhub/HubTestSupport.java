@@ -202,6 +202,10 @@ public abstract class HubTestSupport {
             Path home = project.resolve("target/test-hub/" + UUID.randomUUID().toString().substring(0, 8));
             copy(project.resolve("routes"), home.resolve("routes"));
             copy(project.resolve("mappings"), home.resolve("mappings"));
+            // providers the tests define by files alone (src/test/resources/hub-home, laid out as a hub home)
+            if (Files.isDirectory(ProviderFolderTest.TEST_HOME)) {
+                copy(ProviderFolderTest.TEST_HOME.toAbsolutePath(), home);
+            }
             ProviderAsDataTest.declare(home);
             shortenDeclaredWindows(home);
             return home;
