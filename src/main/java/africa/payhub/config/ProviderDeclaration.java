@@ -289,7 +289,84 @@ public record ProviderDeclaration(
     public record DataCall(String request, String response, Call upload, String file) {
     }
 
-    public record Hmac(String algorithm, String header, String encoding, String key, String prefix) {
+    /**
+     * A webhook HMAC: {@code algorithm} ({@code HmacSHA256}, {@code HmacSHA512}, ...), the {@code header} carrying
+     * it (after an optional {@code prefix} such as {@code sha256=}), its {@code encoding} ({@code hex} or
+     * {@code base64}), the setting holding the {@code key}, and the {@code message} it covers: a template of the raw
+     * body and headers, {@code {body}} (the default) and {@code {header.<name>}}, e.g.
+     * {@code "{header.X-Timestamp}.{body}"}. {@code timestamp}: the header holding when the provider signed
+     * ({@code unit} {@code seconds}, the default, or {@code milliseconds} since the epoch) and the
+     * {@code tolerance} around the hub's clock (e.g. {@code 300s}) outside which a webhook is refused; it must be
+     * part of the signed message.
+     */
+    public record Hmac(String algorithm, String header, String encoding, String key, String prefix, String message,
+                       Timestamp timestamp) {
+        private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("\\{([^{}]*)}");
+
+        public Hmac {
+            message = message == null ? "{body}" : message;
+            encoding = encoding == null ? "hex" : encoding;
+            if (algorithm == null || header == null || key == null) {
+                throw new IllegalArgumentException("webhooks.hmac needs algorithm, header and key");
+            }
+            try {
+                javax.crypto.Mac.getInstance(algorithm);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalArgumentException("webhooks.hmac.algorithm '" + algorithm + "' is not an HMAC this Java"
+                        + " knows (HmacSHA256, HmacSHA512)");
+            }
+            if (!List.of("hex", "base64").contains(encoding)) {
+                throw new IllegalArgumentException("webhooks.hmac.encoding must be hex or base64, not '" + encoding + "'");
+            }
+            java.util.regex.Matcher part = PART.matcher(message);
+            while (part.find()) {
+                String p = part.group(1);
+                if (!p.equals("body") && !(p.startsWith("header.") && p.length() > "header.".length())) {
+                    throw new IllegalArgumentException("webhooks.hmac.message: {" + p + "} is neither {body} nor {header.<name>}");
+                }
+            }
+            if (timestamp != null && !message.toLowerCase(java.util.Locale.ROOT)
+                    .contains("{header." + timestamp.header().toLowerCase(java.util.Locale.ROOT) + "}")) {
+                throw new IllegalArgumentException("webhooks.hmac.timestamp: the message must cover {header."
+                        + timestamp.header() + "}, or the timestamp could be changed without breaking the signature");
+            }
+        }
+
+        /** The message's parts in order: {@code {body}}, {@code {header.<name>}} or literal text. */
+        public List<String> parts() {
+            List<String> out = new ArrayList<>();
+            java.util.regex.Matcher part = PART.matcher(message);
+            int at = 0;
+            while (part.find()) {
+                if (part.start() > at) {
+                    out.add(message.substring(at, part.start()));
+                }
+                out.add(part.group());
+                at = part.end();
+            }
+            if (at < message.length()) {
+                out.add(message.substring(at));
+            }
+            return out;
+        }
+    }
+
+    /** When a webhook was signed: its header, the unit of its value and the tolerance around the hub's clock. */
+    public record Timestamp(String header, String unit, String tolerance) {
+        public Timestamp {
+            unit = unit == null ? "seconds" : unit;
+            if (header == null || tolerance == null) {
+                throw new IllegalArgumentException("webhooks.hmac.timestamp needs header and tolerance (e.g. 300s)");
+            }
+            if (!List.of("seconds", "milliseconds").contains(unit)) {
+                throw new IllegalArgumentException("webhooks.hmac.timestamp.unit must be seconds or milliseconds");
+            }
+            org.springframework.boot.convert.DurationStyle.detectAndParse(tolerance);
+        }
+
+        public java.time.Duration window() {
+            return org.springframework.boot.convert.DurationStyle.detectAndParse(tolerance);
+        }
     }
 
     /**

@@ -1,22 +1,17 @@
 package africa.payhub.provider;
 
-import java.security.MessageDigest;
-import java.util.Base64;
-import java.util.HexFormat;
-import java.util.Locale;
+import java.time.Instant;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import africa.payhub.config.ProviderDeclaration;
-import africa.payhub.config.Secret;
 import org.springframework.context.ApplicationContext;
 import org.springframework.stereotype.Component;
 
 /**
  * A webhook's signature, checked over the exact bytes received as the provider's declaration says
- * ({@code webhooks.verification}): an HMAC of the raw bytes with a setting as key, compared in constant time;
- * a named bean ({@link WebhookVerifier}); or none, when the provider sends no webhooks. (An echoed token,
+ * ({@code webhooks.verification}): an HMAC ({@link HmacSignature}) of a message built from the raw bytes (and
+ * the headers it names) with a setting as key, compared in constant time, within its timestamp window if one is
+ * declared; a named bean ({@link WebhookVerifier}); or none, when the provider sends no webhooks. (An echoed token,
  * which names a data request, is checked by {@link DataRequestWebhooks}.)
  */
 @Component("webhookSignatures")
@@ -28,50 +23,25 @@ public class WebhookSignatures {
         this.context = context;
     }
 
-    /** Whether the body carries the provider's valid signature; {@code headers}: names in lower case. */
-    public boolean verified(Provider provider, byte[] body, Map<String, String> headers) {
+    /**
+     * What the webhook's signature says ({@code headers}: names in lower case): a declared HMAC is checked by
+     * {@link HmacSignature} over the message its declaration builds from the raw bytes (and headers), in constant
+     * time, then within its timestamp window ({@link HmacSignature.Verdict#STALE} only for a valid signature);
+     * a bean says valid or not.
+     */
+    public HmacSignature.Verdict verified(Provider provider, byte[] body, Map<String, String> headers) {
         ProviderDeclaration.Webhooks w = provider.declaration().webhooks();
         switch (w.verification()) {
             case "hmac" -> {
-                ProviderDeclaration.Hmac h = w.hmac();
-                String presented = headers.get(h.header().toLowerCase(Locale.ROOT));
-                if (presented == null || presented.isBlank()) {
-                    return false;
-                }
-                presented = presented.trim();
-                String prefix = h.prefix() == null ? "" : h.prefix();
-                if (!presented.startsWith(prefix)) {
-                    return false;
-                }
-                byte[] given;
-                try {
-                    given = "base64".equals(h.encoding()) ? Base64.getDecoder().decode(presented.substring(prefix.length()))
-                            : HexFormat.of().parseHex(presented.substring(prefix.length()).toLowerCase(Locale.ROOT));
-                } catch (IllegalArgumentException e) {
-                    return false;
-                }
-                Secret key = provider.credential(h.key());
-                if (key.isBlank()) {
-                    return false;
-                }
-                return MessageDigest.isEqual(hmac(h.algorithm(), key.bytes(), body), given);
+                return HmacSignature.check(w.hmac(), provider.credential(w.hmac().key()), body, headers, Instant.now());
             }
             case "bean" -> {
-                return context.getBean(w.bean(), WebhookVerifier.class).verify(provider, body, headers);
+                return context.getBean(w.bean(), WebhookVerifier.class).verify(provider, body, headers)
+                        ? HmacSignature.Verdict.VALID : HmacSignature.Verdict.INVALID;
             }
             default -> {
-                return false;
+                return HmacSignature.Verdict.INVALID;
             }
-        }
-    }
-
-    static byte[] hmac(String algorithm, byte[] key, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance(algorithm);
-            mac.init(new SecretKeySpec(key, algorithm));
-            return mac.doFinal(body);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(algorithm + " unavailable", e);
         }
     }
 }

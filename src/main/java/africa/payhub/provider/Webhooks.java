@@ -67,10 +67,18 @@ public class Webhooks {
         }
         if ("echoed-token".equals(account.declaration().webhooks().verification())) {
             dataRequests.verifyEchoedToken(provider, account, body, webhook);
-        } else if (!signatures.verified(account, body, headers)) {
-            records.refused(provider, false, "REJECTED_SIGNATURE", webhook);
-            LOG.warn("Refused a {} webhook with a missing or wrong signature from {}", provider, remote);
-            throw Refusal.unauthenticated("webhook signature missing or invalid");
+        } else {
+            HmacSignature.Verdict verdict = signatures.verified(account, body, headers);
+            if (verdict == HmacSignature.Verdict.STALE) {
+                records.refused(provider, false, "REJECTED_TIMESTAMP", webhook);
+                LOG.warn("Refused a {} webhook signed outside its tolerance window from {}", provider, remote);
+                throw Refusal.unauthenticated("webhook timestamp outside the tolerance window");
+            }
+            if (verdict != HmacSignature.Verdict.VALID) {
+                records.refused(provider, false, "REJECTED_SIGNATURE", webhook);
+                LOG.warn("Refused a {} webhook with a missing or wrong signature from {}", provider, remote);
+                throw Refusal.unauthenticated("webhook signature missing or invalid");
+            }
         }
         JsonNode event;
         try {
