@@ -29,6 +29,9 @@ import org.apache.camel.support.ResourceHelper;
  */
 public final class HubCheck {
 
+    /** Where a checkout keeps the providers its tests define by files alone. */
+    static final String TEST_HOME = "src/test/resources/hub-home";
+
     private static final Pattern LINE = Pattern.compile("^line (\\d+)(?:, column \\d+)?: ");
 
     private final Path home;
@@ -53,8 +56,24 @@ public final class HubCheck {
         System.exit(check.findings.isEmpty() ? 0 : 1);
     }
 
-    /** Checks the hub home's routes/ and mappings/; the findings, {@code file:line: rule}, none when all is well. */
+    /**
+     * Checks the hub home's routes/ and mappings/, and in a checkout also the providers its tests define by files
+     * ({@value #TEST_HOME}, laid out as a hub home); the findings, {@code file:line: rule}, none when all is well.
+     */
     public static HubCheck run(Path home) {
+        HubCheck check = checked(home);
+        Path tests = check.home.resolve(TEST_HOME);
+        if (Files.isDirectory(tests.resolve("routes"))) {
+            HubCheck more = checked(tests);
+            more.findings.forEach(f -> check.findings.add(TEST_HOME + "/" + f));
+            check.declarations += more.declarations;
+            check.routeFiles += more.routeFiles;
+            check.fixtures += more.fixtures;
+        }
+        return check;
+    }
+
+    private static HubCheck checked(Path home) {
         HubCheck check = new HubCheck(home);
         Mappings mappings = new Mappings(check.home.resolve("mappings"));
         try {
