@@ -44,6 +44,14 @@ class HubCheckTest {
         assertThat(check.summary()).endsWith(findings.size() + " problems");
     }
 
+    /** In a checkout, the providers the tests define by files (src/test/resources/hub-home) are checked as well. */
+    @Test
+    void theCheckoutsTestProvidersAreCheckedToo() {
+        HubCheck checkout = HubCheck.run(Path.of("."));
+        assertThat(checkout.findings()).as(String.join("\n", checkout.findings())).isEmpty();
+        assertThat(checkout.summary()).startsWith("6 declarations, ").endsWith("no problems");
+    }
+
     private static void edit(Path file, String from, String to) throws Exception {
         String text = Files.readString(file);
         assertThat(text).as(file + " has " + from).contains(from);

@@ -33,16 +33,28 @@ class MappingGoldenTest {
     private static final Path HOME = Path.of("").toAbsolutePath();
     private static final boolean UPDATE = Boolean.getBoolean("golden.update");
 
-    private final Mappings mappings = new Mappings(new HubProperties(HOME.toString(), null, null, null, null, null, null, null, null,
-            Map.of(), Map.of()));
+    /** The project's mappings, and those of the providers the tests define by files (ProviderFolderTest.TEST_HOME). */
+    private final List<Mappings> homes = List.of(at(HOME), at(ProviderFolderTest.TEST_HOME.toAbsolutePath()));
+
+    private static Mappings at(Path home) {
+        return new Mappings(new HubProperties(home.toString(), null, null, null, null, null, null, null, null, Map.of(), Map.of()));
+    }
 
     @Test
     void everyTemplateAndRulesFileCompiles() throws IOException {
-        assertThat(mappings.validateAll()).isEmpty();
+        for (Mappings mappings : homes) {
+            assertThat(mappings.validateAll()).isEmpty();
+        }
     }
 
     @Test
     void everyTemplateHasAGoldenFixture() throws IOException {
+        for (Mappings mappings : homes) {
+            everyTemplateHasAGoldenFixture(mappings);
+        }
+    }
+
+    private static void everyTemplateHasAGoldenFixture(Mappings mappings) throws IOException {
         List<String> missing = new ArrayList<>();
         try (Stream<Path> files = Files.walk(mappings.root())) {
             for (Path t : files.filter(p -> p.toString().endsWith(".jslt")).toList()) {
@@ -61,6 +73,14 @@ class MappingGoldenTest {
     @TestFactory
     Stream<DynamicTest> fixtures() throws IOException {
         List<DynamicTest> tests = new ArrayList<>();
+        for (Mappings mappings : homes) {
+            fixtures(mappings, tests);
+        }
+        assertThat(tests).isNotEmpty();
+        return tests.stream();
+    }
+
+    private static void fixtures(Mappings mappings, List<DynamicTest> tests) throws IOException {
         try (Stream<Path> dirs = Files.walk(mappings.root())) {
             for (Path dir : dirs.filter(p -> Files.isDirectory(p) && p.getParent().getFileName().toString().equals("fixtures")).sorted().toList()) {
                 Path providerDir = dir.getParent().getParent();
@@ -68,20 +88,18 @@ class MappingGoldenTest {
                 String flow = dir.getFileName().toString();
                 if (Files.exists(dir.resolve("canonical-in.json"))) {
                     tests.add(DynamicTest.dynamicTest(provider + "/" + flow + " request", () ->
-                            check(provider + "/" + flow + ".request", dir.resolve("canonical-in.json"), dir.resolve("provider-request.json"))));
+                            check(mappings, provider + "/" + flow + ".request", dir.resolve("canonical-in.json"), dir.resolve("provider-request.json"))));
                 }
                 if (Files.exists(dir.resolve("provider-response.json"))) {
                     String template = Files.exists(providerDir.resolve(flow + ".response.jslt")) ? flow + ".response" : flow;
                     tests.add(DynamicTest.dynamicTest(provider + "/" + flow + " response", () ->
-                            check(provider + "/" + template, dir.resolve("provider-response.json"), dir.resolve("canonical-out.json"))));
+                            check(mappings, provider + "/" + template, dir.resolve("provider-response.json"), dir.resolve("canonical-out.json"))));
                 }
             }
         }
-        assertThat(tests).isNotEmpty();
-        return tests.stream();
     }
 
-    private void check(String template, Path in, Path expectedFile) throws IOException {
+    private static void check(Mappings mappings, String template, Path in, Path expectedFile) throws IOException {
         JsonNode actual = mappings.transform(template, Files.readAllBytes(in));
         if (UPDATE) {
             Files.writeString(expectedFile, actual.toPrettyString() + "\n");
