@@ -110,19 +110,8 @@ public class LoginAttempts implements AutoCloseable {
 
         /** The check failed: its place becomes one of the address's failures. */
         public void failed() {
-            int failures;
-            synchronized (count) {
-                if (!ended) {
-                    ended = true;
-                    count.checking--;
-                }
-                failures = ++count.failures;
-            }
-            byAddress.put(address, count); // the count lasts from its last failure
-            if (failures == failedLoginsPerAddress) {
-                LOG.warn("Login lockout for {} after {} failed logins from {} (any name)", lockout, failedLoginsPerAddress,
-                        address);
-            }
+            close();
+            countFailure(address, count);
         }
 
         /** The check ended without failing (or was never run): its place is given back. */
@@ -169,9 +158,20 @@ public class LoginAttempts implements AutoCloseable {
             admission.failed();
         } else {
             String a = String.valueOf(address);
-            Admission unadmitted = new Admission(a, byAddress.get(a, k -> new AddressCount()));
-            unadmitted.ended = true; // it held no place
-            unadmitted.failed();
+            countFailure(a, byAddress.get(a, k -> new AddressCount()));
+        }
+    }
+
+    /** One more failure from an address; its count lasts from this failure. */
+    private void countFailure(String address, AddressCount count) {
+        int failures;
+        synchronized (count) {
+            failures = ++count.failures;
+        }
+        byAddress.put(address, count);
+        if (failures == failedLoginsPerAddress) {
+            LOG.warn("Login lockout for {} after {} failed logins from {} (any name)", lockout, failedLoginsPerAddress,
+                    address);
         }
     }
 
