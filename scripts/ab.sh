@@ -7,6 +7,7 @@
 #   scripts/ab.sh A.jar B.jar                      # 2 rounds of RATES="300" DURATION=30 SATURATION=32
 #   ROUNDS=4 RATES="200 300" scripts/ab.sh A.jar B.jar
 #   A_FILES=/tmp/a scripts/ab.sh A.jar B.jar       # A runs the routes and mappings of its own checkout (/tmp/a)
+#   B_ARGS="--hub.dispatch.writers=2" scripts/ab.sh X.jar X.jar   # one build, two settings (A_ARGS, B_ARGS: HUB_ARGS of each)
 #   scripts/ab.sh --table target/ab/a-1.md ...     # only the side-by-side table of reports already made
 #
 # The routes and mappings are not in the jar: each build runs A_FILES's or B_FILES's routes/ and mappings/
@@ -67,16 +68,16 @@ OUT=$PWD/target/ab
 rm -rf "$OUT" && mkdir -p "$OUT"
 for round in $(seq 1 "$ROUNDS"); do
   for side in a b; do
-    jar=$A; files=${A_FILES:-.}
-    [ "$side" = b ] && jar=$B && files=${B_FILES:-.}
-    echo "round $round of $ROUNDS: build $side ($jar, routes and mappings from $files)" >&2
-    JAR=$jar HUB_FILES=$files SKIP_BUILD=1 scripts/bench.sh >"$OUT/$side-$round.md" 2>"$OUT/$side-$round.log"
+    jar=$A; files=${A_FILES:-.}; args=${A_ARGS:-}
+    [ "$side" = b ] && jar=$B && files=${B_FILES:-.} && args=${B_ARGS:-}
+    echo "round $round of $ROUNDS: build $side ($jar, routes and mappings from $files${args:+, settings $args})" >&2
+    JAR=$jar HUB_FILES=$files HUB_ARGS="${HUB_ARGS:-} $args" SKIP_BUILD=1 scripts/bench.sh >"$OUT/$side-$round.md" 2>"$OUT/$side-$round.log"
     cp target/bench/tables.txt "$OUT/$side-$round-tables.txt"
   done
 done
 {
-  echo "A: $A (routes and mappings from ${A_FILES:-.})"
-  echo "B: $B (routes and mappings from ${B_FILES:-.})"
+  echo "A: $A (routes and mappings from ${A_FILES:-.})${A_ARGS:+, settings $A_ARGS}"
+  echo "B: $B (routes and mappings from ${B_FILES:-.})${B_ARGS:+, settings $B_ARGS}"
   echo "RATES=\"$RATES\" DURATION=$DURATION SATURATION=$SATURATION OVERLOAD_LATENCY_MS=$OVERLOAD_LATENCY_MS, $ROUNDS rounds, A and B alternating"
   echo
   table "$OUT"/a-*.md "$OUT"/b-*.md
