@@ -233,6 +233,11 @@ public class DollrSandbox {
                 return detail(404, "Invoice not found");
             }
             synchronized (inv) {
+                if (inv.paidBeforeCancel && "ACTIVE".equals(inv.status())) {
+                    // the customer paid in the moment before this cancel arrived: it finds the invoice PAID
+                    inv.paidBeforeCancel = false;
+                    customerPays(inv, Duration.ZERO);
+                }
                 String status = inv.status();
                 if (!"IDLE".equals(status) && !"ACTIVE".equals(status)) {
                     return detail(422, "Invoice " + inv.number() + " is " + status + " and cannot be canceled");
@@ -601,6 +606,20 @@ public class DollrSandbox {
     /** The customer pays a hosted checkout (or an ACTIVE invoice): PROCESSING now, PAID after the settle delay. */
     @PostMapping("/_control/invoices/{id}/pay")
     public ResponseEntity<JsonNode> pay(@PathVariable int id) {
+        return whenActive(id, inv -> customerPays(inv, account.settleDelay()));
+    }
+
+    /**
+     * The customer pays an ACTIVE invoice just before the next cancel of it arrives: that cancel finds it PAID
+     * and is refused as Dollr refuses to cancel a paid invoice (422); until then the invoice stays ACTIVE.
+     */
+    @PostMapping("/_control/invoices/{id}/paid-before-cancel")
+    public ResponseEntity<JsonNode> paidBeforeCancel(@PathVariable int id) {
+        return whenActive(id, inv -> inv.paidBeforeCancel = true);
+    }
+
+    /** Changes an ACTIVE invoice under its lock and answers it; 404 if unknown, 422 if not ACTIVE. */
+    private ResponseEntity<JsonNode> whenActive(int id, java.util.function.Consumer<Invoice> change) {
         Invoice inv = invoices.get(id);
         if (inv == null) {
             return detail(404, "Invoice not found");
@@ -609,10 +628,15 @@ public class DollrSandbox {
             if (!"ACTIVE".equals(inv.status())) {
                 return detail(422, "Invoice is " + inv.status());
             }
-            inv.execution = new Execution(UUID.randomUUID().toString(), "COLLECTION", SandboxJson.object(), inv.total(),
-                    inv.currency, "", inv, Instant.now(), account.settleDelay(), true, null);
+            change.accept(inv);
         }
         return ResponseEntity.ok(inv.json());
+    }
+
+    /** The customer pays the invoice (the caller holds its lock): PROCESSING now, PAID {@code settleAfter} later. */
+    private void customerPays(Invoice inv, Duration settleAfter) {
+        inv.execution = new Execution(UUID.randomUUID().toString(), "COLLECTION", SandboxJson.object(), inv.total(),
+                inv.currency, "", inv, Instant.now(), settleAfter, true, null);
     }
 
     @GetMapping("/_control/invoices/{id}")
@@ -830,6 +854,7 @@ public class DollrSandbox {
         final List<ObjectNode> items = new ArrayList<>();
         volatile String state = "IDLE";
         volatile Execution execution;
+        volatile boolean paidBeforeCancel;   // the next cancel finds it paid (see paidBeforeCancel)
 
         Invoice(int id, int counterpartyId, String currency, String note, String feeBearer) {
             this.id = id;
