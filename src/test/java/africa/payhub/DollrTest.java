@@ -1,5 +1,8 @@
 package africa.payhub;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -269,6 +272,73 @@ class DollrTest extends HubTestSupport {
         } finally {
             env.getPropertySources().remove("checkout-expiry");
         }
+    }
+
+    /**
+     * A hosted checkout its customer pays in the moment the hub gives it up: Dollr refuses to cancel the paid
+     * invoice (422), and the hub asks for its status at once, in the same dispatch as the refused close (the
+     * poller's next round, no sooner than hub.polling.first-delay later, would only begin with another close),
+     * and settles it by the answer: SUCCEEDED, never FAILED or EXPIRED, never a person's task.
+     */
+    @Test
+    void aCheckoutPaidAsItIsClosedIsAskedForItsStatusAtOnceAndSucceeds() {
+        ObjectNode m = collection(messageId("dollr-paid-at-close"), "231770000001", "12.00");
+        m.put("method", "CHECKOUT");
+        String id = submit(m).path("paymentId").asText();
+        awaitStatus(id, "PENDING");
+        String invoice = dollr("invoices?note=" + id).get(0).path("id").asText();
+        assertThat(post("/sandbox/dollr/_control/invoices/" + invoice + "/paid-before-cancel", "", null).status()).isEqualTo(200);
+        env.getPropertySources().addFirst(new org.springframework.core.env.MapPropertySource("checkout-expiry",
+                java.util.Map.of("hub.providers.dollr.checkout.expire-after", "2s")));
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(payment(id).path("status").asText())
+                    .as(() -> "after the refused close: " + afterRefusedClose(id).stream().limit(4).map(DollrTest::describe).toList())
+                    .isEqualTo("SUCCEEDED"));
+        } finally {
+            env.getPropertySources().remove("checkout-expiry");
+        }
+        List<JsonNode> all = events(id);
+        JsonNode refused = all.stream().filter(e -> "EXPIRE_OUTCOME".equals(e.path("type").asText())).findFirst().orElseThrow();
+        assertThat(refused.path("detail").path("httpStatus").asInt()).isEqualTo(422);
+        assertThat(refused.path("detail").path("reasonCode").asText()).isEqualTo("NOT_CANCELLABLE");
+
+        // the first thing after the refused close is the status query, well before the poller would look again
+        JsonNode query = afterRefusedClose(id).get(0);
+        assertThat(describe(query)).isEqualTo("PROVIDER_REQUEST GET /v1/status/source");
+        Duration firstDelay = env.getRequiredProperty("hub.polling.first-delay", Duration.class);
+        assertThat(Duration.between(at(refused), at(query))).isLessThan(firstDelay);
+
+        // its answer (written with its outcome, in sequence) says PAID, and its outcome settles the payment
+        List<JsonNode> fromQuery = all.subList(all.indexOf(query), all.size());
+        assertThat(fromQuery.get(1).path("detail").path("body").path("status").asText()).isEqualTo("PAID");
+        JsonNode outcome = fromQuery.stream().filter(e -> "POLL_OUTCOME".equals(e.path("type").asText())).findFirst().orElseThrow();
+        assertThat(outcome.path("detail").path("providerStatus").asText()).isEqualTo("PAID");
+        JsonNode settled = fromQuery.get(fromQuery.indexOf(outcome) + 1);
+        assertThat(settled.path("statusFrom").asText() + "->" + settled.path("statusTo").asText()).isEqualTo("PENDING->SUCCEEDED");
+
+        // never given up: no failure, no expiry, no review; the invoice is paid at Dollr, not canceled
+        assertThat(all.stream().map(e -> e.path("statusTo").asText()).filter(s -> !s.isEmpty()))
+                .containsExactly("ACCEPTED", "SUBMITTED", "PENDING", "SUCCEEDED");
+        assertThat(payment(id).path("reasonCode").isNull()).isTrue();
+        assertThat(dollr("invoices?note=" + id).get(0).path("status").asText()).isEqualTo("PAID");
+    }
+
+    /** The events after the first close Dollr refused, in the order they happened (a call's own at its time). */
+    private static List<JsonNode> afterRefusedClose(String paymentId) {
+        List<JsonNode> byTime = events(paymentId).stream().sorted(Comparator.comparing(DollrTest::at)
+                .thenComparingLong(e -> e.path("sequence").asLong())).toList();
+        int refused = byTime.stream().map(e -> e.path("type").asText()).toList().indexOf("EXPIRE_OUTCOME");
+        return refused < 0 ? List.of() : byTime.subList(refused + 1, byTime.size());
+    }
+
+    private static Instant at(JsonNode event) {
+        return Instant.parse(event.path("at").asText());
+    }
+
+    private static String describe(JsonNode event) {
+        JsonNode d = event.path("detail");
+        return event.path("type").asText() + (d.has("method") ? " " + d.path("method").asText() + " "
+                + d.path("path").asText().replaceAll("\\?.*", "") : "");
     }
 
     private static ObjectNode cancelOf(String messageId, String paymentId) {
