@@ -194,6 +194,11 @@ public final class ProdStart {
     }
 
     static String relocated(String value, Map<String, String> relocate) {
+        // a JVM option naming a path (-XX:SharedArchiveFile=/opt/...): its path is relocated
+        int eq = value.indexOf('=');
+        if (value.startsWith("-") && eq > 0) {
+            return value.substring(0, eq + 1) + relocated(value.substring(eq + 1), relocate);
+        }
         for (Map.Entry<String, String> r : relocate.entrySet()) {
             if (value.equals(r.getKey()) || value.startsWith(r.getKey() + "/")) {
                 return r.getValue() + value.substring(r.getKey().length());

@@ -21,6 +21,7 @@
 #   OVERLOAD_LATENCY_MS=0 scripts/bench.sh   # no overload run
 #   PGSS=1 scripts/bench.sh                  # the hub's PostgreSQL with pg_stat_statements: target/bench/statements.txt
 #   SKIP_BUILD=1 scripts/bench.sh            # reuse target/payment-hub-*.jar (JAR=path: another build, e.g. to compare)
+#   CDS=0 scripts/bench.sh                   # the hub as java -jar, without the image's class data sharing archive
 # Needs a JDK 17+, curl, psql and pgbench. Ports 18180 (hub) and 18190 (simulators). Files under target/bench.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +56,16 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   ./mvnw -q -o package -DskipTests >/dev/null 2>&1 || ./mvnw -q package -DskipTests >/dev/null
 fi
 JAR=${JAR:-$(ls target/payment-hub-*.jar | grep -v original | head -1)}
+# the hub starts as the image starts it (docker/Dockerfile): the jar extracted, its classes mapped from a class data
+# sharing archive made by one training start (docker/cds-archive.sh, about as long as a start); CDS=0: java -jar
+HUB_LAUNCH=(-jar "$JAR")
+if [ "${CDS:-1}" != 0 ]; then
+  echo "extracting the hub's jar and making its class data sharing archive" >&2
+  java -Djarmode=tools -jar "$JAR" extract --application-filename payment-hub.jar --destination "$WORK/app" >/dev/null
+  # shellcheck disable=SC2086
+  docker/cds-archive.sh "$WORK/app" "$WORK/app/hub.jsa" "$WORK/hub" $HUB_JAVA_OPTS >&2
+  HUB_LAUNCH=(-XX:SharedArchiveFile="$WORK/app/hub.jsa" -jar "$WORK/app/payment-hub.jar")
+fi
 
 if curl -s -o /dev/null "$HUB" || curl -s -o /dev/null "$SANDBOX"; then
   echo "ports 18180/18190 are in use (another benchmark still running?)" >&2
@@ -103,7 +114,7 @@ JFR_OPTS=""
 started=$(date +%s%N)
 # one client sends everything from one address: the per-client and per-address limits would refuse the load
 # shellcheck disable=SC2086
-java $HUB_JAVA_OPTS $JFR_OPTS -jar "$JAR" --server.port=18180 --hub.home="$WORK/hub" --hub.sandbox.enabled=false \
+java $HUB_JAVA_OPTS $JFR_OPTS "${HUB_LAUNCH[@]}" --server.port=18180 --hub.home="$WORK/hub" --hub.sandbox.enabled=false \
   --hub.providers.monnify.base-url=$SANDBOX/monnify --hub.providers.waas.base-url=$SANDBOX/waas \
   --hub.providers.connect.base-url=$SANDBOX/connect --hub.providers.dollr.base-url=$SANDBOX/dollr \
   --hub.providers.stub.base-url=$SANDBOX/stub --hub.reload.enabled=false \

@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The container files as a fresh machine reads them (no Docker engine needed): the healthcheck needs no
- * shell trick, the image is built from Spring Boot's layers, compose passes each secret as its own
- * variable, and what compose mounts exists, including a dashboard that asks only for metrics the hub has.
+ * shell trick, the image is built from Spring Boot's layers and starts on the class data sharing archive it made,
+ * compose passes each secret as its own variable, and what compose mounts exists, including a dashboard that
+ * asks only for metrics the hub has.
  */
 class DockerFilesTest {
 
@@ -32,9 +33,14 @@ class DockerFilesTest {
     void theImageIsLayeredAndItsHealthcheckNeedsNoShell() throws Exception {
         String dockerfile = Files.readString(DOCKER.resolve("Dockerfile"));
         assertThat(dockerfile).doesNotContain("/dev/tcp").doesNotContain("CMD-SHELL")
-                .contains("-Djarmode=tools").contains("extract --layers --launcher")
-                .contains("org.springframework.boot.loader.launch.JarLauncher")
+                .contains("-Djarmode=tools").contains("extract --layers --application-filename payment-hub.jar")
+                .contains("\"-jar\", \"/opt/payment-hub/payment-hub.jar\"")
                 .contains("\"HealthCheck\"");
+        // the class data sharing archive the ENTRYPOINT maps is the one the image's training start writes
+        Matcher shared = Pattern.compile("\"-XX:SharedArchiveFile=([^\"]+)\"").matcher(dockerfile);
+        assertThat(shared.find()).as("the ENTRYPOINT maps a class data sharing archive").isTrue();
+        assertThat(dockerfile).contains("RUN sh /opt/cds-archive.sh /opt/payment-hub " + shared.group(1) + " /hub");
+        assertThat(DOCKER.resolve("cds-archive.sh")).exists();
         for (String layer : List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")) {
             assertThat(dockerfile).contains("COPY --from=build /extracted/" + layer + "/");
         }
