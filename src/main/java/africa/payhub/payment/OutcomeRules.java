@@ -61,28 +61,37 @@ public class OutcomeRules {
     }
 
     Decision applyOutcome(Payment p, Phase phase, Outcome outcome, List<Timeline.Entry> callEvents, int attempt) {
-        String actor = switch (phase) {
+        return applyOutcome(p, phase, actor(p, phase), outcome, callEvents, attempt);
+    }
+
+    /** As {@link #applyOutcome(Payment, Phase, Outcome, List, int)}, recorded as {@code actor}'s. */
+    Decision applyOutcome(Payment p, Phase phase, String actor, Outcome outcome, List<Timeline.Entry> callEvents, int attempt) {
+        Recording r = recording(p, phase, actor, outcome, callEvents, attempt);
+        store.recordOutcomes(List.of(r.recorded()));
+        return decide(p, phase, outcome, r);
+    }
+
+    /** Who the timeline names for an outcome of this phase. */
+    private static String actor(Payment p, Phase phase) {
+        return switch (phase) {
             case WEBHOOK -> p.provider() + ":webhook";
             case POLL -> "hub:poller";
             case RECHECK -> "hub:recheck";
             case EXPIRE -> "hub:expiry";
             case SEND, AUTHORIZE -> "hub";
         };
-        Decision decision = applyOutcome(p, phase, actor, outcome, callEvents, attempt);
-        if (phase == Phase.EXPIRE && outcome.kind() != Outcome.Kind.STATUS && decision.action() == Decision.Action.NONE) {
-            // the provider did not close it (it is being paid, or was paid): ask for its status now, never give it up
-            Payment now = store.find(p.id()).orElseThrow();
-            Optional<String> statusFlow = carriers.statusFlow(now.provider(), now.operation());
-            if (now.status().isUnresolved() && statusFlow.isPresent()) {
-                return Decision.query(inputs.call(now, Phase.POLL, statusFlow.get()));
-            }
-        }
-        return decision;
     }
 
-    Decision applyOutcome(Payment p, Phase phase, String actor, Outcome outcome, List<Timeline.Entry> callEvents,
-                          int attempt) {
-        String id = p.id();
+    /**
+     * What an outcome writes to its payment's timeline before any rule runs: the call's events and the outcome's
+     * own, and what a send came to unless it goes with a status move. {@code superseded}: a send another one
+     * superseded, whose outcome changes nothing else.
+     */
+    private record Recording(String actor, PaymentStore.Recorded recorded, boolean superseded, String sendOutcomeWithMove) {
+    }
+
+    private Recording recording(Payment p, Phase phase, String actor, Outcome outcome, List<Timeline.Entry> callEvents,
+                                int attempt) {
         List<Timeline.Entry> events = new java.util.ArrayList<>(callEvents);
         if (phase == Phase.SEND && attempt > 0 && attempt != p.sendAttempts()) {
             // a send another one superseded (its hub stalled past the resend guard, or was stopped): what it saw
@@ -90,8 +99,7 @@ public class OutcomeRules {
             ObjectNode stale = ((ObjectNode) Redactor.redact(outcome.json())).put("superseded", true)
                     .put("attempt", attempt).put("currentAttempt", p.sendAttempts());
             events.add(new Timeline.Entry("SEND_OUTCOME", actor, null, Json.write(stale)));
-            store.recordOutcome(id, null, events);
-            return Decision.none(id);
+            return new Recording(actor, new PaymentStore.Recorded(p.id(), null, events), true, null);
         }
         events.add(new Timeline.Entry(switch (phase) {
             case SEND -> "SEND_OUTCOME";
@@ -106,8 +114,25 @@ public class OutcomeRules {
         // a send answered with a status: what the send came to goes with the status move, in its statement (one
         // row version of the payment fewer); any other answer's is written first, as a fallback's resend clears it
         boolean withMove = outcome.kind() == Outcome.Kind.STATUS;
-        store.recordOutcome(id, withMove ? null : sendOutcome, events);
-        return apply(p, outcome, phase, actor, withMove ? sendOutcome : null);
+        return new Recording(actor, new PaymentStore.Recorded(p.id(), withMove ? null : sendOutcome, events), false,
+                withMove ? sendOutcome : null);
+    }
+
+    /** The rules applied to an outcome whose recording is written. */
+    private Decision decide(Payment p, Phase phase, Outcome outcome, Recording r) {
+        if (r.superseded()) {
+            return Decision.none(p.id());
+        }
+        Decision decision = apply(p, outcome, phase, r.actor(), r.sendOutcomeWithMove());
+        if (phase == Phase.EXPIRE && outcome.kind() != Outcome.Kind.STATUS && decision.action() == Decision.Action.NONE) {
+            // the provider did not close it (it is being paid, or was paid): ask for its status now, never give it up
+            Payment now = store.find(p.id()).orElseThrow();
+            Optional<String> statusFlow = carriers.statusFlow(now.provider(), now.operation());
+            if (now.status().isUnresolved() && statusFlow.isPresent()) {
+                return Decision.query(inputs.call(now, Phase.POLL, statusFlow.get()));
+            }
+        }
+        return decision;
     }
 
     /**
@@ -121,19 +146,34 @@ public class OutcomeRules {
     }
 
     /**
-     * {@link #applyOutcome(String, Phase, Outcome, List)} for many outcomes in the caller's transaction, their
-     * payments locked in one statement: for each, in order, its decision (see {@link SendGroups}).
+     * {@link #applyOutcome(String, Phase, Outcome, List)} for many outcomes in the caller's transaction (see
+     * {@link SendGroups}): their payments locked in one statement, what each wrote to its timeline before its
+     * rules in another, then the rules of each, in order: for each, its decision. A payment named twice is
+     * done the second time after the first one's rules, as it stands then.
      */
     public List<Decision> applyAll(List<GroupCommit.Piece<Applied>> pieces) {
         java.util.Map<String, Payment> locked = store.lockAll(pieces.stream().map(piece -> piece.item().paymentId()).toList());
         java.util.Set<String> seen = new java.util.HashSet<>();
-        return pieces.stream().map(piece -> piece.within(() -> {
+        List<Recording> recordings = new java.util.ArrayList<>(pieces.size());
+        for (GroupCommit.Piece<Applied> piece : pieces) {
             Applied a = piece.item();
-            // a payment named twice is read again the second time: the first outcome may have moved it
-            Payment p = (seen.add(a.paymentId()) ? Optional.ofNullable(locked.get(a.paymentId())) : store.lock(a.paymentId()))
-                    .orElseThrow(() -> new IllegalStateException("no payment " + a.paymentId()));
-            return applyOutcome(p, a.phase(), a.outcome(), a.callEvents(), a.attempt());
-        })).toList();
+            Payment p = locked.get(a.paymentId());
+            if (p == null) {
+                throw new IllegalStateException("no payment " + a.paymentId());
+            }
+            recordings.add(seen.add(a.paymentId()) ? recording(p, a.phase(), actor(p, a.phase()), a.outcome(), a.callEvents(), a.attempt()) : null);
+        }
+        store.recordOutcomes(recordings.stream().filter(java.util.Objects::nonNull).map(Recording::recorded).toList());
+        List<Decision> decisions = new java.util.ArrayList<>(pieces.size());
+        for (int i = 0; i < pieces.size(); i++) {
+            Applied a = pieces.get(i).item();
+            Recording r = recordings.get(i);
+            decisions.add(pieces.get(i).within(() -> r != null
+                    ? decide(locked.get(a.paymentId()), a.phase(), a.outcome(), r)
+                    // read again: the first outcome may have moved it
+                    : applyOutcome(store.lock(a.paymentId()).orElseThrow(), a.phase(), a.outcome(), a.callEvents(), a.attempt())));
+        }
+        return decisions;
     }
 
     /** {@code sendOutcome}: what a send answered with a status came to, written with the move (or on its own). */

@@ -303,29 +303,50 @@ public class PaymentStore {
      * {@link #recordOutcome(String, String)}).
      */
     public void recordOutcome(String id, String sendOutcome, List<Timeline.Entry> events) {
-        int n = events.size();
+        recordOutcomes(List.of(new Recorded(id, sendOutcome, events)));
+    }
+
+    /** A payment's events to append and, when not null, what its last send came to (see {@link #recordOutcomes}). */
+    public record Recorded(String paymentId, String sendOutcome, List<Timeline.Entry> events) {
+    }
+
+    /**
+     * {@link #recordOutcome(String, String, List)} for many payments in one statement: every payment's events
+     * appended in the order given, and what the sends came to recorded.
+     */
+    public void recordOutcomes(List<Recorded> recorded) {
+        int n = recorded.stream().mapToInt(r -> r.events().size()).sum();
+        String[] ids = new String[n];
         String[] types = new String[n];
         String[] actors = new String[n];
         String[] at = new String[n];
         String[] details = new String[n];
-        for (int i = 0; i < n; i++) {
-            Timeline.Entry e = events.get(i);
-            types[i] = e.type();
-            actors[i] = e.actor();
-            at[i] = e.at() == null ? null : e.at().toString();
-            details[i] = e.detailJson();
+        int i = 0;
+        for (Recorded r : recorded) {
+            for (Timeline.Entry e : r.events()) {
+                ids[i] = r.paymentId();
+                types[i] = e.type();
+                actors[i] = e.actor();
+                at[i] = e.at() == null ? null : e.at().toString();
+                details[i] = e.detailJson();
+                i++;
+            }
         }
+        List<Recorded> sent = recorded.stream().filter(r -> r.sendOutcome() != null).toList();
         jdbc.sql("""
                         WITH outcome AS (
-                            UPDATE payments SET last_outcome = :outcome, last_sent_at = GREATEST(last_sent_at, now())
-                            WHERE id = :id AND CAST(:outcome AS text) IS NOT NULL)
+                            UPDATE payments SET last_outcome = o.outcome, last_sent_at = GREATEST(last_sent_at, now())
+                            FROM unnest(CAST(:sentIds AS text[]), CAST(:outcomes AS text[])) AS o(sent_id, outcome)
+                            WHERE id = o.sent_id)
                         INSERT INTO payment_events (payment_id, type, actor, occurred_at, detail)
-                        SELECT :id, e.type, e.actor, COALESCE(e.at, clock_timestamp()), CAST(e.detail AS jsonb)
-                        FROM unnest(CAST(:types AS text[]), CAST(:actors AS text[]), CAST(:at AS timestamptz[]),
-                                    CAST(:details AS text[])) WITH ORDINALITY AS e(type, actor, at, detail, n)
+                        SELECT e.payment_id, e.type, e.actor, COALESCE(e.at, clock_timestamp()), CAST(e.detail AS jsonb)
+                        FROM unnest(CAST(:ids AS text[]), CAST(:types AS text[]), CAST(:actors AS text[]),
+                                    CAST(:at AS timestamptz[]), CAST(:details AS text[]))
+                             WITH ORDINALITY AS e(payment_id, type, actor, at, detail, n)
                         ORDER BY e.n""")
-                .param("id", id).param("outcome", sendOutcome)
-                .param("types", types).param("actors", actors).param("at", at).param("details", details)
+                .param("sentIds", sent.stream().map(Recorded::paymentId).toArray(String[]::new))
+                .param("outcomes", sent.stream().map(Recorded::sendOutcome).toArray(String[]::new))
+                .param("ids", ids).param("types", types).param("actors", actors).param("at", at).param("details", details)
                 .update();
     }
 
