@@ -15,7 +15,8 @@
 # mkdir /tmp/a && git archive <commit> routes mappings | tar -x -C /tmp/a.
 #
 # The environment is passed on to scripts/bench.sh (RATES, DURATION, SATURATION, HUB_ARGS, ...); each run's
-# report lands in target/ab/<a|b>-<round>.md, its writes per table in <a|b>-<round>-tables.txt. Files under target/ab.
+# report lands in target/ab/<a|b>-<round>.md, its writes per table in <a|b>-<round>-tables.txt, and with PGSS=1 each
+# run's statements in <a|b>-<round>-statements-<run>.txt. Files under target/ab.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -73,6 +74,9 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "round $round of $ROUNDS: build $side ($jar, routes and mappings from $files${args:+, settings $args})" >&2
     JAR=$jar HUB_FILES=$files HUB_ARGS="${HUB_ARGS:-} $args" SKIP_BUILD=1 scripts/bench.sh >"$OUT/$side-$round.md" 2>"$OUT/$side-$round.log"
     cp target/bench/tables.txt "$OUT/$side-$round-tables.txt"
+    for f in target/bench/statements-*.txt; do   # PGSS=1: each run's statements
+      [ -e "$f" ] && cp "$f" "$OUT/$side-$round-$(basename "$f")"
+    done
   done
 done
 {
