@@ -321,6 +321,8 @@ class DollrTest extends HubTestSupport {
                 .containsExactly("ACCEPTED", "SUBMITTED", "PENDING", "SUCCEEDED");
         assertThat(payment(id).path("reasonCode").isNull()).isTrue();
         assertThat(dollr("invoices?note=" + id).get(0).path("status").asText()).isEqualTo("PAID");
+        // the query held the payment as the poller's lease would: no round closed it a second time meanwhile
+        assertThat(all.stream().filter(e -> "EXPIRY_DUE".equals(e.path("type").asText()))).hasSize(1);
     }
 
     /** The events after the first close Dollr refused, in the order they happened (a call's own at its time). */

@@ -70,9 +70,12 @@ public record HubProperties(
                            @DefaultValue("2s") Duration queueFullRetry) {
     }
 
-    /** The poller's timing; {@code hub.polling.interval-ms} is read by the polling route itself. */
+    /**
+     * The poller's timing; {@code hub.polling.interval-ms} is read by the polling route itself. {@code leaseSeconds}:
+     * how long a payment the poller (or a call it started) works on is not offered again.
+     */
     public record Polling(int batchSize, Duration firstDelay, Duration maxDelay,
-                          Duration acceptedGrace, Duration reviewAfter) {
+                          Duration acceptedGrace, Duration reviewAfter, @DefaultValue("120") int leaseSeconds) {
     }
 
     /** Callback retries; {@code interval-ms} and {@code timeout-ms} are read by the callbacks route. */

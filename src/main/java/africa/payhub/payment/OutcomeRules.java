@@ -129,6 +129,7 @@ public class OutcomeRules {
             Payment now = store.find(p.id()).orElseThrow();
             Optional<String> statusFlow = carriers.statusFlow(now.provider(), now.operation());
             if (now.status().isUnresolved() && statusFlow.isPresent()) {
+                schedule.leaseToQuery(now);
                 return Decision.query(inputs.call(now, Phase.POLL, statusFlow.get()));
             }
         }

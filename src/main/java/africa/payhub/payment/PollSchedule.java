@@ -46,6 +46,15 @@ public class PollSchedule {
         store.schedulePoll(p.id(), clock.instant().plus(delay), phase == Phase.POLL);
     }
 
+    /**
+     * A status query goes to the provider now, outside the poller's round (after a close the provider refused): the
+     * payment is leased to it, as the poller leases what it claims, so that no round sends a second call meanwhile.
+     * Lost in a crash, the lease runs out and the poller asks again.
+     */
+    void leaseToQuery(Payment p) {
+        store.schedulePoll(p.id(), clock.instant().plusSeconds(properties.polling().leaseSeconds()), false);
+    }
+
     boolean tooOld(Payment p) {
         return p.createdAt().plus(properties.polling().reviewAfter()).isBefore(clock.instant());
     }
