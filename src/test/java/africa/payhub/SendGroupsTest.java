@@ -13,8 +13,6 @@ import africa.payhub.payment.Decision;
 import africa.payhub.payment.GroupCommit;
 import africa.payhub.payment.Outcome;
 import africa.payhub.payment.OutcomeRules;
-import africa.payhub.payment.PaymentAcceptance;
-import africa.payhub.payment.SendGroups;
 import africa.payhub.payment.Timeline;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -59,17 +57,12 @@ class SendGroupsTest extends HubTestSupport {
     }
 
     @Test
-    void aGroupOfOutcomesWritesEachCallBeforeItsMoveAndAPaymentNamedAgainAfterItsFirst(@Autowired OutcomeRules flow) throws Exception {
+    void aGroupOfOutcomesWritesEachCallBeforeItsMoveAndAPaymentNamedAgainAfterItsFirst(@Autowired OutcomeRules flow) {
         // two payments waiting for their provider (its webhook never comes)
         String first = submit(payout(messageId("group-calls-a"), "1000000003", "33.00")).path("paymentId").asText();
         String second = submit(payout(messageId("group-calls-b"), "1000000003", "34.00")).path("paymentId").asText();
         awaitStatus(first, "PENDING");
         awaitStatus(second, "PENDING");
-        // the poller asks of them no more, and a status query it already made has ended (its read timeout is 1.5 s):
-        // the only outcomes written from here are the group's
-        jdbc.sql("UPDATE payments SET next_poll_at = now() + interval '1 hour' WHERE id IN (:a, :b)")
-                .param("a", first).param("b", second).update();
-        Thread.sleep(1600);
         long before = jdbc.sql("SELECT max(id) FROM payment_events").query(Long.class).single();
 
         // one outcome group: a status query that settles the first, one that leaves the second waiting, and a
@@ -91,53 +84,6 @@ class SendGroupsTest extends HubTestSupport {
         assertThat(eventsSince(second, before)).containsExactly("PROVIDER_REQUEST", "PROVIDER_RESPONSE", "POLL_OUTCOME");
         assertThat(payment(first).path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(payment(second).path("status").asText()).isEqualTo("PENDING");
-    }
-
-    @Test
-    void oneGroupClaimsSomePaymentsAndAppliesOthersOutcomesAndAPaymentWithBothIsDoneInTheOrderTheyCame(
-            @Autowired SendGroups groups) throws Exception {
-        String settling = submit(payout(messageId("group-mixed-a"), "1000000003", "35.00")).path("paymentId").asText();
-        awaitStatus(settling, "PENDING");
-        jdbc.sql("UPDATE payments SET next_poll_at = now() + interval '1 hour' WHERE id = :id").param("id", settling).update();
-        Thread.sleep(1600); // a status query the poller made already has ended (read timeout 1.5 s)
-        String toSend = acceptedLike(settling);
-        String both = acceptedLike(settling);
-        Outcome succeeded = Outcome.from(Json.object().put("outcome", "STATUS").put("providerStatus", "SUCCESS"));
-        Outcome pending = Outcome.from(Json.object().put("outcome", "STATUS").put("providerStatus", "PENDING"));
-        TransactionTemplate tx = new TransactionTemplate(transactions);
-
-        // claims and outcomes of different payments: one transaction does both
-        List<Object> answers = tx.execute(status -> groups.writeAll(List.of(
-                new GroupCommit.Piece<>(new SendGroups.Claim(toSend), null),
-                new GroupCommit.Piece<>(new SendGroups.Done(new OutcomeRules.Applied(settling, Decision.Phase.POLL, succeeded, List.of())), null))));
-        assertThat(answers.get(0)).isInstanceOfSatisfying(java.util.Optional.class, call -> assertThat(call).isPresent());
-        assertThat(answers.get(1)).isInstanceOf(Decision.class);
-        assertThat(status(toSend)).isEqualTo("SUBMITTED");
-        assertThat(payment(settling).path("status").asText()).isEqualTo("SUCCEEDED");
-
-        // an outcome and a claim of one payment, in that order: the outcome moves it first, so the claim finds it
-        // no longer ACCEPTED and sends nothing (claims first would have sent it)
-        answers = tx.execute(status -> groups.writeAll(List.of(
-                new GroupCommit.Piece<>(new SendGroups.Done(new OutcomeRules.Applied(both, Decision.Phase.POLL, pending, List.of())), null),
-                new GroupCommit.Piece<>(new SendGroups.Claim(both), null))));
-        assertThat(status(both)).isEqualTo("PENDING");
-        assertThat(answers.get(1)).isEqualTo(java.util.Optional.empty());
-    }
-
-    /** An ACCEPTED payout that no sender knows of (nothing dispatched it), with the message of {@code like}. */
-    private String acceptedLike(String like) {
-        String id = java.util.UUID.randomUUID().toString();
-        jdbc.sql("""
-                        INSERT INTO payments (id, client_id, message_id, content_hash, operation, provider, status,
-                            amount_value, amount_currency, provider_reference, message, next_poll_at)
-                        SELECT :id, client_id, :id, content_hash, operation, provider, 'ACCEPTED', amount_value,
-                               amount_currency, :ref, message, now() + interval '1 hour' FROM payments WHERE id = :like""")
-                .param("id", id).param("ref", PaymentAcceptance.providerReference(id)).param("like", like).update();
-        return id;
-    }
-
-    private String status(String id) {
-        return jdbc.sql("SELECT status FROM payments WHERE id = :id").param("id", id).query(String.class).single();
     }
 
     private List<String> eventsSince(String paymentId, long afterEvent) {

@@ -153,27 +153,16 @@ public class OutcomeRules {
      * done the second time after the first one's rules, as it stands then.
      */
     public List<Decision> applyAll(List<GroupCommit.Piece<Applied>> pieces) {
-        return applyAll(pieces, store.lockAll(pieces.stream().map(piece -> piece.item().paymentId()).toList()));
-    }
-
-    /**
-     * As {@link #applyAll(List)}, on rows the caller locked in its transaction: {@code locked} holds each as it is
-     * now; one it leaves out (it changed since) is read again.
-     */
-    List<Decision> applyAll(List<GroupCommit.Piece<Applied>> pieces, java.util.Map<String, Payment> locked) {
+        java.util.Map<String, Payment> locked = store.lockAll(pieces.stream().map(piece -> piece.item().paymentId()).toList());
         java.util.Set<String> seen = new java.util.HashSet<>();
-        java.util.Map<String, Payment> current = new java.util.HashMap<>();
         List<Recording> recordings = new java.util.ArrayList<>(pieces.size());
         for (GroupCommit.Piece<Applied> piece : pieces) {
             Applied a = piece.item();
-            if (!seen.add(a.paymentId())) {
-                recordings.add(null);
-                continue;
+            Payment p = locked.get(a.paymentId());
+            if (p == null) {
+                throw new IllegalStateException("no payment " + a.paymentId());
             }
-            Payment p = Optional.ofNullable(locked.get(a.paymentId())).or(() -> store.lock(a.paymentId()))
-                    .orElseThrow(() -> new IllegalStateException("no payment " + a.paymentId()));
-            current.put(p.id(), p);
-            recordings.add(recording(p, a.phase(), actor(p, a.phase()), a.outcome(), a.callEvents(), a.attempt()));
+            recordings.add(seen.add(a.paymentId()) ? recording(p, a.phase(), actor(p, a.phase()), a.outcome(), a.callEvents(), a.attempt()) : null);
         }
         store.recordOutcomes(recordings.stream().filter(java.util.Objects::nonNull).map(Recording::recorded).toList());
         List<Decision> decisions = new java.util.ArrayList<>(pieces.size());
@@ -181,7 +170,7 @@ public class OutcomeRules {
             Applied a = pieces.get(i).item();
             Recording r = recordings.get(i);
             decisions.add(pieces.get(i).within(() -> r != null
-                    ? decide(current.get(a.paymentId()), a.phase(), a.outcome(), r)
+                    ? decide(locked.get(a.paymentId()), a.phase(), a.outcome(), r)
                     // read again: the first outcome may have moved it
                     : applyOutcome(store.lock(a.paymentId()).orElseThrow(), a.phase(), a.outcome(), a.callEvents(), a.attempt())));
         }

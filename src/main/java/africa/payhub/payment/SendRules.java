@@ -55,11 +55,7 @@ public class SendRules {
      * provider at once). A payment named twice is sent by its first claim only (see {@link SendGroups}).
      */
     public List<Optional<Call>> claimAll(List<GroupCommit.Piece<String>> pieces) {
-        return claimAll(pieces, store.lockAll(pieces.stream().map(GroupCommit.Piece::item).toList()));
-    }
-
-    /** As {@link #claimAll(List)}, on rows the caller locked in its transaction ({@code locked}: each as it is now). */
-    List<Optional<Call>> claimAll(List<GroupCommit.Piece<String>> pieces, java.util.Map<String, Payment> locked) {
+        java.util.Map<String, Payment> locked = store.lockAll(pieces.stream().map(GroupCommit.Piece::item).toList());
         java.util.Set<String> claimed = new java.util.HashSet<>();
         List<Optional<Ready>> ready = pieces.stream().map(piece -> piece.within(() -> claimed.add(piece.item())
                 ? ready(piece.item(), locked.get(piece.item())) : Optional.<Ready>empty())).toList();
