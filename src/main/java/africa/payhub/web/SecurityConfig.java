@@ -1,6 +1,7 @@
 package africa.payhub.web;
 
 import java.io.IOException;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import africa.payhub.config.ClientRegistry;
@@ -12,6 +13,10 @@ import africa.payhub.security.ClientLogins;
 import africa.payhub.security.LoginAttempts;
 import africa.payhub.provider.WebhookSenders;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.ConstructorArgumentValues;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -26,11 +31,13 @@ import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.config.web.PathPatternRequestMatcherBuilderFactoryBean;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.context.AbstractSecurityWebApplicationInitializer;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -54,6 +61,76 @@ public class SecurityConfig {
     @Bean
     static SecurityObservationSettings securityObservationSettings() {
         return SecurityObservationSettings.noObservations();
+    }
+
+    /**
+     * Spring Security's request matchers ({@code securityMatcher}, {@code requestMatchers}) as path patterns read
+     * by Spring MVC's own parser ({@code PathPatternRequestMatcher}), not as Spring MVC matchers: an
+     * {@code MvcRequestMatcher} asks Spring MVC which handler would serve the request, so Spring Security wraps its
+     * chain in a filter that looks the handler up for every request ahead of the dispatcher servlet, which looks it
+     * up again. The patterns are the same; what they match is the same for the hub's paths (every API path is a
+     * platform-http route of Spring MVC's one handler mapping). See {@link #withoutHandlerLookup}.
+     */
+    @Bean
+    static PathPatternRequestMatcherBuilderFactoryBean requestMatchers() {
+        return new PathPatternRequestMatcherBuilderFactoryBean();
+    }
+
+    /**
+     * Spring Security's filter chain without the handler look-up put ahead of it for {@code MvcRequestMatcher}s
+     * ({@code HandlerMappingIntrospector}'s cache filter, which Spring Security adds whenever Spring MVC is
+     * present): no matcher of the hub asks Spring MVC ({@link #requestMatchers}), so the look-up found what
+     * nothing read, a second handler look-up per request. Runs after every registry post-processor, so after the
+     * ones that wrapped the chain (in that filter, and in the filter that parses the request's path once for the
+     * path patterns, which stays); a chain not wrapped as expected is left as it is.
+     */
+    @Bean
+    static BeanFactoryPostProcessor withoutHandlerLookup() {
+        return beanFactory -> {
+            String name = AbstractSecurityWebApplicationInitializer.DEFAULT_FILTER_NAME;
+            if (!(beanFactory instanceof BeanDefinitionRegistry registry) || !registry.containsBeanDefinition(name)) {
+                return;
+            }
+            BeanDefinition chain = registry.getBeanDefinition(name);
+            BeanDefinition without = withoutHandlerLookup(chain);
+            if (without == null) {
+                LOG.warn("Spring Security's filter chain is not wrapped as expected; its handler look-up stays");
+            } else if (without != chain) {
+                registry.removeBeanDefinition(name);
+                registry.registerBeanDefinition(name, without);
+            }
+        };
+    }
+
+    /**
+     * {@code chain} without the handler look-up filter: the chain it wrapped (in place when it is nested deeper),
+     * or null when none was found.
+     */
+    private static BeanDefinition withoutHandlerLookup(BeanDefinition chain) {
+        ConstructorArgumentValues.ValueHolder arg = chain.getConstructorArgumentValues().getIndexedArgumentValue(0, null);
+        if (chain.getBeanClassName() == null || !chain.getBeanClassName().endsWith("$CompositeFilterChainProxy")
+                || arg == null || !(arg.getValue() instanceof List<?> filters) || filters.size() != 2) {
+            return null;
+        }
+        for (int i = 0; i < 2; i++) {
+            if (filters.get(i) instanceof BeanDefinition f && f.getBeanClassName() != null
+                    && f.getBeanClassName().endsWith("$HandlerMappingIntrospectorCacheFilterFactoryBean")
+                    && filters.get(1 - i) instanceof BeanDefinition wrapped) {
+                return wrapped;
+            }
+        }
+        for (int i = 0; i < 2; i++) {
+            if (filters.get(i) instanceof BeanDefinition nested) {
+                BeanDefinition without = withoutHandlerLookup(nested);
+                if (without != null) {
+                    @SuppressWarnings("unchecked")
+                    List<Object> list = (List<Object>) filters;
+                    list.set(i, without);
+                    return chain;
+                }
+            }
+        }
+        return null;
     }
 
     @Bean(destroyMethod = "close")
