@@ -92,7 +92,10 @@ public class Steps {
         ObjectNode input = Json.object();
         input.set("payment", Json.object().put("clientId", clientId).put("operation", operation));
         input.set("message", message);
-        input.set("config", providers.require(provider).publicSettings());
+        // the provider's settings (a copy) only where a key is read from the input: a use, or the payment undone
+        if ((op != null && !op.uses().isEmpty()) || message.hasNonNull("reversalOf") || message.hasNonNull("refundOf")) {
+            input.set("config", providers.require(provider).publicSettings());
+        }
         String refused = unowned(provider, op, input);
         if (refused != null) {
             throw Refusal.notFound(refused);
