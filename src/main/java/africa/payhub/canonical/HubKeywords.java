@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.AbstractJsonValidator;
@@ -31,6 +32,9 @@ import com.networknt.schema.ValidationMessage;
 final class HubKeywords {
 
     static final String DECIMAL = "[0-9]{1,18}(\\.[0-9]{1,8})?";
+    /** Compiled once: {@code String.matches} compiled its pattern on every message, twice per field. */
+    private static final Pattern DECIMAL_TEXT = Pattern.compile(DECIMAL);
+    private static final Pattern CODE = Pattern.compile("[A-Z]{3}");
 
     private HubKeywords() {
     }
@@ -51,7 +55,7 @@ final class HubKeywords {
 
     private static void money(JsonNode amount, JsonNodePath at, Problems problems) {
         JsonNode value = amount.path("value");
-        if (!value.isTextual() || !value.textValue().matches(DECIMAL)) {
+        if (!value.isTextual() || !DECIMAL_TEXT.matcher(value.textValue()).matches()) {
             return; // the pattern speaks
         }
         BigDecimal v = new BigDecimal(value.textValue());
@@ -66,13 +70,13 @@ final class HubKeywords {
     }
 
     private static void currency(JsonNode code, JsonNodePath at, Problems problems) {
-        if (code.isTextual() && code.textValue().matches("[A-Z]{3}") && knownCurrency(code) == null) {
+        if (code.isTextual() && CODE.matcher(code.textValue()).matches() && knownCurrency(code) == null) {
             problems.add(at, "is not an ISO 4217 currency code");
         }
     }
 
     private static Currency knownCurrency(JsonNode code) {
-        if (!code.isTextual() || !code.textValue().matches("[A-Z]{3}")) {
+        if (!code.isTextual() || !CODE.matcher(code.textValue()).matches()) {
             return null;
         }
         try {
