@@ -36,6 +36,9 @@ public final class Json {
 
     public static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
+    /** Copied for each digest ({@link #sha256}). */
+    private static final MessageDigest SHA_256 = newSha256();
+
     /** For what clients send: a repeated key is an error. */
     public static final ObjectMapper MAPPER = builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -118,8 +121,19 @@ public final class Json {
     }
 
     public static String sha256(byte[] bytes) {
+        MessageDigest digest;
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            // a copy of one found once: MessageDigest.getInstance searches the security providers on every call
+            digest = (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            digest = newSha256();
+        }
+        return HexFormat.of().formatHex(digest.digest(bytes));
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
