@@ -1,9 +1,21 @@
 package africa.payhub;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.List;
+
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
+import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpConsumer;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.validation.method.MethodValidator;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.method.support.InvocableHandlerMethod;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +25,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * hub's problem documents.
  */
 class InlineRoutesTest extends HubTestSupport {
+
+    @Autowired
+    RequestMappingHandlerAdapter adapter;
+
+    @Autowired
+    List<RequestMappingHandlerMapping> mappings;
 
     @Test
     void aRouteRunsOnTheRequestThreadWithinOneDispatch() throws Exception {
@@ -41,6 +59,36 @@ class InlineRoutesTest extends HubTestSupport {
             camelContext.getRouteController().stopRoute("inline-probe");
             camelContext.removeRoute("inline-probe");
         }
+    }
+
+    /**
+     * Spring MVC hands every handler method it invokes a method validator, and looks for {@code @Validated} up the
+     * handler's class hierarchy to do so: platform-http's method (nothing of it is validated) is handed none, any
+     * other handler still is.
+     */
+    @Test
+    void platformHttpsHandlerMethodIsHandedNoMethodValidator() throws ReflectiveOperationException {
+        Method create = RequestMappingHandlerAdapter.class.getDeclaredMethod("createInvocableHandlerMethod", HandlerMethod.class);
+        create.setAccessible(true);
+        Field held = InvocableHandlerMethod.class.getDeclaredField("methodValidator");
+        held.setAccessible(true);
+        MethodValidator validator = (MethodValidator) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {MethodValidator.class}, (proxy, method, args) -> null);
+        boolean platformHttp = false;
+        boolean other = false;
+        for (HandlerMethod handler : mappings.stream().flatMap(m -> m.getHandlerMethods().values().stream()).toList()) {
+            InvocableHandlerMethod invocable = (InvocableHandlerMethod) create.invoke(adapter, handler);
+            invocable.setMethodValidator(validator);
+            if (handler.getBeanType() == SpringBootPlatformHttpConsumer.class) {
+                platformHttp = true;
+                assertThat(held.get(invocable)).as(handler.toString()).isNull();
+            } else {
+                other = true;
+                assertThat(held.get(invocable)).as(handler.toString()).isSameAs(validator);
+            }
+        }
+        assertThat(platformHttp).isTrue();
+        assertThat(other).isTrue();
     }
 
     @Test
