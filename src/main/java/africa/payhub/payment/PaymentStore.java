@@ -297,22 +297,13 @@ public class PaymentStore {
                 .param("id", id).param("outcome", outcome).update();
     }
 
-    /**
-     * Appends events to a payment's timeline in one statement, in the order given (an entry without a time
-     * happened now), and, when {@code sendOutcome} is given, records what the last send came to (see
-     * {@link #recordOutcome(String, String)}).
-     */
-    public void recordOutcome(String id, String sendOutcome, List<Timeline.Entry> events) {
-        recordOutcomes(List.of(new Recorded(id, sendOutcome, events)));
-    }
-
     /** A payment's events to append and, when not null, what its last send came to (see {@link #recordOutcomes}). */
     public record Recorded(String paymentId, String sendOutcome, List<Timeline.Entry> events) {
     }
 
     /**
-     * {@link #recordOutcome(String, String, List)} for many payments in one statement: every payment's events
-     * appended in the order given, and what the sends came to recorded.
+     * Appends events to payments' timelines in one statement, each payment's in the order given (an entry without
+     * a time happened now), and records what their sends came to where given (see {@link #recordOutcome(String, String)}).
      */
     public void recordOutcomes(List<Recorded> recorded) {
         int n = recorded.stream().mapToInt(r -> r.events().size()).sum();
